@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from programmes import views as programme_views
+
+admin.site.site_header = _("Industrial extension portal")
+admin.site.site_title = _("Industrial extension portal")
+admin.site.index_title = _("Data entry")
+
+urlpatterns = [
+    path("", programme_views.home, name="home"),
+    path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("quan-tri/", admin.site.urls),
+    path("", include("programmes.urls")),
+]

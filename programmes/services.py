@@ -1,0 +1,444 @@
+"""Write side of the programme: every change to plans, targets, projects, money and outputs.
+
+The admin, the pages, the API and the imports all call these functions, so a rule written here
+holds everywhere. Each function validates before it writes and writes inside one transaction:
+on a ValidationError nothing has been saved.
+"""
+
+import datetime
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Case, DecimalField, F, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import (
+    ApprovalStatus,
+    BudgetPlan,
+    Disbursement,
+    DisbursementKind,
+    FundingSource,
+    Indicator,
+    IndicatorTarget,
+    Project,
+    ProjectOutput,
+    ProjectStatus,
+    ProjectTransition,
+    Province,
+)
+
+S = ProjectStatus
+
+# The lifecycle of DESIGN §3. A suspended project may also resume to the status it was
+# suspended from (see `allowed_next_statuses`).
+PROJECT_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    S.PROPOSED: (S.APPRAISED, S.CANCELLED),
+    S.APPRAISED: (S.APPROVED, S.CANCELLED),
+    S.APPROVED: (S.CONTRACTED, S.SUSPENDED, S.CANCELLED),
+    S.CONTRACTED: (S.IN_PROGRESS, S.SUSPENDED, S.CANCELLED),
+    S.IN_PROGRESS: (S.ACCEPTED, S.SUSPENDED, S.CANCELLED),
+    S.ACCEPTED: (S.SETTLED,),
+    S.SUSPENDED: (S.CANCELLED,),
+    S.SETTLED: (),
+    S.CANCELLED: (),
+}
+
+# Steps whose legal act is a numbered document: the approval decision and the contract.
+DOCUMENT_REQUIRED = {S.APPROVED, S.CONTRACTED}
+
+# Statuses in which money may have been paid: the contract has been signed.
+MONEY_STATUSES = {S.CONTRACTED, S.IN_PROGRESS, S.ACCEPTED, S.SETTLED, S.SUSPENDED, S.CANCELLED}
+
+
+def _status_label(status: str) -> str:
+    return str(ProjectStatus(status).label)
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def allowed_next_statuses(project: Project) -> list[str]:
+    """The statuses `project` may move to now, in lifecycle order; empty for a closed project."""
+    allowed = list(PROJECT_TRANSITIONS[project.status])
+    if project.status == S.SUSPENDED:
+        resumed = _status_before_suspension(project)
+        if resumed:
+            allowed.insert(0, resumed)
+    return allowed
+
+
+def _status_before_suspension(project: Project) -> str | None:
+    last = (
+        project.transitions.filter(to_status=S.SUSPENDED)
+        .order_by("-date", "-id")
+        .values_list("from_status", flat=True)
+        .first()
+    )
+    return last or None
+
+
+def _last_transition_date(project: Project) -> datetime.date | None:
+    return project.transitions.order_by("-date", "-id").values_list("date", flat=True).first()
+
+
+def _check_transition(
+    project: Project,
+    to_status: str,
+    date: datetime.date,
+    document_number: str,
+    previous: datetime.date | None,
+) -> None:
+    """Raise ValidationError (with Vietnamese messages) when the move is not allowed."""
+    if to_status not in ProjectStatus.values:
+        raise ValidationError({"to": _("Unknown status “%(status)s”.") % {"status": to_status}})
+    allowed = allowed_next_statuses(project)
+    if to_status not in allowed:
+        if allowed:
+            hint = _("Allowed next steps: %(steps)s.") % {
+                "steps": ", ".join(_status_label(step) for step in allowed)
+            }
+        else:
+            hint = _("The project is closed; no further step is possible.")
+        raise ValidationError(
+            {
+                "to": _("Project %(code)s cannot go from “%(from)s” to “%(to)s”. %(hint)s")
+                % {
+                    "code": project.code,
+                    "from": _status_label(project.status),
+                    "to": _status_label(to_status),
+                    "hint": hint,
+                }
+            }
+        )
+    if date > _today():
+        raise ValidationError({"date": _("The date cannot be in the future.")})
+    if previous and date < previous:
+        raise ValidationError(
+            {
+                "date": _("The date cannot be before the previous step (%(date)s).")
+                % {"date": previous.strftime("%d/%m/%Y")}
+            }
+        )
+    if to_status in DOCUMENT_REQUIRED and not document_number.strip():
+        raise ValidationError(
+            {
+                "document_number": _("Enter the number of the decision or contract for “%(to)s”.")
+                % {"to": _status_label(to_status)}
+            }
+        )
+
+
+@transaction.atomic
+def project_transition(
+    *,
+    project: Project,
+    to_status: str,
+    date: datetime.date,
+    document_number: str = "",
+    note: str = "",
+    user=None,
+) -> ProjectTransition:
+    """Move `project` one step along its lifecycle and record who did it, when, under which
+    document. Raises ValidationError, saving nothing, when the move or its data is not allowed."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    _check_transition(project, to_status, date, document_number, _last_transition_date(project))
+    step = ProjectTransition.objects.create(
+        project=project,
+        from_status=project.status,
+        to_status=to_status,
+        date=date,
+        document_number=document_number.strip(),
+        note=note,
+        user=user if user is not None and user.is_authenticated else None,
+    )
+    project.status = to_status
+    project.status_changed_on = date
+    project.save(update_fields=["status", "status_changed_on", "updated_at"])
+    return step
+
+
+def lifecycle_path(to_status: str) -> list[str]:
+    """The shortest chain of statuses from `proposed` to `to_status`, excluding `proposed`."""
+    parents: dict[str, str | None] = {S.PROPOSED: None}
+    queue = deque([S.PROPOSED.value])
+    while queue:
+        status = queue.popleft()
+        if status == to_status:
+            break
+        for following in PROJECT_TRANSITIONS[status]:
+            if following not in parents:
+                parents[following] = status
+                queue.append(following)
+    if to_status not in parents:
+        raise ValidationError({"status": _("Unknown status “%(status)s”.") % {"status": to_status}})
+    path = []
+    step: str | None = to_status
+    while step and step != S.PROPOSED:
+        path.append(step)
+        step = parents[step]
+    return list(reversed(path))
+
+
+def next_project_code(province: Province, year: int, funding_source: str) -> str:
+    """A free code `<fund>-<year>-<province code>-<n>`, n one past the highest in use."""
+    prefix = f"{funding_source}-{year}-{province.code}-"
+    codes = Project.objects.filter(code__startswith=prefix).values_list("code", flat=True)
+    numbers = [int(code[len(prefix) :]) for code in codes if code[len(prefix) :].isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:03d}"
+
+
+@transaction.atomic
+def project_create(
+    *,
+    user=None,
+    status: str = S.PROPOSED,
+    status_date: datetime.date | None = None,
+    step_dates: Mapping[str, datetime.date] | None = None,
+    step_documents: Mapping[str, str] | None = None,
+    **fields,
+) -> Project:
+    """Create a project, directly in any lifecycle status (for historical records).
+
+    The steps from `proposed` to `status` are recorded as transitions, each dated from
+    `step_dates` or else `status_date` (default today), with numbers from `step_documents`.
+    Raises ValidationError, saving nothing, on invalid data.
+    """
+    step_dates = step_dates or {}
+    step_documents = step_documents or {}
+    project = Project(**fields)
+    project.status = S.PROPOSED
+    if not project.code and project.province_id and project.year and project.funding_source:
+        project.code = next_project_code(project.province, project.year, project.funding_source)
+    project.full_clean()
+    project.save()
+    default_date = status_date or _today()
+    for step in lifecycle_path(status):
+        project_transition(
+            project=project,
+            to_status=step,
+            date=step_dates.get(step, default_date),
+            document_number=step_documents.get(step, "")
+            or (f"{project.code}/{step}" if step in DOCUMENT_REQUIRED else ""),
+            user=user,
+        )
+    project.refresh_from_db()
+    return project
+
+
+@transaction.atomic
+def project_update(*, project: Project, user=None, **fields) -> Project:
+    """Change a project's descriptive fields (not its status: that is `project_transition`)."""
+    if "status" in fields:
+        raise ValidationError({"status": _("Change the status through a lifecycle step.")})
+    for name, value in fields.items():
+        setattr(project, name, value)
+    project.full_clean()
+    project.save()
+    return project
+
+
+def _signed_total(queryset) -> Decimal:
+    return queryset.aggregate(
+        total=Coalesce(
+            Sum(
+                Case(
+                    When(kind=DisbursementKind.RECOVERY, then=-F("amount_vnd")),
+                    default=F("amount_vnd"),
+                    output_field=DecimalField(max_digits=18, decimal_places=0),
+                )
+            ),
+            Value(Decimal(0)),
+            output_field=DecimalField(max_digits=18, decimal_places=0),
+        )
+    )["total"]
+
+
+def project_disbursed_vnd(project: Project, *, exclude_pk: int | None = None) -> Decimal:
+    """Net đồng disbursed to `project` (recoveries subtracted); 0 when nothing was paid."""
+    queryset = Disbursement.objects.filter(project=project)
+    if exclude_pk:
+        queryset = queryset.exclude(pk=exclude_pk)
+    return _signed_total(queryset)
+
+
+def _contract_date(project: Project) -> datetime.date | None:
+    return (
+        project.transitions.filter(to_status=S.CONTRACTED)
+        .order_by("date")
+        .values_list("date", flat=True)
+        .first()
+    )
+
+
+def _check_activity_date(project: Project, day: datetime.date, what: str) -> None:
+    """Money and outputs need a signed contract and a date between it and today."""
+    if project.status not in MONEY_STATUSES:
+        raise ValidationError(
+            _("Project %(code)s is “%(status)s”: %(what)s can only be recorded once the contract is signed.")
+            % {"code": project.code, "status": _status_label(project.status), "what": what}
+        )
+    signed_on = _contract_date(project)
+    if signed_on is None:
+        raise ValidationError(
+            _("Project %(code)s has no contract step recorded: record it before %(what)s.")
+            % {"code": project.code, "what": what}
+        )
+    if day < signed_on:
+        raise ValidationError(
+            {
+                "date": _("The date is before the contract was signed (%(date)s).")
+                % {"date": signed_on.strftime("%d/%m/%Y")}
+            }
+        )
+    if day > _today():
+        raise ValidationError({"date": _("The date cannot be in the future.")})
+
+
+def disbursement_check(disbursement: Disbursement, *, others_vnd: Decimal | None = None) -> None:
+    """Raise ValidationError when `disbursement` may not be recorded on its project.
+
+    `others_vnd` is the net amount of the project's other disbursements; read from the
+    database when None (a form set passes the total of its own rows instead).
+    """
+    project = disbursement.project
+    what = _("disbursements")
+    _check_activity_date(project, disbursement.date, what)
+    if disbursement.amount_vnd is None:
+        return
+    if others_vnd is None:
+        others_vnd = project_disbursed_vnd(project, exclude_pk=disbursement.pk)
+    total = others_vnd + disbursement.signed_amount_vnd
+    if total < 0:
+        raise ValidationError(
+            {"amount_vnd": _("The recovery is larger than what was disbursed to the project.")}
+        )
+    if total > project.support_vnd:
+        from .numbers import format_vnd
+
+        raise ValidationError(
+            {
+                "amount_vnd": _(
+                    "Disbursements would total %(total)s, more than the project's support of %(support)s."
+                )
+                % {"total": format_vnd(total), "support": format_vnd(project.support_vnd)}
+            }
+        )
+
+
+def output_check(output: ProjectOutput) -> None:
+    """Raise ValidationError when `output` may not be recorded on its project."""
+    _check_activity_date(output.project, output.date, _("outputs"))
+
+
+@transaction.atomic
+def disbursement_create(*, project: Project, user=None, **fields) -> Disbursement:
+    """Record money paid to or returned from `project`; ValidationError and nothing saved if refused."""
+    Project.objects.select_for_update().filter(pk=project.pk).first()
+    disbursement = Disbursement(project=project, **fields)
+    disbursement.full_clean()
+    disbursement.save()
+    return disbursement
+
+
+@transaction.atomic
+def output_create(*, project: Project, user=None, **fields) -> ProjectOutput:
+    """Record an output of `project`; ValidationError and nothing saved if refused."""
+    output = ProjectOutput(project=project, **fields)
+    output.full_clean()
+    output.save()
+    return output
+
+
+@transaction.atomic
+def budget_plan_save(*, plan: BudgetPlan, user=None) -> BudgetPlan:
+    """Validate and save `plan`; at its first approval remember the approved amount."""
+    if plan.status == ApprovalStatus.APPROVED and plan.original_vnd is None:
+        plan.original_vnd = plan.planned_vnd
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+@dataclass(frozen=True)
+class YearPlanResult:
+    """What `year_plan_save` changed, for the message shown to the user."""
+
+    created: int
+    updated: int
+    deleted: int
+    unchanged: int
+
+
+@transaction.atomic
+def year_plan_save(
+    *,
+    province: Province,
+    year: int,
+    amounts_vnd: Mapping[str, Decimal | None],
+    targets: Mapping[Indicator, int | None],
+    user=None,
+) -> YearPlanResult:
+    """Save a province's whole year plan at once: planned đồng per fund, a target per indicator.
+
+    A None amount or target removes that record; an approved plan cannot be removed. Existing
+    approved plans keep their status and first approved amount. All or nothing: on a
+    ValidationError no record has changed.
+    """
+    from .models import validate_province_year
+
+    validate_province_year(province, year)
+    created = updated = deleted = unchanged = 0
+    plans = {plan.funding_source: plan for plan in BudgetPlan.objects.filter(province=province, year=year)}
+    for fund in FundingSource.values:
+        amount = amounts_vnd.get(fund)
+        plan = plans.get(fund)
+        if amount is None:
+            if plan is None:
+                continue
+            if plan.status == ApprovalStatus.APPROVED:
+                raise ValidationError({fund: _("The approved plan cannot be removed; enter its amount.")})
+            plan.delete()
+            deleted += 1
+            continue
+        if plan is None:
+            plan = BudgetPlan(province=province, year=year, funding_source=fund, planned_vnd=amount)
+            created += 1
+        elif plan.planned_vnd == amount:
+            unchanged += 1
+            continue
+        else:
+            plan.planned_vnd = amount
+            updated += 1
+        try:
+            budget_plan_save(plan=plan, user=user)
+        except ValidationError as error:
+            raise ValidationError({fund: error.messages}) from None
+    existing = {
+        target.indicator_id: target for target in IndicatorTarget.objects.filter(province=province, year=year)
+    }
+    for indicator, value in targets.items():
+        target = existing.get(indicator.pk)
+        if value is None:
+            if target is not None:
+                target.delete()
+                deleted += 1
+            continue
+        if target is None:
+            target = IndicatorTarget(province=province, year=year, indicator=indicator, target=value)
+            created += 1
+        elif target.target == value:
+            unchanged += 1
+            continue
+        else:
+            target.target = value
+            updated += 1
+        target.full_clean()
+        target.save()
+    return YearPlanResult(created=created, updated=updated, deleted=deleted, unchanged=unchanged)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "programmes"
+
+urlpatterns = [
+    path("ke-hoach/", views.year_plan_choose, name="year-plan-choose"),
+    path("ke-hoach/<int:province_id>/<int:year>/", views.year_plan_edit, name="year-plan-edit"),
+]

@@ -1,0 +1,15 @@
+"""Test settings: the project's settings plus speed-only overrides."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-used-anywhere-else-0123456789")
+os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
+
+from khuyencong.settings import *  # noqa: E402, F403
+
+# Hashing with PBKDF2 costs ~100 ms a login; tests log in hundreds of times.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
