@@ -13,7 +13,7 @@ from .numbers import NumberFormatError, group_digits, parse_whole_number
 
 AMOUNT_MESSAGES = {
     "empty": _("Enter an amount."),
-    "invalid": _("“%(value)s” is not an amount in đồng. Write it as 1.250.000.000 (dots between thousands)."),
+    "invalid": _("“%(value)s” is not an amount in đồng. Write it like %(example)s."),
     "fraction": _("The amount must be a whole number of đồng, without decimals."),
     "negative": _("The amount cannot be negative."),
     "too_large": _("The amount is larger than %(max)s đ. Check the number of zeros."),
@@ -21,7 +21,7 @@ AMOUNT_MESSAGES = {
 
 COUNT_MESSAGES = {
     "empty": _("Enter a number."),
-    "invalid": _("“%(value)s” is not a whole number. Write it as 1.724 (dots between thousands)."),
+    "invalid": _("“%(value)s” is not a whole number. Write it like %(example)s."),
     "fraction": _("The number must be whole, without decimals."),
     "negative": _("The number cannot be negative."),
     "too_large": _("The number is larger than %(max)s. Check the number of zeros."),
@@ -54,6 +54,7 @@ class WholeNumberFormField(forms.Field):
 
     widget = GroupedNumberInput
     messages = AMOUNT_MESSAGES
+    example = 1_250_000_000
 
     def __init__(self, *, max_value: int | None = None, as_int: bool = False, **kwargs):
         self.max_value = max_value if max_value is not None else settings.MAX_AMOUNT_VND
@@ -74,7 +75,9 @@ class WholeNumberFormField(forms.Field):
                 number = parse_whole_number(str(value), get_language())
             except NumberFormatError as error:
                 raise ValidationError(
-                    self.messages[error.code], code=error.code, params={"value": value}
+                    self.messages[error.code],
+                    code=error.code,
+                    params={"value": value, "example": group_digits(self.example, get_language())},
                 ) from None
         if number < 0:
             raise ValidationError(self.messages["negative"], code="negative")
@@ -91,6 +94,7 @@ class WholeNumberFormField(forms.Field):
 
 class CountFormField(WholeNumberFormField):
     messages = COUNT_MESSAGES
+    example = 1_724
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_value", 10**9)

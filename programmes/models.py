@@ -88,8 +88,8 @@ class Province(models.Model):
     """A provincial unit in one era. A code alone is ambiguous after 2025: (code, valid_from) is not."""
 
     class Kind(models.TextChoices):
-        PROVINCE = "province", _("province")
-        CITY = "city", _("centrally-governed city")
+        PROVINCE = "province", _("Province")
+        CITY = "city", _("Centrally-governed city")
 
     code = models.CharField(_("code"), max_length=2)
     name = models.CharField(_("name"), max_length=100)
@@ -248,9 +248,9 @@ class Indicator(models.Model):
 
 
 class ApprovalStatus(models.TextChoices):
-    DRAFT = "draft", _("draft")
-    SUBMITTED = "submitted", _("submitted")
-    APPROVED = "approved", _("approved")
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
 
 
 class BudgetPlan(TimeStamped):
@@ -350,31 +350,31 @@ class IndicatorTarget(TimeStamped):
 
 
 class ProjectStatus(models.TextChoices):
-    PROPOSED = "proposed", _("proposed")
-    APPRAISED = "appraised", _("appraised")
-    APPROVED = "approved", _("approved")
-    CONTRACTED = "contracted", _("contracted")
-    IN_PROGRESS = "in_progress", _("in progress")
-    ACCEPTED = "accepted", _("accepted")
-    SETTLED = "settled", _("settled")
-    CANCELLED = "cancelled", _("cancelled")
-    SUSPENDED = "suspended", _("suspended")
+    PROPOSED = "proposed", _("Proposed")
+    APPRAISED = "appraised", _("Appraised")
+    APPROVED = "approved", _("Approved")
+    CONTRACTED = "contracted", _("Contracted")
+    IN_PROGRESS = "in_progress", _("In progress")
+    ACCEPTED = "accepted", _("Accepted")
+    SETTLED = "settled", _("Settled")
+    CANCELLED = "cancelled", _("Cancelled")
+    SUSPENDED = "suspended", _("Suspended")
 
 
 class ProjectType(models.TextChoices):
-    SINGLE_SITE = "single_site", _("single-site (điểm)")
-    GROUP = "group", _("group (theo nhóm)")
-    SPECIFIC_BENEFICIARY = "specific_beneficiary", _("specific beneficiary")
-    LOCAL = "local", _("local fund project (KCĐP)")
-    TASK = "task", _("assigned task (nhiệm vụ)")
+    SINGLE_SITE = "single_site", _("Single-site (điểm)")
+    GROUP = "group", _("Group (theo nhóm)")
+    SPECIFIC_BENEFICIARY = "specific_beneficiary", _("Specific beneficiary")
+    LOCAL = "local", _("Local fund project (KCĐP)")
+    TASK = "task", _("Assigned task (nhiệm vụ)")
 
 
 class BeneficiaryKind(models.TextChoices):
-    SME = "sme", _("small or medium enterprise")
-    COOPERATIVE = "cooperative", _("cooperative")
-    HOUSEHOLD = "household", _("household business")
-    CRAFT_VILLAGE = "craft_village", _("craft village")
-    OTHER = "other", _("other")
+    SME = "sme", _("Small or medium enterprise")
+    COOPERATIVE = "cooperative", _("Cooperative")
+    HOUSEHOLD = "household", _("Household business")
+    CRAFT_VILLAGE = "craft_village", _("Craft village")
+    OTHER = "other", _("Other")
 
 
 class ProjectQuerySet(models.QuerySet):
@@ -476,9 +476,9 @@ class ProjectTransition(models.Model):
 
 
 class DisbursementKind(models.TextChoices):
-    ADVANCE = "advance", _("advance")
-    PAYMENT = "payment", _("payment")
-    RECOVERY = "recovery", _("recovery (money returned)")
+    ADVANCE = "advance", _("Advance")
+    PAYMENT = "payment", _("Payment")
+    RECOVERY = "recovery", _("Recovery (money returned)")
 
 
 class Disbursement(TimeStamped):
@@ -574,7 +574,7 @@ class ProjectOutput(TimeStamped):
 class Period(models.TextChoices):
     H1 = "H1", _("6 months")
     M9 = "9M", _("9 months")
-    FY = "FY", _("full year")
+    FY = "FY", _("Full year")
 
 
 PERIOD_END = {Period.H1: (6, 30), Period.M9: (9, 30), Period.FY: (12, 31)}
@@ -590,9 +590,9 @@ class ReportingPeriod(TimeStamped):
     """A province's 6-month, 9-month or full-year report: open → submitted → approved."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("open")
-        SUBMITTED = "submitted", _("submitted")
-        APPROVED = "approved", _("approved")
+        OPEN = "open", _("Open")
+        SUBMITTED = "submitted", _("Submitted")
+        APPROVED = "approved", _("Approved")
 
     province = models.ForeignKey(
         Province, on_delete=models.PROTECT, related_name="reporting_periods", verbose_name=_("province")

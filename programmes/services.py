@@ -147,7 +147,9 @@ def project_transition(
 ) -> ProjectTransition:
     """Move `project` one step along its lifecycle and record who did it, when, under which
     document. Raises ValidationError, saving nothing, when the move or its data is not allowed."""
-    project = Project.objects.select_for_update().get(pk=project.pk)
+    given = project
+    # Lock the row: two officials moving the same project at once must not both succeed.
+    project = Project.objects.select_for_update().get(pk=given.pk)
     _check_transition(project, to_status, date, document_number, _last_transition_date(project))
     step = ProjectTransition.objects.create(
         project=project,
@@ -161,6 +163,7 @@ def project_transition(
     project.status = to_status
     project.status_changed_on = date
     project.save(update_fields=["status", "status_changed_on", "updated_at"])
+    given.status, given.status_changed_on = project.status, project.status_changed_on
     return step
 
 
@@ -389,13 +392,16 @@ def year_plan_save(
 
     A None amount or target removes that record; an approved plan cannot be removed. Existing
     approved plans keep their status and first approved amount. All or nothing: on a
-    ValidationError no record has changed.
+    ValidationError (keyed by fund code or indicator code) no record has changed.
     """
     from .models import validate_province_year
 
     validate_province_year(province, year)
     created = updated = deleted = unchanged = 0
-    plans = {plan.funding_source: plan for plan in BudgetPlan.objects.filter(province=province, year=year)}
+    plans = {
+        plan.funding_source: plan
+        for plan in BudgetPlan.objects.filter(province=province, year=year).select_related("province")
+    }
     for fund in FundingSource.values:
         amount = amounts_vnd.get(fund)
         plan = plans.get(fund)
@@ -421,7 +427,10 @@ def year_plan_save(
         except ValidationError as error:
             raise ValidationError({fund: error.messages}) from None
     existing = {
-        target.indicator_id: target for target in IndicatorTarget.objects.filter(province=province, year=year)
+        target.indicator_id: target
+        for target in IndicatorTarget.objects.filter(province=province, year=year).select_related(
+            "province", "indicator"
+        )
     }
     for indicator, value in targets.items():
         target = existing.get(indicator.pk)
@@ -439,6 +448,9 @@ def year_plan_save(
         else:
             target.target = value
             updated += 1
-        target.full_clean()
+        try:
+            target.full_clean()
+        except ValidationError as error:
+            raise ValidationError({indicator.code: error.messages}) from None
         target.save()
     return YearPlanResult(created=created, updated=updated, deleted=deleted, unchanged=unchanged)

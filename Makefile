@@ -1,0 +1,64 @@
+# The portal's commands. `make run` and `make test` work on a fresh clone: they create the
+# virtual environment and install what they need first.
+
+# Django 6 needs Python 3.12+: take the first interpreter on PATH that is new enough
+# (with pyenv, .python-version makes `python3` a 3.12).
+PYTHON ?= $(shell for p in python3.12 python3.13 python3; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
+	then echo $$p; break; fi; done)
+VENV := .venv
+BIN := $(VENV)/bin
+DEV_ENV := DJANGO_DEBUG=1
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test test-postgres lint format messages check-messages ci clean
+
+$(BIN)/.installed: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (see README)."; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e . --group dev
+	touch $@
+
+install: $(BIN)/.installed
+
+run: install
+	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
+	$(DEV_ENV) $(BIN)/python manage.py load_demo
+	@echo "Cổng khuyến công: http://$(HOST):$(PORT)/"
+	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/pytest
+
+test-postgres: install
+	scripts/with-postgres.sh $(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Refresh the catalogues from the code, then compile them. Translations live in
+# locale/vi/LC_MESSAGES/django.po (Vietnamese, the default) and locale/en (English msgids).
+messages: install
+	$(DEV_ENV) $(BIN)/python manage.py makemessages -l vi -l en --no-obsolete --ignore=.venv --ignore=tests --ignore=bench
+	$(BIN)/python scripts/english_catalog.py
+	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv
+
+# The compiled .mo files are committed (the portal must start without gettext tools);
+# this fails when they are out of date with the .po files.
+check-messages: install
+	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv >/dev/null
+	git diff --exit-code --stat -- locale/
+
+ci:
+	bash .ci/run
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

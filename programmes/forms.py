@@ -1,0 +1,250 @@
+"""Forms of the programme pages: choosing a province's year plan and entering it in one grid."""
+
+import datetime
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from .fields import CountFormField, WholeNumberFormField
+from .models import MAX_YEAR, MIN_YEAR, ApprovalStatus, BudgetPlan, FundingSource, Indicator, Province
+from .numbers import format_vnd
+
+# The year of the 2025 reorganisation, when provinces of both eras carry records.
+MERGER_YEAR = 2025
+
+
+def _english() -> bool:
+    return (get_language() or "").lower().startswith("en")
+
+
+def localized(vietnamese: str, english: str) -> str:
+    """The English text when the page is in English and one exists, else the Vietnamese one."""
+    return english if _english() and english else vietnamese
+
+
+def vietnamese_sort_key(text: str) -> tuple[str, str]:
+    """Alphabetical order the Vietnamese way: tone marks ignored first, đ after d."""
+    lowered = text.lower().replace("đ", "d\uffff")
+    base = "".join(ch for ch in unicodedata.normalize("NFD", lowered) if not unicodedata.combining(ch))
+    return base, lowered
+
+
+def short_date(day: datetime.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def era_note(province: Province, year: int) -> str:
+    """`until 30/06/2025` or `from 01/07/2025` when the province covered only part of `year`;
+    empty when it was in force all year."""
+    if province.valid_to is not None and province.valid_to < datetime.date(year, 12, 31):
+        return _("until %(date)s") % {"date": short_date(province.valid_to)}
+    if province.valid_from > datetime.date(year, 1, 1):
+        return _("from %(date)s") % {"date": short_date(province.valid_from)}
+    return ""
+
+
+def province_label(province: Province, year: int) -> str:
+    note = era_note(province, year)
+    return f"{province.name} ({note})" if note else province.name
+
+
+class YearPlanChooseForm(forms.Form):
+    """Year and province of a year plan (GET). The provinces offered are those in force in the
+    chosen year; a province of another era is refused with a message."""
+
+    year = forms.TypedChoiceField(label=gettext_lazy("Year"), coerce=int)
+    province = forms.TypedChoiceField(label=gettext_lazy("Province"), coerce=int)
+
+    def __init__(self, data=None, *, today: datetime.date, **kwargs):
+        super().__init__(data, **kwargs)
+        # One query for the year list (from the first year any province existed) and the
+        # province list; `Province.active_in_year` decides the era, as everywhere.
+        self.all_provinces = list(Province.objects.only("id", "name", "valid_from", "valid_to"))
+        first = max(MIN_YEAR, min((p.valid_from.year for p in self.all_provinces), default=today.year))
+        last = min(today.year + 2, MAX_YEAR)
+        self.years = range(last, first - 1, -1)
+        self.fields["year"].choices = [(year, str(year)) for year in self.years]
+        self.year = self._chosen_year(data if data is not None else self.initial, today.year)
+        self.initial["year"] = self.year
+        province = self.fields["province"]
+        province.choices = [("", _("Choose a province")), *self._province_choices()]
+        if self.year == MERGER_YEAR:
+            province.help_text = _(
+                "In 2025 both eras are listed: the provinces until 30/06/2025 (plans and spending of "
+                "January–June) and the new provinces from 01/07/2025."
+            )
+        else:
+            province.help_text = _(
+                "The list follows the year: choose another year and press “Show the provinces of this "
+                "year” to change it."
+            )
+        # The list follows the chosen year, so a province picked for another year is not in it.
+        province.error_messages["invalid_choice"] = _("Choose a province that was in force in %(year)s.") % {
+            "year": self.year
+        }
+
+    def _chosen_year(self, data, default: int) -> int:
+        try:
+            year = int((data or {}).get("year", default))
+        except (TypeError, ValueError):
+            return default
+        return year if year in self.years else default
+
+    def _province_choices(self) -> list:
+        """(id, label) pairs sorted by name; grouped by era, the older first, when the year
+        has two (2025)."""
+        groups: dict[tuple[int, str], list[tuple[int, str]]] = {}
+        year_end = datetime.date(self.year, 12, 31)
+        for province in self.all_provinces:
+            if not province.active_in_year(self.year):
+                continue
+            older = province.valid_to is not None and province.valid_to < year_end
+            key = (0 if older else 1, era_note(province, self.year))
+            groups.setdefault(key, []).append((province.pk, province_label(province, self.year)))
+        for choices in groups.values():
+            choices.sort(key=lambda choice: vietnamese_sort_key(choice[1]))
+        if len(groups) == 1:
+            return next(iter(groups.values()))
+        return [
+            (_("Provinces in force %(period)s") % {"period": note}, choices)
+            for (_order, note), choices in sorted(groups.items())
+        ]
+
+
+@dataclass(frozen=True)
+class FundRow:
+    """One funding source's row of the grid: its input and what is known of its plan."""
+
+    field: forms.BoundField
+    plan: BudgetPlan | None
+    status: str
+    decision: str
+    original: str
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    field: forms.BoundField
+    indicator: Indicator
+    unit: str
+
+
+def fund_field_name(fund: str) -> str:
+    return f"plan_{fund}"
+
+
+def target_field_name(indicator: Indicator) -> str:
+    return f"target_{indicator.code}"
+
+
+class YearPlanForm(forms.Form):
+    """A province's whole year plan in one form: planned đồng per fund, a target per indicator.
+
+    Every field may be left empty (no plan, no target). The form only checks the numbers; the
+    rules across records (an approved plan cannot be removed…) are the service's, and
+    `add_service_error` shows its ValidationError on the right field.
+    """
+
+    def __init__(
+        self,
+        data=None,
+        *,
+        plans: Mapping[str, BudgetPlan],
+        indicators: Sequence[Indicator],
+        targets: Mapping[int, int],
+        **kwargs,
+    ):
+        super().__init__(data, **kwargs)
+        self.plans = plans
+        self.indicators = list(indicators)
+        for fund in FundingSource:
+            plan = plans.get(fund.value)
+            self.fields[fund_field_name(fund.value)] = WholeNumberFormField(
+                required=False,
+                label=fund.label,
+                initial=plan.planned_vnd if plan else None,
+                help_text=self._plan_status(plan),
+            )
+        for indicator in self.indicators:
+            self.fields[target_field_name(indicator)] = CountFormField(
+                required=False,
+                label=localized(indicator.name, indicator.name_en),
+                initial=targets.get(indicator.pk),
+                help_text=localized(indicator.unit, indicator.unit_en),
+            )
+
+    @staticmethod
+    def _plan_status(plan: BudgetPlan | None) -> str:
+        if plan is None:
+            return _("No plan yet")
+        return str(plan.get_status_display())
+
+    def fund_rows(self) -> list[FundRow]:
+        rows = []
+        for fund in FundingSource.values:
+            plan = self.plans.get(fund)
+            decision = original = ""
+            if plan is not None and plan.status == ApprovalStatus.APPROVED:
+                parts = [plan.decision_number] if plan.decision_number else []
+                if plan.approved_on:
+                    parts.append(_("of %(date)s") % {"date": short_date(plan.approved_on)})
+                decision = " ".join(parts)
+            if plan is not None and plan.original_vnd is not None and plan.original_vnd != plan.planned_vnd:
+                original = _("first approved: %(amount)s") % {
+                    "amount": format_vnd(plan.original_vnd, get_language())
+                }
+            rows.append(
+                FundRow(
+                    field=self[fund_field_name(fund)],
+                    plan=plan,
+                    status=self._plan_status(plan),
+                    decision=decision,
+                    original=original,
+                )
+            )
+        return rows
+
+    def indicator_rows(self) -> list[IndicatorRow]:
+        return [
+            IndicatorRow(
+                field=self[target_field_name(indicator)],
+                indicator=indicator,
+                unit=localized(indicator.unit, indicator.unit_en),
+            )
+            for indicator in self.indicators
+        ]
+
+    def amounts_vnd(self) -> dict[str, Decimal | None]:
+        """Planned đồng per fund code from the cleaned data; None where the field was left empty."""
+        return {fund: self.cleaned_data.get(fund_field_name(fund)) for fund in FundingSource.values}
+
+    def targets(self) -> dict[Indicator, int | None]:
+        """Target per active indicator from the cleaned data; None where the field was left empty."""
+        return {
+            indicator: self.cleaned_data.get(target_field_name(indicator)) for indicator in self.indicators
+        }
+
+    def add_service_error(self, error: ValidationError) -> None:
+        """Show a ValidationError of `services.year_plan_save`: fund-code keys on that fund's
+        field, anything else above the form."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error.messages)
+            return
+        for key, messages in error.message_dict.items():
+            field = fund_field_name(key) if key in FundingSource.values else None
+            if key == NON_FIELD_ERRORS or field not in self.fields:
+                field = None
+            self.add_error(field, messages)
+
+    def error_links(self) -> Iterable[tuple[str, str, str]]:
+        """(field id, label, message) for the error summary, in the order of the form."""
+        for name, field in self.fields.items():
+            bound = self[name]
+            for message in bound.errors:
+                yield bound.auto_id, str(field.label), message

@@ -1,0 +1,56 @@
+"""The Vietnamese catalogue is complete, and the compiled files match what the code asks for."""
+
+import re
+from pathlib import Path
+
+import polib
+import pytest
+
+LOCALE = Path(__file__).resolve().parent.parent / "locale"
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w*\}")
+
+
+def _entries(lang: str) -> list[polib.POEntry]:
+    return [
+        entry
+        for entry in polib.pofile(str(LOCALE / lang / "LC_MESSAGES" / "django.po"))
+        if not entry.obsolete
+    ]
+
+
+def test_every_message_is_translated_into_vietnamese():
+    missing = [
+        entry.msgid
+        for entry in _entries("vi")
+        if "fuzzy" in entry.flags or not (entry.msgstr or all(entry.msgstr_plural.values()))
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_translations_keep_every_placeholder(lang):
+    broken = []
+    for entry in _entries(lang):
+        translations = [entry.msgstr] if not entry.msgid_plural else list(entry.msgstr_plural.values())
+        for text in filter(None, translations):  # untranslated entries fail the test above
+            if sorted(PLACEHOLDER.findall(text)) != sorted(PLACEHOLDER.findall(entry.msgid)):
+                broken.append((entry.msgid, text))
+    assert broken == []
+
+
+def test_the_english_catalogue_covers_every_message_so_english_users_never_see_vietnamese():
+    vi_ids = {entry.msgid for entry in _entries("vi")}
+    en = {entry.msgid: entry.msgstr for entry in _entries("en") if not entry.msgid_plural}
+    assert vi_ids <= set(en) | {entry.msgid for entry in _entries("en") if entry.msgid_plural}
+    assert all(msgstr == msgid for msgid, msgstr in en.items())
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_compiled_catalogues_are_newer_than_their_sources(lang):
+    folder = LOCALE / lang / "LC_MESSAGES"
+    compiled = polib.mofile(str(folder / "django.mo"))
+    source = {
+        entry.msgid: entry.msgstr for entry in _entries(lang) if entry.msgstr and not entry.msgid_plural
+    }
+    compiled_map = {entry.msgid: entry.msgstr for entry in compiled if not entry.msgid_plural}
+    assert {msgid: compiled_map.get(msgid) for msgid in source} == source
