@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Round
+from django.db.models.functions import Coalesce, Round
 from django.utils.translation import gettext_lazy as _
 
 from .fields import CountField, MoneyField
@@ -184,8 +184,8 @@ class CollaboratorNetwork(models.Model):
         ExtensionCentre, on_delete=models.CASCADE, related_name="networks", verbose_name=_("centre")
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    district_collaborators = models.PositiveIntegerField(_("district-level collaborators"), default=0)
-    commune_collaborators = models.PositiveIntegerField(_("commune-level collaborators"), default=0)
+    district_collaborators = CountField(_("district-level collaborators"), default=0)
+    commune_collaborators = CountField(_("commune-level collaborators"), default=0)
 
     class Meta:
         ordering = ["centre", "-year"]
@@ -381,6 +381,29 @@ class ProjectQuerySet(models.QuerySet):
     def in_year(self, year: int) -> "ProjectQuerySet":
         return self.filter(year=year)
 
+    def with_disbursed_vnd(self, as_of: datetime.date | None = None) -> "ProjectQuerySet":
+        """Annotate `disbursed_vnd`: net đồng disbursed (recoveries subtracted), up to `as_of`
+        when given, 0 when nothing was paid.
+
+        A correlated subquery rather than a join, so that each project stays one row and other
+        sums over other relations are not multiplied (STYLE C7).
+        """
+        money = models.DecimalField(max_digits=20, decimal_places=0)
+        signed = models.Case(
+            models.When(kind=DisbursementKind.RECOVERY, then=-F("amount_vnd")),
+            default=F("amount_vnd"),
+            output_field=money,
+        )
+        disbursements = Disbursement.objects.filter(project=models.OuterRef("pk"))
+        if as_of is not None:
+            disbursements = disbursements.filter(date__lte=as_of)
+        totals = disbursements.order_by().values("project").annotate(total=models.Sum(signed)).values("total")
+        return self.annotate(
+            disbursed_vnd=Coalesce(
+                models.Subquery(totals, output_field=money), Decimal(0), output_field=money
+            )
+        )
+
 
 class Project(TimeStamped):
     """Đề án: a funded activity with a lifecycle; status changes only through the services."""
@@ -487,8 +510,9 @@ class Disbursement(TimeStamped):
     `amount_vnd` is always non-negative; a recovery counts negative in every total.
     """
 
+    # PROTECT: deleting a project must not silently erase the money paid to it.
     project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="disbursements", verbose_name=_("project")
+        Project, on_delete=models.PROTECT, related_name="disbursements", verbose_name=_("project")
     )
     date = models.DateField(_("date"))
     amount_vnd = MoneyField(_("amount (đồng)"))
@@ -529,16 +553,16 @@ class Disbursement(TimeStamped):
     def clean(self) -> None:
         if not self.project_id or self.date is None:
             return
-        from .services import disbursement_check  # the rule lives with the other write rules
+        from .services import disbursement_date_check  # the rule lives with the other write rules
 
-        disbursement_check(self)
+        disbursement_date_check(self)
 
 
 class ProjectOutput(TimeStamped):
     """An output achieved by a project: so many workers trained, models built… on a date."""
 
     project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="outputs", verbose_name=_("project")
+        Project, on_delete=models.PROTECT, related_name="outputs", verbose_name=_("project")
     )
     indicator = models.ForeignKey(
         Indicator, on_delete=models.PROTECT, related_name="outputs", verbose_name=_("indicator")

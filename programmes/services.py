@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Case, DecimalField, F, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .models import (
@@ -32,6 +33,7 @@ from .models import (
     ProjectTransition,
     Province,
 )
+from .numbers import format_vnd
 
 S = ProjectStatus
 
@@ -62,6 +64,10 @@ def _status_label(status: str) -> str:
 
 def _today() -> datetime.date:
     return timezone.localdate()
+
+
+def _money(value: Decimal) -> str:
+    return format_vnd(value, get_language())
 
 
 def allowed_next_statuses(project: Project) -> list[str]:
@@ -237,12 +243,23 @@ def project_create(
 
 @transaction.atomic
 def project_update(*, project: Project, user=None, **fields) -> Project:
-    """Change a project's descriptive fields (not its status: that is `project_transition`)."""
+    """Change a project's descriptive fields (not its status: that is `project_transition`).
+
+    The support cannot drop below what has already been disbursed.
+    """
     if "status" in fields:
         raise ValidationError({"status": _("Change the status through a lifecycle step.")})
     for name, value in fields.items():
         setattr(project, name, value)
     project.full_clean()
+    disbursed = project_disbursed_vnd(project)
+    if project.support_vnd < disbursed:
+        raise ValidationError(
+            {
+                "support_vnd": _("The support cannot be less than the %(disbursed)s already disbursed.")
+                % {"disbursed": _money(disbursed)}
+            }
+        )
     project.save()
     return project
 
@@ -304,15 +321,24 @@ def _check_activity_date(project: Project, day: datetime.date, what: str) -> Non
         raise ValidationError({"date": _("The date cannot be in the future.")})
 
 
+def disbursement_date_check(disbursement: Disbursement) -> None:
+    """Raise ValidationError when the project's status or contract date forbids this disbursement.
+
+    The row-level rule (used by `Disbursement.clean`); the total is checked by
+    `disbursement_check`, because a form set changes several rows at once.
+    """
+    _check_activity_date(disbursement.project, disbursement.date, _("disbursements"))
+
+
 def disbursement_check(disbursement: Disbursement, *, others_vnd: Decimal | None = None) -> None:
-    """Raise ValidationError when `disbursement` may not be recorded on its project.
+    """Raise ValidationError when `disbursement` may not be recorded on its project: the date
+    rules, then the net total, which must stay between 0 and the project's support.
 
     `others_vnd` is the net amount of the project's other disbursements; read from the
-    database when None (a form set passes the total of its own rows instead).
+    database when None.
     """
     project = disbursement.project
-    what = _("disbursements")
-    _check_activity_date(project, disbursement.date, what)
+    disbursement_date_check(disbursement)
     if disbursement.amount_vnd is None:
         return
     if others_vnd is None:
@@ -323,14 +349,12 @@ def disbursement_check(disbursement: Disbursement, *, others_vnd: Decimal | None
             {"amount_vnd": _("The recovery is larger than what was disbursed to the project.")}
         )
     if total > project.support_vnd:
-        from .numbers import format_vnd
-
         raise ValidationError(
             {
                 "amount_vnd": _(
                     "Disbursements would total %(total)s, more than the project's support of %(support)s."
                 )
-                % {"total": format_vnd(total), "support": format_vnd(project.support_vnd)}
+                % {"total": _money(total), "support": _money(project.support_vnd)}
             }
         )
 
@@ -343,9 +367,23 @@ def output_check(output: ProjectOutput) -> None:
 @transaction.atomic
 def disbursement_create(*, project: Project, user=None, **fields) -> Disbursement:
     """Record money paid to or returned from `project`; ValidationError and nothing saved if refused."""
+    # Lock the project so that two simultaneous payments cannot both pass the support check.
     Project.objects.select_for_update().filter(pk=project.pk).first()
     disbursement = Disbursement(project=project, **fields)
     disbursement.full_clean()
+    disbursement_check(disbursement)
+    disbursement.save()
+    return disbursement
+
+
+@transaction.atomic
+def disbursement_update(*, disbursement: Disbursement, user=None, **fields) -> Disbursement:
+    """Change a recorded disbursement under the same rules as a new one."""
+    Project.objects.select_for_update().filter(pk=disbursement.project_id).first()
+    for name, value in fields.items():
+        setattr(disbursement, name, value)
+    disbursement.full_clean()
+    disbursement_check(disbursement)
     disbursement.save()
     return disbursement
 

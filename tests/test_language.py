@@ -20,3 +20,13 @@ def test_the_switcher_changes_the_language_and_back(client):
 def test_an_unknown_language_cookie_falls_back_to_vietnamese(client):
     client.cookies["django_language"] = "fr"
     assert client.get("/dang-nhap/").headers["Content-Language"] == "vi"
+
+
+def test_vietnamese_dates_are_read_day_first():
+    from django import forms
+    from django.utils import translation
+
+    with translation.override("vi"):
+        field = forms.DateField()
+        assert field.clean("05/03/2025").isoformat() == "2025-03-05"
+        assert field.clean("2025-03-05").isoformat() == "2025-03-05"

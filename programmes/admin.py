@@ -1,0 +1,743 @@
+"""Data entry (Django admin) for the programme: reference data, plans, targets, projects, money
+and outputs.
+
+Thin on purpose (Style C4, C11): the forms validate through the models' `full_clean()`, writes
+that carry rules go through `programmes.services`, and every changelist loads the foreign keys
+it shows in its one page query (`list_select_related`; the query counts are pinned in
+tests/programmes/test_admin.py).
+"""
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AdminDateWidget
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.text import Truncator
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .fields import CountField, CountFormField, GroupedNumberInput, MoneyField
+from .models import (
+    ActivityCategory,
+    BudgetPlan,
+    CollaboratorNetwork,
+    Disbursement,
+    ExtensionCentre,
+    Indicator,
+    IndicatorTarget,
+    Project,
+    ProjectOutput,
+    ProjectStatus,
+    ProjectTransition,
+    Province,
+    Region,
+    ReportingPeriod,
+)
+from .numbers import format_vnd, group_digits
+
+MONEY = models.DecimalField(max_digits=18, decimal_places=0)
+
+
+def money(value: Decimal | int | None) -> str:
+    """`1.250.000.000 đ` in Vietnamese, `1,250,000,000 VND` in English; empty for None."""
+    return format_vnd(value, get_language())
+
+
+def count(value: int | None, unit: str = "") -> str:
+    """`1.724` (Vietnamese) or `1,724` (English), followed by `unit` when given; empty for None."""
+    if value is None:
+        return ""
+    return f"{group_digits(value, get_language())} {unit}".strip()
+
+
+def _english() -> bool:
+    return (get_language() or "").lower().startswith("en")
+
+
+@admin.display(description=_("Fund"), ordering="funding_source")
+def fund(obj: BudgetPlan | Project) -> str:
+    """The fund's short name (KCQG, KCDP), which officials use; the long label is too wide."""
+    return obj.funding_source
+
+
+def _adopt(target: models.Model, saved: models.Model) -> None:
+    """Turn the admin's unsaved `target` into the row a service created, so that what follows
+    `save_model` (the log entry, the inlines, the redirect) uses the saved row."""
+    for field in saved._meta.concrete_fields:
+        setattr(target, field.attname, getattr(saved, field.attname))
+    target._state.adding = False
+    target._state.db = saved._state.db
+
+
+# --- shared behaviour ---------------------------------------------------------------------------
+
+NUMBER_INPUTS = {
+    CountField: {"widget": GroupedNumberInput},
+    MoneyField: {"widget": GroupedNumberInput},
+}
+
+
+class NumberInputsMixin:
+    """Money and counts typed the Vietnamese way (`1.250.000.000`, `1.724`).
+
+    The admin gives every IntegerField (so CountField too) a number input, in which browsers
+    refuse the dots; a text input lets WholeNumberFormField read the separators and explain a
+    refusal (negative, fraction, not a number) in the user's language.
+    """
+
+    formfield_overrides = NUMBER_INPUTS
+
+
+class PortalAdmin(NumberInputsMixin, admin.ModelAdmin):
+    list_per_page = 50
+
+
+class PortalTabularInline(NumberInputsMixin, admin.TabularInline):
+    extra = 1
+
+
+class SharedChoicesFormSet(BaseInlineFormSet):
+    """An inline form set whose foreign-key selects are filled from one query for all rows.
+
+    Each row's select would otherwise run its own query when rendered: the change page of a
+    project with 50 outputs would run 50 identical indicator queries.
+    """
+
+    shared_choice_fields: tuple[str, ...] = ()
+
+    @cached_property
+    def _shared_choices(self) -> dict[str, list]:
+        # A comprehension rather than list(): list() asks the iterator its length, a COUNT query.
+        return {
+            name: [choice for choice in self.form.base_fields[name].choices]
+            for name in self.shared_choice_fields
+            if name in self.form.base_fields
+        }
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for name, choices in self._shared_choices.items():
+            field = form.fields[name]
+            field.choices = choices
+            # The admin wraps the select in RelatedFieldWidgetWrapper, which renders the inner one.
+            inner = getattr(field.widget, "widget", None)
+            if inner is not None:
+                inner.choices = field.widget.choices
+
+
+# --- geography and centres ----------------------------------------------------------------------
+
+
+@admin.register(Region)
+class RegionAdmin(PortalAdmin):
+    list_display = ("name", "code", "name_en", "order")
+    search_fields = ("name", "name_en", "code")
+
+
+class EraFilter(admin.SimpleListFilter):
+    """Provinces in force today, or those merged away on 1 July 2025."""
+
+    title = _("era")
+    parameter_name = "era"
+
+    def lookups(self, request, model_admin):
+        return [("current", _("In force")), ("former", _("Before the 2025 merger"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "current":
+            return queryset.filter(valid_to__isnull=True)
+        if self.value() == "former":
+            return queryset.filter(valid_to__isnull=False)
+        return queryset
+
+
+@admin.register(Province)
+class ProvinceAdmin(PortalAdmin):
+    list_display = ("code", "province_with_era", "kind", "region", "valid_from", "valid_to", "merged_into")
+    list_display_links = ("code", "province_with_era")
+    list_filter = (EraFilter, "region", "kind")
+    search_fields = ("name", "=code")
+    list_select_related = ("region", "merged_into")
+    autocomplete_fields = ("merged_into",)
+    list_per_page = 100
+
+    @admin.display(description=_("Province"), ordering="name")
+    def province_with_era(self, obj: Province) -> str:
+        return str(obj)
+
+
+class CollaboratorNetworkInline(PortalTabularInline):
+    model = CollaboratorNetwork
+    fields = ("year", "district_collaborators", "commune_collaborators")
+    # The collaborator counts are plain PositiveIntegerFields: give them the count field too.
+    formfield_overrides = {
+        **NUMBER_INPUTS,
+        models.PositiveIntegerField: {"form_class": CountFormField, "widget": GroupedNumberInput},
+    }
+
+
+@admin.register(ExtensionCentre)
+class ExtensionCentreAdmin(PortalAdmin):
+    list_display = ("name", "province", "region", "director", "phone", "email")
+    list_filter = ("province__region",)
+    search_fields = ("name", "director", "province__name", "=province__code")
+    list_select_related = ("province__region",)
+    autocomplete_fields = ("province",)
+    inlines = [CollaboratorNetworkInline]
+
+    @admin.display(description=_("Region"), ordering="province__region__order")
+    def region(self, obj: ExtensionCentre) -> str:
+        return str(obj.province.region)
+
+
+# --- categories and indicators -----------------------------------------------------------------
+
+
+@admin.register(ActivityCategory)
+class ActivityCategoryAdmin(PortalAdmin):
+    list_display = ("order", "name", "code", "legal_basis", "is_active")
+    list_display_links = ("order", "name")
+    list_filter = ("is_active",)
+    search_fields = ("name", "name_en", "code")
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(PortalAdmin):
+    list_display = ("order", "name", "unit", "code", "category", "is_active")
+    list_display_links = ("order", "name")
+    list_filter = ("is_active", "category")
+    search_fields = ("name", "name_en", "code", "unit")
+    list_select_related = ("category",)
+    autocomplete_fields = ("category",)
+
+
+# --- plans and targets -------------------------------------------------------------------------
+
+
+@admin.register(BudgetPlan)
+class BudgetPlanAdmin(PortalAdmin):
+    list_display = (
+        "province",
+        "year",
+        fund,
+        "planned",
+        "original",
+        "status",
+        "approved_on",
+        "decision_number",
+    )
+    list_filter = ("year", "funding_source", "status", "province__region")
+    search_fields = ("province__name", "=province__code", "decision_number")
+    list_select_related = ("province",)
+    autocomplete_fields = ("province",)
+    fields = (
+        "province",
+        "year",
+        "funding_source",
+        "planned_vnd",
+        "original",
+        "status",
+        "decision_number",
+        "approved_on",
+        "notes",
+    )
+    # The first approved amount is remembered by the service at the first approval.
+    readonly_fields = ("original",)
+
+    @admin.display(description=_("Planned amount"), ordering="planned_vnd")
+    def planned(self, obj: BudgetPlan) -> str:
+        return money(obj.planned_vnd)
+
+    @admin.display(description=_("First approved amount"), ordering="original_vnd")
+    def original(self, obj: BudgetPlan) -> str:
+        return money(obj.original_vnd)
+
+    def save_model(self, request, obj, form, change):
+        services.budget_plan_save(plan=obj, user=request.user)
+
+
+@admin.register(IndicatorTarget)
+class IndicatorTargetAdmin(PortalAdmin):
+    list_display = ("province", "year", "indicator", "target_value")
+    list_filter = ("year", "indicator", "province__region")
+    search_fields = ("province__name", "=province__code", "indicator__name")
+    list_select_related = ("province", "indicator")
+    autocomplete_fields = ("province", "indicator")
+
+    @admin.display(description=_("Target value"), ordering="target")
+    def target_value(self, obj: IndicatorTarget) -> str:
+        unit = obj.indicator.unit_en if _english() and obj.indicator.unit_en else obj.indicator.unit
+        return count(obj.target, unit)
+
+
+# --- projects ----------------------------------------------------------------------------------
+
+
+class ProjectAdminForm(forms.ModelForm):
+    """The project form; on the add page the code may be left empty for the service to number."""
+
+    class Meta:
+        model = Project
+        fields = (
+            "code",
+            "title",
+            "province",
+            "year",
+            "funding_source",
+            "category",
+            "project_type",
+            "implementing_unit",
+            "beneficiary_name",
+            "beneficiary_kind",
+            "support_vnd",
+            "counterpart_vnd",
+            "capital_recovery",
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance._state.adding and "code" in self.fields:
+            self.fields["code"].required = False
+            self.fields["code"].help_text = _(
+                "Leave empty to number the project automatically (fund-year-province-number, "
+                "e.g. KCQG-2025-79-001)."
+            )
+
+
+DISBURSEMENTS_OVER_SUPPORT = _(
+    "Together these rows bring the project's disbursements to %(total)s, more than its support "
+    "of %(support)s. Nothing was saved."
+)
+DISBURSEMENTS_BELOW_ZERO = _(
+    "Together these rows return %(recovered)s more than was disbursed to the project. Nothing was saved."
+)
+
+
+class DisbursementFormSet(BaseInlineFormSet):
+    """Checks the project's disbursements as they will stand after this submit.
+
+    Each row's own `clean()` compares it with the rows already in the database, so two new rows
+    of 300 million on a 500-million project each pass alone: their sum is refused here.
+    """
+
+    def clean(self):
+        super().clean()
+        project = self.instance
+        if project.pk is None or any(self.errors):
+            return
+        listed = [form.instance.pk for form in self.initial_forms if form.instance.pk]
+        # Rows of the project not in this form set: none, unless someone added one meanwhile.
+        total = sum(
+            (row.signed_amount_vnd for row in project.disbursements.exclude(pk__in=listed)),
+            Decimal(0),
+        )
+        for form in self.forms:
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            if form.instance.pk is None and not form.has_changed():
+                continue
+            if form.instance.amount_vnd is not None:
+                total += form.instance.signed_amount_vnd
+        if total < 0:
+            raise ValidationError(
+                DISBURSEMENTS_BELOW_ZERO % {"recovered": money(-total)},
+                code="recovered_too_much",
+            )
+        if total > project.support_vnd:
+            raise ValidationError(
+                DISBURSEMENTS_OVER_SUPPORT % {"total": money(total), "support": money(project.support_vnd)},
+                code="over_support",
+            )
+
+
+class MoneyRecordInline(PortalTabularInline):
+    """Rows that need a signed contract (money, outputs): no new rows before it."""
+
+    def has_add_permission(self, request, obj=None):
+        if obj is not None and obj.status not in services.MONEY_STATUSES:
+            return False
+        return super().has_add_permission(request, obj)
+
+
+class DisbursementInline(MoneyRecordInline):
+    model = Disbursement
+    formset = DisbursementFormSet
+    fields = ("date", "kind", "amount_vnd", "document_number", "note")
+
+    def get_queryset(self, request):
+        # Each row's title (Disbursement.__str__) reads the project's code.
+        return super().get_queryset(request).select_related("project")
+
+
+class OutputFormSet(SharedChoicesFormSet):
+    shared_choice_fields = ("indicator",)
+
+
+class ProjectOutputInline(MoneyRecordInline):
+    model = ProjectOutput
+    formset = OutputFormSet
+    fields = ("indicator", "date", "value", "note")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "indicator":
+            # Indicators are reference data: no add/change/delete/view icons on every row.
+            widget = field.widget
+            widget.can_add_related = widget.can_change_related = False
+            widget.can_delete_related = widget.can_view_related = False
+        return field
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("project", "indicator")
+
+
+class ProjectTransitionInline(admin.TabularInline):
+    """The lifecycle history; steps are recorded only through the lifecycle step screen."""
+
+    model = ProjectTransition
+    fields = ("from_status", "to_status", "date", "document_number", "note", "user", "recorded_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("project", "user")
+
+
+class LifecycleStatusField(forms.ChoiceField):
+    """Offers the allowed next steps, but lets any known status through: a step that is no
+    longer allowed (another official moved the project meanwhile) is refused by the service,
+    with its explanation of the allowed steps, rather than by a bare "invalid choice"."""
+
+    def valid_value(self, value):
+        return value in ProjectStatus.values
+
+
+class ProjectTransitionForm(forms.Form):
+    """One lifecycle step of `project`: to which status, when, under which document."""
+
+    to_status = LifecycleStatusField(label=_("Next step"))
+    date = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=AdminDateWidget)
+    document_number = forms.CharField(
+        label=_("Decision or contract number"),
+        max_length=128,
+        required=False,
+        help_text=_("Required for the approval and the contract."),
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    # Keys of the service's ValidationError -> fields of this form.
+    SERVICE_FIELDS = {"to": "to_status", "date": "date", "document_number": "document_number"}
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+        self.fields["to_status"].choices = [
+            (status, ProjectStatus(status).label) for status in services.allowed_next_statuses(project)
+        ]
+
+    def add_service_error(self, error: ValidationError) -> None:
+        """Show the service's refusal on the field it is about (or above the form)."""
+        if hasattr(error, "error_dict"):
+            for key, errors in error.error_dict.items():
+                self.add_error(self.SERVICE_FIELDS.get(key), errors)
+        else:
+            self.add_error(None, error)
+
+
+@admin.register(Project)
+class ProjectAdmin(PortalAdmin):
+    form = ProjectAdminForm
+    list_display = (
+        "code",
+        "title",
+        "province",
+        "year",
+        fund,
+        "category_short",
+        "status",
+        "support",
+        "disbursed",
+    )
+    list_display_links = ("code", "title")
+    list_filter = ("status", "year", "funding_source", "category", "project_type", "province__region")
+    search_fields = ("code", "title", "beneficiary_name", "implementing_unit", "province__name")
+    list_select_related = ("province", "category")
+    autocomplete_fields = ("province", "category")
+    readonly_fields = ("status", "status_changed_on", "disbursed")
+
+    def get_fieldsets(self, request, obj=None):
+        money_fields = ["support_vnd", "counterpart_vnd", "capital_recovery"]
+        lifecycle = ["status"]
+        if obj is not None:
+            money_fields.append("disbursed")
+            lifecycle.append("status_changed_on")
+        return [
+            (
+                None,
+                {
+                    "fields": [
+                        "code",
+                        "title",
+                        ("province", "year"),
+                        ("funding_source", "category"),
+                        "project_type",
+                    ]
+                },
+            ),
+            (
+                _("Implementation and beneficiary"),
+                {"fields": ["implementing_unit", ("beneficiary_name", "beneficiary_kind")]},
+            ),
+            (_("Money"), {"fields": money_fields}),
+            (_("Lifecycle"), {"fields": lifecycle}),
+        ]
+
+    def get_inlines(self, request, obj):
+        if obj is None:
+            # Money and outputs need a contract; a new project is only proposed.
+            return []
+        return [DisbursementInline, ProjectOutputInline, ProjectTransitionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_disbursed_vnd()
+
+    @admin.display(description=_("Activity category"), ordering="category__order")
+    def category_short(self, obj: Project) -> str:
+        return Truncator(str(obj.category)).chars(32)
+
+    @admin.display(description=_("Support"), ordering="support_vnd")
+    def support(self, obj: Project) -> str:
+        return money(obj.support_vnd)
+
+    @admin.display(description=_("Disbursed"), ordering="disbursed_vnd")
+    def disbursed(self, obj: Project) -> str:
+        # Not annotated on an unsaved project (add page), where nothing was disbursed yet.
+        return money(getattr(obj, "disbursed_vnd", Decimal(0)))
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            fields = {name: form.cleaned_data[name] for name in form.changed_data}
+            services.project_update(project=obj, user=request.user, **fields)
+            return
+        fields = {name: value for name, value in form.cleaned_data.items() if name != "status"}
+        _adopt(obj, services.project_create(user=request.user, **fields))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and self.has_change_permission(request, obj):
+            context["next_steps"] = [
+                ProjectStatus(status).label for status in services.allowed_next_statuses(obj)
+            ]
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_transition"
+        return [
+            path(
+                "<path:object_id>/transition/",
+                self.admin_site.admin_view(self.transition_view),
+                name=name,
+            ),
+            *super().get_urls(),
+        ]
+
+    def transition_view(self, request, object_id):
+        """The lifecycle step screen: record the project's next status through the service."""
+        project = self.get_object(request, unquote(object_id))
+        if project is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_change_permission(request, project):
+            raise PermissionDenied
+        form = ProjectTransitionForm(request.POST or None, project=project)
+        if request.method == "POST" and form.is_valid():
+            previous = project.status
+            try:
+                services.project_transition(
+                    project=project,
+                    to_status=form.cleaned_data["to_status"],
+                    date=form.cleaned_data["date"],
+                    document_number=form.cleaned_data["document_number"],
+                    note=form.cleaned_data["note"],
+                    user=request.user,
+                )
+            except ValidationError as error:
+                form.add_service_error(error)
+            else:
+                message = _("Project %(code)s moved from “%(from)s” to “%(to)s”.") % {
+                    "code": project.code,
+                    "from": ProjectStatus(previous).label,
+                    "to": ProjectStatus(form.cleaned_data["to_status"]).label,
+                }
+                self.log_change(request, project, str(message))
+                self.message_user(request, message, messages.SUCCESS)
+                return HttpResponseRedirect(
+                    reverse(
+                        f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+                        args=[project.pk],
+                        current_app=self.admin_site.name,
+                    )
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Lifecycle step of project %(code)s") % {"code": project.code},
+            "opts": self.opts,
+            "original": project,
+            "adminform": helpers.AdminForm(
+                form,
+                [(None, {"fields": ["to_status", "date", "document_number", "note"]})],
+                prepopulated_fields={},
+                model_admin=self,
+            ),
+            "transitions": project.transitions.select_related("user"),
+            "has_next_step": bool(form.fields["to_status"].choices),
+            "has_view_permission": True,
+            "media": self.media + form.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/programmes/project/transition.html", context)
+
+
+@admin.register(ProjectTransition)
+class ProjectTransitionAdmin(PortalAdmin):
+    """The lifecycle history, read-only: steps are recorded from the project's change page."""
+
+    list_display = ("project", "province", "from_status", "to_status", "date", "document_number", "user")
+    list_filter = ("to_status", "date", "project__year", "project__province__region")
+    search_fields = ("project__code", "project__title", "document_number", "user__username")
+    list_select_related = ("project__province", "user")
+
+    @admin.display(description=_("Province"), ordering="project__province__code")
+    def province(self, obj: ProjectTransition) -> str:
+        return str(obj.project.province)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- money and outputs -------------------------------------------------------------------------
+
+
+class DisbursementAdminForm(forms.ModelForm):
+    """Adds the project's total to the row checks: net disbursed stays within 0…support."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors or not self.instance.project_id:
+            return
+        try:
+            services.disbursement_check(self.instance)
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+@admin.register(Disbursement)
+class DisbursementAdmin(PortalAdmin):
+    form = DisbursementAdminForm
+    list_display = ("date", "project_code", "province", "kind", "amount", "document_number")
+    list_filter = ("kind", "project__year", "project__funding_source", "project__province__region")
+    search_fields = ("project__code", "project__title", "document_number")
+    list_select_related = ("project__province",)
+    autocomplete_fields = ("project",)
+    date_hierarchy = "date"
+    fields = ("project", "date", "kind", "amount_vnd", "document_number", "note")
+
+    @admin.display(description=_("Project"), ordering="project__code")
+    def project_code(self, obj: Disbursement) -> str:
+        return obj.project.code
+
+    @admin.display(description=_("Province"), ordering="project__province__code")
+    def province(self, obj: Disbursement) -> str:
+        return str(obj.project.province)
+
+    @admin.display(description=_("Amount"), ordering="amount_vnd")
+    def amount(self, obj: Disbursement) -> str:
+        # As it counts in the totals: a recovery shows negative.
+        return money(obj.signed_amount_vnd)
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: value for name, value in form.cleaned_data.items() if name != "project"}
+        if change:
+            services.disbursement_update(disbursement=obj, user=request.user, **fields)
+            return
+        _adopt(obj, services.disbursement_create(project=obj.project, user=request.user, **fields))
+
+
+@admin.register(ProjectOutput)
+class ProjectOutputAdmin(PortalAdmin):
+    list_display = ("date", "project_code", "province", "indicator", "output_value", "note")
+    list_filter = ("indicator", "project__year", "project__province__region")
+    search_fields = ("project__code", "project__title", "indicator__name", "note")
+    list_select_related = ("project__province", "indicator")
+    autocomplete_fields = ("project", "indicator")
+    date_hierarchy = "date"
+    fields = ("project", "indicator", "date", "value", "note")
+
+    @admin.display(description=_("Project"), ordering="project__code")
+    def project_code(self, obj: ProjectOutput) -> str:
+        return obj.project.code
+
+    @admin.display(description=_("Province"), ordering="project__province__code")
+    def province(self, obj: ProjectOutput) -> str:
+        return str(obj.project.province)
+
+    @admin.display(description=_("Value"), ordering="value")
+    def output_value(self, obj: ProjectOutput) -> str:
+        unit = obj.indicator.unit_en if _english() and obj.indicator.unit_en else obj.indicator.unit
+        return count(obj.value, unit)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        fields = {name: value for name, value in form.cleaned_data.items() if name != "project"}
+        _adopt(obj, services.output_create(project=obj.project, user=request.user, **fields))
+
+
+# --- reporting ---------------------------------------------------------------------------------
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(PortalAdmin):
+    list_display = (
+        "province",
+        "year",
+        "period",
+        "status",
+        "deadline",
+        "submitted_at",
+        "submitted_by",
+        "approved_at",
+        "approved_by",
+    )
+    list_filter = ("year", "period", "status", "province__region")
+    search_fields = ("province__name", "=province__code")
+    list_select_related = ("province", "submitted_by", "approved_by")
+    autocomplete_fields = ("province",)
+    # Who submitted or approved, and when, is for the reporting workflow to record.
+    readonly_fields = ("submitted_at", "submitted_by", "approved_at", "approved_by")
