@@ -55,9 +55,7 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off (see .env.example)."
-        )
+        raise ImproperlyConfigured("DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off (see .env.example).")
     # Only for a developer's machine: DEBUG is on, nothing is served to anyone else.
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
 

@@ -310,8 +310,7 @@ class ProjectAdminForm(forms.ModelForm):
         if self.instance._state.adding and "code" in self.fields:
             self.fields["code"].required = False
             self.fields["code"].help_text = _(
-                "Leave empty to number the project automatically (fund-year-province-number, "
-                "e.g. KCQG-2025-79-001)."
+                "Leave empty to number the project automatically (fund-year-province-number, e.g. KCQG-2025-79-001)."
             )
 
 
@@ -545,9 +544,7 @@ class ProjectAdmin(PortalAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and self.has_change_permission(request, obj):
-            context["next_steps"] = [
-                ProjectStatus(status).label for status in services.allowed_next_statuses(obj)
-            ]
+            context["next_steps"] = [ProjectStatus(status).label for status in services.allowed_next_statuses(obj)]
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_urls(self):

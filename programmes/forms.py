@@ -196,9 +196,7 @@ class YearPlanForm(forms.Form):
                     parts.append(_("of %(date)s") % {"date": short_date(plan.approved_on)})
                 decision = " ".join(parts)
             if plan is not None and plan.original_vnd is not None and plan.original_vnd != plan.planned_vnd:
-                original = _("first approved: %(amount)s") % {
-                    "amount": format_vnd(plan.original_vnd, get_language())
-                }
+                original = _("first approved: %(amount)s") % {"amount": format_vnd(plan.original_vnd, get_language())}
             rows.append(
                 FundRow(
                     field=self[fund_field_name(fund)],
@@ -226,9 +224,7 @@ class YearPlanForm(forms.Form):
 
     def targets(self) -> dict[Indicator, int | None]:
         """Target per active indicator from the cleaned data; None where the field was left empty."""
-        return {
-            indicator: self.cleaned_data.get(target_field_name(indicator)) for indicator in self.indicators
-        }
+        return {indicator: self.cleaned_data.get(target_field_name(indicator)) for indicator in self.indicators}
 
     def add_service_error(self, error: ValidationError) -> None:
         """Show a ValidationError of `services.year_plan_save`: fund-code keys on that fund's

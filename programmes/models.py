@@ -94,9 +94,7 @@ class Province(models.Model):
     code = models.CharField(_("code"), max_length=2)
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.PROVINCE)
-    region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="provinces", verbose_name=_("region")
-    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="provinces", verbose_name=_("region"))
     socio_economic_region = models.CharField(_("socio-economic region"), max_length=64, blank=True)
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True, help_text=_("Empty: still in force."))
@@ -268,9 +266,7 @@ class BudgetPlan(TimeStamped):
         blank=True,
         help_text=_("Kept when the plan is revised; filled in at the first approval."),
     )
-    status = models.CharField(
-        _("status"), max_length=16, choices=ApprovalStatus.choices, default=ApprovalStatus.DRAFT
-    )
+    status = models.CharField(_("status"), max_length=16, choices=ApprovalStatus.choices, default=ApprovalStatus.DRAFT)
     decision_number = models.CharField(_("decision number"), max_length=64, blank=True)
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
@@ -334,9 +330,7 @@ class IndicatorTarget(TimeStamped):
             models.UniqueConstraint(
                 fields=["province", "year", "indicator"],
                 name="indicator_target_unique",
-                violation_error_message=_(
-                    "This province already has a target for this indicator in this year."
-                ),
+                violation_error_message=_("This province already has a target for this indicator in this year."),
             ),
             year_range_check("indicator_target"),
             models.CheckConstraint(condition=Q(target__gte=0), name="indicator_target_non_negative"),
@@ -399,9 +393,7 @@ class ProjectQuerySet(models.QuerySet):
             disbursements = disbursements.filter(date__lte=as_of)
         totals = disbursements.order_by().values("project").annotate(total=models.Sum(signed)).values("total")
         return self.annotate(
-            disbursed_vnd=Coalesce(
-                models.Subquery(totals, output_field=money), Decimal(0), output_field=money
-            )
+            disbursed_vnd=Coalesce(models.Subquery(totals, output_field=money), Decimal(0), output_field=money)
         )
 
 
@@ -436,9 +428,7 @@ class Project(TimeStamped):
         default=False,
         help_text=_("The support is to be paid back (hỗ trợ có thu hồi vốn)."),
     )
-    status = models.CharField(
-        _("status"), max_length=16, choices=ProjectStatus.choices, default=ProjectStatus.PROPOSED
-    )
+    status = models.CharField(_("status"), max_length=16, choices=ProjectStatus.choices, default=ProjectStatus.PROPOSED)
     status_changed_on = models.DateField(_("status changed on"), null=True, blank=True)
 
     objects = ProjectQuerySet.as_manager()
@@ -533,9 +523,7 @@ class Disbursement(TimeStamped):
                 name="disbursement_amount_positive",
                 violation_error_message=_("A disbursement must be more than 0 đồng."),
             ),
-            models.CheckConstraint(
-                condition=Q(kind__in=DisbursementKind.values), name="disbursement_kind_valid"
-            ),
+            models.CheckConstraint(condition=Q(kind__in=DisbursementKind.values), name="disbursement_kind_valid"),
         ]
         indexes = [
             # Summaries sum disbursements of a year's projects up to a cut-off date.
@@ -561,9 +549,7 @@ class Disbursement(TimeStamped):
 class ProjectOutput(TimeStamped):
     """An output achieved by a project: so many workers trained, models built… on a date."""
 
-    project = models.ForeignKey(
-        Project, on_delete=models.PROTECT, related_name="outputs", verbose_name=_("project")
-    )
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="outputs", verbose_name=_("project"))
     indicator = models.ForeignKey(
         Indicator, on_delete=models.PROTECT, related_name="outputs", verbose_name=_("indicator")
     )
@@ -666,4 +652,16 @@ class ReportingPeriod(TimeStamped):
         return period_end(self.year, self.period)
 
     def clean(self) -> None:
-        validate_province_year(self.province if self.province_id else None, self.year)
+        province = self.province if self.province_id else None
+        validate_province_year(province, self.year)
+        if province is None or not self.year or self.period not in Period.values:
+            return
+        # In 2025 the old provinces report the first half, the new ones 9 months and the year.
+        end = self.end_date
+        if end < province.valid_from or (province.valid_to is not None and end > province.valid_to):
+            raise ValidationError(
+                {
+                    "period": _("%(province)s did not exist on %(date)s, the end of this period.")
+                    % {"province": province.name, "date": end.strftime("%d/%m/%Y")}
+                }
+            )

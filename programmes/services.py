@@ -107,9 +107,7 @@ def _check_transition(
     allowed = allowed_next_statuses(project)
     if to_status not in allowed:
         if allowed:
-            hint = _("Allowed next steps: %(steps)s.") % {
-                "steps": ", ".join(_status_label(step) for step in allowed)
-            }
+            hint = _("Allowed next steps: %(steps)s.") % {"steps": ", ".join(_status_label(step) for step in allowed)}
         else:
             hint = _("The project is closed; no further step is possible.")
         raise ValidationError(
@@ -289,12 +287,7 @@ def project_disbursed_vnd(project: Project, *, exclude_pk: int | None = None) ->
 
 
 def _contract_date(project: Project) -> datetime.date | None:
-    return (
-        project.transitions.filter(to_status=S.CONTRACTED)
-        .order_by("date")
-        .values_list("date", flat=True)
-        .first()
-    )
+    return project.transitions.filter(to_status=S.CONTRACTED).order_by("date").values_list("date", flat=True).first()
 
 
 def _check_activity_date(project: Project, day: datetime.date, what: str) -> None:
@@ -327,7 +320,16 @@ def disbursement_date_check(disbursement: Disbursement) -> None:
     The row-level rule (used by `Disbursement.clean`); the total is checked by
     `disbursement_check`, because a form set changes several rows at once.
     """
-    _check_activity_date(disbursement.project, disbursement.date, _("disbursements"))
+    project = disbursement.project
+    _check_activity_date(project, disbursement.date, _("disbursements"))
+    stopped_on = project.status_changed_on if project.status in (S.CANCELLED, S.SUSPENDED) else None
+    if stopped_on and disbursement.kind != DisbursementKind.RECOVERY and disbursement.date > stopped_on:
+        raise ValidationError(
+            {
+                "kind": _("The project is “%(status)s” since %(date)s: only recoveries can be recorded after that.")
+                % {"status": _status_label(project.status), "date": stopped_on.strftime("%d/%m/%Y")}
+            }
+        )
 
 
 def disbursement_check(disbursement: Disbursement, *, others_vnd: Decimal | None = None) -> None:
@@ -345,15 +347,11 @@ def disbursement_check(disbursement: Disbursement, *, others_vnd: Decimal | None
         others_vnd = project_disbursed_vnd(project, exclude_pk=disbursement.pk)
     total = others_vnd + disbursement.signed_amount_vnd
     if total < 0:
-        raise ValidationError(
-            {"amount_vnd": _("The recovery is larger than what was disbursed to the project.")}
-        )
+        raise ValidationError({"amount_vnd": _("The recovery is larger than what was disbursed to the project.")})
     if total > project.support_vnd:
         raise ValidationError(
             {
-                "amount_vnd": _(
-                    "Disbursements would total %(total)s, more than the project's support of %(support)s."
-                )
+                "amount_vnd": _("Disbursements would total %(total)s, more than the project's support of %(support)s.")
                 % {"total": _money(total), "support": _money(project.support_vnd)}
             }
         )

@@ -89,9 +89,7 @@ def _year_rows(today) -> list[YearRow]:
     return [
         YearRow(
             year=year,
-            provinces=sum(
-                1 for start, end in eras if start.year <= year and (end is None or end.year >= year)
-            ),
+            provinces=sum(1 for start, end in eras if start.year <= year and (end is None or end.year >= year)),
             provinces_with_plan=by_year.get(year, {}).get("provinces", 0),
             plans_approved=by_year.get(year, {}).get("approved", 0),
             is_current=year == today.year,
@@ -172,9 +170,7 @@ def year_plan_edit(request, province_id: int, year: int):
     province = _get_year_plan_province(request.user, province_id, year)
     plans = {plan.funding_source: plan for plan in BudgetPlan.objects.filter(province=province, year=year)}
     indicators = list(Indicator.objects.filter(is_active=True))
-    targets = dict(
-        IndicatorTarget.objects.filter(province=province, year=year).values_list("indicator_id", "target")
-    )
+    targets = dict(IndicatorTarget.objects.filter(province=province, year=year).values_list("indicator_id", "target"))
     form = YearPlanForm(
         request.POST if request.method == "POST" else None,
         plans=plans,

@@ -14,9 +14,7 @@ def _load_settings(**env: str) -> subprocess.CompletedProcess:
         "import khuyencong.settings as s; "
         "print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.LANGUAGE_CODE, s.TIME_ZONE, s.USE_TZ)"
     )
-    return subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True
-    )
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True)
 
 
 def test_debug_is_off_and_a_secret_key_is_required_by_default():

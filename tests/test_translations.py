@@ -11,11 +11,7 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w*\}")
 
 
 def _entries(lang: str) -> list[polib.POEntry]:
-    return [
-        entry
-        for entry in polib.pofile(str(LOCALE / lang / "LC_MESSAGES" / "django.po"))
-        if not entry.obsolete
-    ]
+    return [entry for entry in polib.pofile(str(LOCALE / lang / "LC_MESSAGES" / "django.po")) if not entry.obsolete]
 
 
 def test_every_message_is_translated_into_vietnamese():
@@ -50,7 +46,9 @@ def test_compiled_catalogues_are_newer_than_their_sources(lang):
     folder = LOCALE / lang / "LC_MESSAGES"
     compiled = polib.mofile(str(folder / "django.mo"))
     source = {
-        entry.msgid: entry.msgstr for entry in _entries(lang) if entry.msgstr and not entry.msgid_plural
+        (entry.msgctxt, entry.msgid): entry.msgstr
+        for entry in _entries(lang)
+        if entry.msgstr and not entry.msgid_plural
     }
-    compiled_map = {entry.msgid: entry.msgstr for entry in compiled if not entry.msgid_plural}
-    assert {msgid: compiled_map.get(msgid) for msgid in source} == source
+    compiled_map = {(entry.msgctxt, entry.msgid): entry.msgstr for entry in compiled if not entry.msgid_plural}
+    assert {key: compiled_map.get(key) for key in source} == source

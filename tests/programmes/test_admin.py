@@ -150,9 +150,7 @@ def test_lifecycle_steps_are_read_only_in_the_admin(staff_client, provinces):
     page = staff_client.get(admin_url(ProjectTransition, "change", step.pk))
     assert page.status_code == 200
     assert 'name="document_number"' not in page_text(page)
-    assert (
-        staff_client.post(admin_url(ProjectTransition, "delete", step.pk), {"post": "yes"}).status_code == 403
-    )
+    assert staff_client.post(admin_url(ProjectTransition, "delete", step.pk), {"post": "yes"}).status_code == 403
     assert ProjectTransition.objects.filter(pk=step.pk).exists()
 
 
@@ -232,9 +230,7 @@ def budget_plan_post(province: Province, planned: str, **fields: str) -> dict[st
 
 
 def test_a_vietnamese_amount_is_saved_as_whole_dong(staff_client, provinces):
-    response = staff_client.post(
-        admin_url(BudgetPlan, "add"), budget_plan_post(provinces[0], "1.250.000.000")
-    )
+    response = staff_client.post(admin_url(BudgetPlan, "add"), budget_plan_post(provinces[0], "1.250.000.000"))
 
     assert response.status_code == 302
     plan = BudgetPlan.objects.get()
@@ -269,9 +265,7 @@ def test_a_wrong_amount_is_refused_with_a_message_and_nothing_saved(staff_client
 
 
 def test_approving_a_plan_in_the_admin_remembers_the_first_approved_amount(staff_client, provinces):
-    data = budget_plan_post(
-        provinces[0], "900.000.000", status=ApprovalStatus.APPROVED, approved_on=f"{YEAR}-03-01"
-    )
+    data = budget_plan_post(provinces[0], "900.000.000", status=ApprovalStatus.APPROVED, approved_on=f"{YEAR}-03-01")
 
     assert staff_client.post(admin_url(BudgetPlan, "add"), data).status_code == 302
 
@@ -377,9 +371,7 @@ def test_the_project_form_shows_the_status_but_does_not_let_it_be_edited(staff_c
 
 
 def test_adding_a_project_records_it_proposed_with_a_generated_code(staff_client, superuser, provinces):
-    response = staff_client.post(
-        admin_url(Project, "add"), project_post(provinces[0], status=ProjectStatus.SETTLED)
-    )
+    response = staff_client.post(admin_url(Project, "add"), project_post(provinces[0], status=ProjectStatus.SETTLED))
 
     project = Project.objects.get()
     assert response.status_code == 302
@@ -438,9 +430,7 @@ def test_the_step_screen_offers_only_the_allowed_next_steps(staff_client, provin
     assert page.context["adminform"].form["date"].value() == timezone.localdate()
 
 
-def test_a_lifecycle_step_moves_the_project_and_records_who_when_and_which_document(
-    staff_client, superuser, provinces
-):
+def test_a_lifecycle_step_moves_the_project_and_records_who_when_and_which_document(staff_client, superuser, provinces):
     project = factories.project(provinces[0], YEAR, status=ProjectStatus.PROPOSED)
     day = timezone.localdate()
 
@@ -524,9 +514,7 @@ def test_only_users_who_may_change_projects_record_steps(client, provinces):
     url = admin_url(Project, "transition", project.pk)
 
     assert client.get(url).status_code == 403
-    refused = client.post(
-        url, {"to_status": ProjectStatus.APPRAISED, "date": timezone.localdate().isoformat()}
-    )
+    refused = client.post(url, {"to_status": ProjectStatus.APPRAISED, "date": timezone.localdate().isoformat()})
 
     assert refused.status_code == 403
     assert Project.objects.get(pk=project.pk).status == ProjectStatus.PROPOSED
@@ -601,9 +589,7 @@ def test_two_new_rows_that_together_exceed_the_support_are_refused(staff_client,
 
 def test_recoveries_that_together_exceed_what_was_paid_are_refused(staff_client, provinces):
     project = factories.project(provinces[0], YEAR, support_vnd=500_000_000)
-    services.disbursement_create(
-        project=project, date=datetime.date(YEAR, 4, 1), amount_vnd=Decimal(300_000_000)
-    )
+    services.disbursement_create(project=project, date=datetime.date(YEAR, 4, 1), amount_vnd=Decimal(300_000_000))
     data = form_data(staff_client.get(admin_url(Project, "change", project.pk)))
     add_disbursement_rows(data, project, [("recovery", "200.000.000"), ("recovery", "200.000.000")])
 
@@ -616,9 +602,7 @@ def test_recoveries_that_together_exceed_what_was_paid_are_refused(staff_client,
 
 def test_a_recovery_row_makes_room_for_a_payment_in_the_same_submit(staff_client, provinces):
     project = factories.project(provinces[0], YEAR, support_vnd=500_000_000)
-    services.disbursement_create(
-        project=project, date=datetime.date(YEAR, 4, 1), amount_vnd=Decimal(400_000_000)
-    )
+    services.disbursement_create(project=project, date=datetime.date(YEAR, 4, 1), amount_vnd=Decimal(400_000_000))
     data = form_data(staff_client.get(admin_url(Project, "change", project.pk)))
     add_disbursement_rows(data, project, [("recovery", "100.000.000"), ("payment", "150.000.000")])
 
@@ -630,9 +614,7 @@ def test_a_recovery_row_makes_room_for_a_payment_in_the_same_submit(staff_client
 
 def test_deleted_rows_do_not_count_against_the_support(staff_client, provinces):
     project = factories.project(provinces[0], YEAR, support_vnd=500_000_000)
-    services.disbursement_create(
-        project=project, date=datetime.date(YEAR, 4, 1), amount_vnd=Decimal(400_000_000)
-    )
+    services.disbursement_create(project=project, date=datetime.date(YEAR, 4, 1), amount_vnd=Decimal(400_000_000))
     data = form_data(staff_client.get(admin_url(Project, "change", project.pk)))
     data["disbursements-0-DELETE"] = "on"
     add_disbursement_rows(data, project, [("payment", "450.000.000")])
@@ -746,9 +728,7 @@ def build_projects(provinces, rows):
     statuses = [ProjectStatus.PROPOSED, ProjectStatus.APPROVED, ProjectStatus.IN_PROGRESS]
     projects = [factories.project(provinces[i % 3], YEAR, status=statuses[i % 3]) for i in range(rows)]
     for project in projects[2::3]:
-        services.disbursement_create(
-            project=project, date=datetime.date(YEAR, 4, 1), amount_vnd=Decimal(10**6)
-        )
+        services.disbursement_create(project=project, date=datetime.date(YEAR, 4, 1), amount_vnd=Decimal(10**6))
     return projects
 
 
@@ -774,9 +754,7 @@ def build_outputs(provinces, rows):
 
 def build_centres(provinces, rows):
     for province in Province.objects.filter(valid_to__isnull=False)[:rows]:
-        centre = ExtensionCentre.objects.create(
-            province=province, name=f"Trung tâm Khuyến công {province.name}"
-        )
+        centre = ExtensionCentre.objects.create(province=province, name=f"Trung tâm Khuyến công {province.name}")
         CollaboratorNetwork.objects.create(centre=centre, year=YEAR, district_collaborators=10)
 
 
@@ -848,9 +826,7 @@ def test_changelist_query_count_does_not_grow_with_rows(
 
 
 @pytest.mark.parametrize("region", ["north", "south"])
-def test_province_changelist_query_count_does_not_grow_with_rows(
-    staff_client, django_assert_num_queries, region
-):
+def test_province_changelist_query_count_does_not_grow_with_rows(staff_client, django_assert_num_queries, region):
     region_id = Region.objects.get(code=region).pk
 
     # Expect 6 queries: session, user, region filter choices, count of the region's provinces,

@@ -70,9 +70,7 @@ def test_database_refuses_an_approved_plan_without_a_date():
 def test_database_refuses_a_second_target_for_the_same_indicator():
     province = factories.province("79")
     factories.target(province, 2016, "trained_workers", 100)
-    _refused_by_database(
-        IndicatorTarget(province=province, year=2016, indicator=factories.indicator(), target=5)
-    )
+    _refused_by_database(IndicatorTarget(province=province, year=2016, indicator=factories.indicator(), target=5))
 
 
 def test_database_refuses_an_unknown_funding_source_or_status():

@@ -35,9 +35,7 @@ def proposed(officer):
 
 
 def _move(project, to, day=datetime.date(2016, 5, 1), document="", user=None):
-    return services.project_transition(
-        project=project, to_status=to, date=day, document_number=document, user=user
-    )
+    return services.project_transition(project=project, to_status=to, date=day, document_number=document, user=user)
 
 
 class TestLifecycle:
@@ -249,3 +247,37 @@ class TestPlans:
     def test_year_plan_refuses_a_province_outside_its_era(self):
         with pytest.raises(ValidationError):
             services.year_plan_save(province=factories.province("74"), year=2026, amounts_vnd={}, targets={})
+
+
+def test_no_new_payment_after_a_project_is_cancelled_but_recoveries_still_count():
+    project = factories.project(
+        factories.province("74"),
+        2016,
+        support_vnd=100,
+        status=S.IN_PROGRESS,
+        status_date=datetime.date(2016, 3, 1),
+    )
+    services.disbursement_create(project=project, date=datetime.date(2016, 3, 5), amount_vnd=Decimal(60))
+    _move(project, S.CANCELLED, datetime.date(2016, 4, 1))
+    with pytest.raises(ValidationError) as caught:
+        services.disbursement_create(project=project, date=datetime.date(2016, 4, 2), amount_vnd=Decimal(10))
+    assert "chỉ ghi nhận được khoản thu hồi" in caught.value.message_dict["kind"][0]
+    services.disbursement_create(
+        project=project,
+        date=datetime.date(2016, 5, 2),
+        amount_vnd=Decimal(60),
+        kind=DisbursementKind.RECOVERY,
+    )
+    assert services.project_disbursed_vnd(project) == 0
+
+
+def test_2025_reports_follow_the_merger():
+    from programmes.models import ReportingPeriod
+
+    old, new = factories.province("74"), factories.province("79", new_era=True)
+    ReportingPeriod(province=old, year=2025, period="H1").full_clean()
+    ReportingPeriod(province=new, year=2025, period="9M").full_clean()
+    for province, period in [(old, "9M"), (new, "H1")]:
+        with pytest.raises(ValidationError) as caught:
+            ReportingPeriod(province=province, year=2025, period=period).full_clean()
+        assert "period" in caught.value.message_dict

@@ -121,9 +121,7 @@ class YearPlanGridTests(YearPlanTestCase):
         response = self.client.post(url, data)
 
         self.assertRedirects(response, url, fetch_redirect_response=False)
-        plans = {
-            plan.funding_source: plan for plan in BudgetPlan.objects.filter(province=self.hcm_old, year=2024)
-        }
+        plans = {plan.funding_source: plan for plan in BudgetPlan.objects.filter(province=self.hcm_old, year=2024)}
         self.assertEqual(plans[FundingSource.KCQG].planned_vnd, Decimal(1_250_000_000))
         self.assertEqual(plans[FundingSource.KCDP].planned_vnd, Decimal(2_000_000_000))
         self.assertEqual(plans[FundingSource.KCQG].status, ApprovalStatus.DRAFT)
@@ -189,9 +187,7 @@ class YearPlanGridTests(YearPlanTestCase):
 
                 self.assertEqual(response.status_code, 200)
                 self.assertEqual(response.context["form"].errors, {"plan_KCQG": [str(message)]})
-                self.assertContains(
-                    response, f'<ul class="errorlist" id="id_plan_KCQG_error"><li>{escape(message)}'
-                )
+                self.assertContains(response, f'<ul class="errorlist" id="id_plan_KCQG_error"><li>{escape(message)}')
                 self.assertContains(response, 'href="#id_plan_KCQG"')
                 self.assertContains(response, 'aria-invalid="true"', count=1)
                 # What the user typed is kept, so it can be corrected.
@@ -254,9 +250,7 @@ class YearPlanGridTests(YearPlanTestCase):
                 response = self.client.post(url, grid_data(plan_KCQG="300.000.000"))
 
                 self.assertRedirects(response, url)
-                self.assertEqual(
-                    BudgetPlan.objects.get(province=province, year=2025).planned_vnd, Decimal(300_000_000)
-                )
+                self.assertEqual(BudgetPlan.objects.get(province=province, year=2025).planned_vnd, Decimal(300_000_000))
 
     def test_english_users_type_english_separators(self):
         url = edit_url(self.hcm_new, 2026)
