@@ -8,6 +8,8 @@ from programmes import views as programme_views
 admin.site.site_header = _("Industrial extension portal")
 admin.site.site_title = _("Industrial extension portal")
 admin.site.index_title = _("Data entry")
+# The changelists have many columns; at 1366 px the navigation sidebar leaves them too little room.
+admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("", programme_views.home, name="home"),
