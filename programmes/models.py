@@ -382,18 +382,14 @@ class ProjectQuerySet(models.QuerySet):
         A correlated subquery rather than a join, so that each project stays one row and other
         sums over other relations are not multiplied (STYLE C7).
         """
-        money = models.DecimalField(max_digits=20, decimal_places=0)
-        signed = models.Case(
-            models.When(kind=DisbursementKind.RECOVERY, then=-F("amount_vnd")),
-            default=F("amount_vnd"),
-            output_field=money,
-        )
         disbursements = Disbursement.objects.filter(project=models.OuterRef("pk"))
         if as_of is not None:
             disbursements = disbursements.filter(date__lte=as_of)
-        totals = disbursements.order_by().values("project").annotate(total=models.Sum(signed)).values("total")
+        totals = (
+            disbursements.order_by().values("project").annotate(total=models.Sum(signed_amount_vnd())).values("total")
+        )
         return self.annotate(
-            disbursed_vnd=Coalesce(models.Subquery(totals, output_field=money), Decimal(0), output_field=money)
+            disbursed_vnd=Coalesce(models.Subquery(totals, output_field=MONEY_SUM), Decimal(0), output_field=MONEY_SUM)
         )
 
 
@@ -486,6 +482,22 @@ class ProjectTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project.code}: {self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+# Sums of whole đồng: two more digits than one amount, so that national totals fit.
+MONEY_SUM = models.DecimalField(max_digits=20, decimal_places=0)
+
+
+def signed_amount_vnd() -> models.Case:
+    """A disbursement's amount as it counts in totals, for use in queries: recoveries negative.
+
+    The query-side twin of `Disbursement.signed_amount_vnd`.
+    """
+    return models.Case(
+        models.When(kind=DisbursementKind.RECOVERY, then=-F("amount_vnd")),
+        default=F("amount_vnd"),
+        output_field=MONEY_SUM,
+    )
 
 
 class DisbursementKind(models.TextChoices):

@@ -13,13 +13,14 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, DecimalField, F, Sum, Value, When
+from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .models import (
+    MONEY_SUM,
     ApprovalStatus,
     BudgetPlan,
     Disbursement,
@@ -32,6 +33,7 @@ from .models import (
     ProjectStatus,
     ProjectTransition,
     Province,
+    signed_amount_vnd,
 )
 from .numbers import format_vnd
 
@@ -262,28 +264,12 @@ def project_update(*, project: Project, user=None, **fields) -> Project:
     return project
 
 
-def _signed_total(queryset) -> Decimal:
-    return queryset.aggregate(
-        total=Coalesce(
-            Sum(
-                Case(
-                    When(kind=DisbursementKind.RECOVERY, then=-F("amount_vnd")),
-                    default=F("amount_vnd"),
-                    output_field=DecimalField(max_digits=18, decimal_places=0),
-                )
-            ),
-            Value(Decimal(0)),
-            output_field=DecimalField(max_digits=18, decimal_places=0),
-        )
-    )["total"]
-
-
 def project_disbursed_vnd(project: Project, *, exclude_pk: int | None = None) -> Decimal:
     """Net đồng disbursed to `project` (recoveries subtracted); 0 when nothing was paid."""
     queryset = Disbursement.objects.filter(project=project)
     if exclude_pk:
         queryset = queryset.exclude(pk=exclude_pk)
-    return _signed_total(queryset)
+    return queryset.aggregate(total=Coalesce(Sum(signed_amount_vnd()), Decimal(0), output_field=MONEY_SUM))["total"]
 
 
 def _contract_date(project: Project) -> datetime.date | None:
