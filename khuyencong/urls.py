@@ -17,5 +17,6 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
+    path("api/v1/", include("reports.api_urls")),
     path("", include("programmes.urls")),
 ]

@@ -5,7 +5,9 @@ same amount. The language is passed in by the caller (forms pass the active lang
 """
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from .progress import round_pct
 
 # Spaces people paste from Word and Excel: plain, no-break and narrow no-break.
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
@@ -78,3 +80,42 @@ def format_vnd(value: int | Decimal | None, lang: str | None = "vi") -> str:
         return ""
     unit = "VND" if separators(lang)[0] == "," else "đ"
     return f"{group_digits(value, lang)} {unit}"
+
+
+def format_decimal(value: Decimal, places: int, lang: str | None = "vi") -> str:
+    """`value` rounded half-up to `places` decimals with the language's separators: `1.234,57`."""
+    thousands, decimal_sep = separators(lang)
+    quantum = Decimal(1).scaleb(-places)
+    rounded = Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
+    sign = "-" if rounded < 0 else ""
+    whole, _, fraction = f"{abs(rounded):f}".partition(".")
+    text = f"{int(whole):,}".replace(",", thousands)
+    return sign + (f"{text}{decimal_sep}{fraction}" if places else text)
+
+
+def format_billion_vnd(value: Decimal | int | None, lang: str | None = "vi") -> str:
+    """An amount in tỷ đồng with 2 decimals: `123,37 tỷ đồng` / `123.37 billion VND`; '' for None."""
+    if value is None:
+        return ""
+    number = format_decimal(Decimal(value) / Decimal(10**9), 2, lang)
+    return f"{number} billion VND" if separators(lang)[0] == "," else f"{number} tỷ đồng"
+
+
+def format_million_vnd(value: Decimal | int | None, lang: str | None = "vi") -> str:
+    """An amount in triệu đồng with 1 decimal: `850,5 triệu đồng` / `850.5 million VND`; '' for None."""
+    if value is None:
+        return ""
+    number = format_decimal(Decimal(value) / Decimal(10**6), 1, lang)
+    return f"{number} million VND" if separators(lang)[0] == "," else f"{number} triệu đồng"
+
+
+def format_pct(value: Decimal | None, lang: str | None = "vi", empty: str = "–") -> str:
+    """A percentage rounded half-up to 2 places: `97,02 %` (Vietnamese) or `97.02%` (English).
+
+    `empty` (a dash) when there was nothing to divide by.
+    """
+    rounded = round_pct(value)
+    if rounded is None:
+        return empty
+    number = format_decimal(rounded, 2, lang)
+    return f"{number}%" if separators(lang)[0] == "," else f"{number} %"

@@ -96,3 +96,24 @@ class WholeNumberFormFieldTests(SimpleTestCase):
             self.assertIn('value="1.250.000.000"', field.widget.render("x", Decimal(1_250_000_000)))
         with translation.override("en"):
             self.assertIn('value="1,250,000,000"', field.widget.render("x", Decimal(1_250_000_000)))
+
+
+class DisplayFormatTests(SimpleTestCase):
+    def test_billions_are_shown_in_ty_dong_with_a_decimal_comma(self):
+        from programmes.numbers import format_billion_vnd, format_million_vnd
+
+        self.assertEqual(format_billion_vnd(Decimal(123_365_000_000), "vi"), "123,37 tỷ đồng")
+        self.assertEqual(format_billion_vnd(Decimal(123_365_000_000), "en"), "123.37 billion VND")
+        self.assertEqual(format_billion_vnd(Decimal(1_234_567_000_000), "vi"), "1.234,57 tỷ đồng")
+        self.assertEqual(format_million_vnd(Decimal(850_450_000), "vi"), "850,5 triệu đồng")
+        self.assertEqual(format_billion_vnd(None, "vi"), "")
+
+    def test_percentages_round_half_up_and_follow_the_language(self):
+        from programmes.numbers import format_pct
+
+        self.assertEqual(format_pct(Decimal("97.015"), "vi"), "97,02 %")
+        self.assertEqual(format_pct(Decimal("97.015"), "en"), "97.02%")
+        self.assertEqual(format_pct(Decimal("19.19953596"), "vi"), "19,20 %")
+        self.assertEqual(format_pct(Decimal("-2.1791"), "vi"), "-2,18 %")
+        self.assertEqual(format_pct(None, "vi"), "–")
+        self.assertEqual(format_pct(Decimal("1234.5"), "vi"), "1.234,50 %")

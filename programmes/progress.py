@@ -1,0 +1,44 @@
+"""The programme's arithmetic: completion, growth and share, in Decimal.
+
+Pure functions, no Django and no ORM, so the dashboard, the API and Excel share one definition
+(DESIGN §4). Ratios are exact; rounding (half-up, 2 places) happens only in `round_pct`, for
+display and for the API. Every ratio is None when there is nothing to divide by.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+
+
+def ratio_pct(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
+    """`part / whole × 100`, exact to Decimal precision; None when `whole` is 0."""
+    whole = Decimal(whole)
+    if whole == 0:
+        return None
+    return Decimal(part) * HUNDRED / whole
+
+
+def completion_pct(actual: Decimal | int, plan: Decimal | int) -> Decimal | None:
+    """Actual as a percentage of plan (may exceed 100); None when nothing was planned."""
+    return ratio_pct(actual, plan)
+
+
+def growth_pct(current: Decimal | int, previous: Decimal | int) -> Decimal | None:
+    """Change from `previous` to `current` as a percentage of `previous`; None when `previous` is 0."""
+    previous = Decimal(previous)
+    if previous == 0:
+        return None
+    return (Decimal(current) - previous) * HUNDRED / previous
+
+
+def share_pct(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
+    """`part` as a percentage of `whole` (a scope's share of the nation); None when `whole` is 0."""
+    return ratio_pct(part, whole)
+
+
+def round_pct(value: Decimal | None) -> Decimal | None:
+    """`value` rounded half-up to 2 decimal places (97.015 → 97.02); None stays None."""
+    if value is None:
+        return None
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)

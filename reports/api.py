@@ -1,0 +1,94 @@
+"""GET /api/v1/reports/summary/: the figures of DESIGN §4 as JSON (DESIGN §5).
+
+Amounts and percentages are decimal strings (percentages rounded half-up to 2 places); a
+percentage with nothing to divide by is null.
+"""
+
+from decimal import Decimal
+
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from programmes.progress import round_pct
+from programmes.selectors import FUNDS, TOTAL, ProvinceMap, Summary, summary
+
+from .forms import ReportFilterForm
+
+KEYS = (TOTAL, *FUNDS)
+
+
+def _pct(value: Decimal | None) -> str | None:
+    rounded = round_pct(value)
+    return None if rounded is None else str(rounded)
+
+
+def summary_payload(result: Summary, *, region: str | None, province: int | None) -> dict:
+    """The JSON body of the summary endpoint for a computed Summary (filters echoed back)."""
+    funds = result.funds
+    return {
+        "year": result.year,
+        "as_of": result.as_of.isoformat(),
+        "region": region,
+        "province": province,
+        "province_count": result.province_count,
+        "plan_vnd": {key: str(funds[key].plan_vnd) for key in KEYS},
+        "actual_vnd": {key: str(funds[key].actual_vnd) for key in KEYS},
+        "completion_pct": {key: _pct(funds[key].completion_pct) for key in KEYS},
+        "plan_growth_pct": {key: _pct(funds[key].plan_growth_pct) for key in KEYS},
+        "share_of_national_pct": {
+            "plan": {key: _pct(funds[key].plan_share_pct) for key in KEYS},
+            "actual": {key: _pct(funds[key].actual_share_pct) for key in KEYS},
+        },
+        "plans_approved": {
+            fund: {"approved": count.approved, "expected": count.expected}
+            for fund, count in result.plans_approved.items()
+        },
+        "indicators": [
+            {
+                "code": indicator.code,
+                "unit": indicator.unit,
+                "target": indicator.target,
+                "actual": indicator.actual,
+                "completion_pct": _pct(indicator.completion_pct),
+            }
+            for indicator in result.indicators
+        ],
+        "disbursement_rate_pct": {key: _pct(funds[key].disbursement_rate_pct) for key in KEYS},
+        "projects_by_status": result.pipeline,
+        "reporting": [
+            {
+                "period": period.period,
+                "end": period.end.isoformat(),
+                "expected": period.expected,
+                "submitted": period.submitted,
+                "approved": period.approved,
+                "late": period.late,
+            }
+            for period in result.reporting
+        ],
+    }
+
+
+class ReportSummaryApi(APIView):
+    """Plan, actual, completion, growth, share, approved plans and indicators for a year and scope.
+
+    Query: `year` (required), `region` (code) or `province` (id), `as_of` (YYYY-MM-DD, default
+    31 December) or `period` (H1, 9M, FY). 400 with field messages on bad filters.
+    """
+
+    def get(self, request):
+        provinces = ProvinceMap.load()
+        form = ReportFilterForm(request.query_params, provinces=provinces)
+        if not form.is_valid():
+            return Response(_messages(form), status=400)
+        data = form.cleaned_data
+        result = summary(year=data["year"], as_of=data["as_of"], scope=form.scope, provinces=provinces)
+        return Response(summary_payload(result, region=data["region"] or None, province=data["province"]))
+
+
+def _messages(form: ReportFilterForm) -> dict[str, list[str]]:
+    """Form errors as DRF shapes them: {"field": ["message", …]}, general errors under non_field_errors."""
+    return {
+        ("non_field_errors" if name == "__all__" else name): [str(message) for message in messages]
+        for name, messages in form.errors.items()
+    }

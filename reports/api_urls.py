@@ -1,0 +1,7 @@
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("reports/summary/", api.ReportSummaryApi.as_view(), name="api-report-summary"),
+]
