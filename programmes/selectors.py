@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -295,15 +295,17 @@ def _plans(years: list[int]) -> dict[tuple[int, int, str], Decimal]:
     return {(year, pid, fund): total for year, pid, fund, total in rows}
 
 
-def _actuals(years: list[int], as_of: datetime.date) -> dict[tuple[int, int, str], Decimal]:
+def _actuals(year: int, years: list[int], as_of: datetime.date) -> dict[tuple[int, int, str], Decimal]:
     """(project year, province id, fund) -> net đồng disbursed to that year's projects.
 
-    For each year, disbursements dated on or before `as_of` and within that year, so that a
-    past year of a trend is cut at its own 31 December (the same as its summary with the
-    default cut-off).
+    `year`'s projects count their disbursements dated on or before `as_of` (which may fall in
+    January of the next year, when projects are settled). Earlier `years` of a trend are cut at
+    their own 31 December, as their summary with the default cut-off would be.
     """
+    current = Q(project__year=year, date__lte=as_of)
+    earlier = Q(project__year__in=[y for y in years if y < year], date__year__lte=F("project__year"))
     rows = (
-        Disbursement.objects.filter(project__year__in=years, date__lte=as_of, date__year__lte=F("project__year"))
+        Disbursement.objects.filter(current | earlier)
         .values_list("project__year", "project__province_id", "project__funding_source")
         .annotate(total=Coalesce(Sum(signed_amount_vnd()), ZERO, output_field=MONEY_SUM))
         .order_by()
@@ -323,8 +325,8 @@ def summary(
     """The figures of DESIGN §4 for `scope` in `year`, up to `as_of` (default 31/12 of `year`).
 
     - plan: Σ planned đồng of the year's approved plans of the scope's territory;
-    - actual: Σ disbursements of the year's projects dated on or before `as_of` (and within the
-      year), recoveries negative;
+    - actual: Σ disbursements of the year's projects dated on or before `as_of`, recoveries
+      negative;
     - growth: plan against the previous year's plan of the same territory (a post-2025
       province against its predecessors; a region against its provinces of each era);
     - share: against the nation; indicator completion: outputs dated ≤ `as_of` over targets;
@@ -344,7 +346,7 @@ def summary(
     years = sorted({year, year - 1, *range(year - max(trend_years, 1) + 1, year + 1)})
 
     plans = _plans(years)
-    actuals = _actuals([y for y in years if y >= year - max(trend_years, 1) + 1], as_of)
+    actuals = _actuals(year, list(range(year - trend_years + 1, year)), as_of)
     committed, pipeline = _committed_and_pipeline(year, ids)
 
     def sums(source, wanted_year: int, among: set[int] | None) -> dict[str, Decimal]:
