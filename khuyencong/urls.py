@@ -18,5 +18,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
     path("api/v1/", include("reports.api_urls")),
+    path("bao-cao/", include("reports.urls")),
     path("", include("programmes.urls")),
 ]

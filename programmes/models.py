@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Round
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .fields import CountField, MoneyField
 
@@ -38,6 +39,20 @@ def whole_non_negative_vnd_check(name: str, field: str) -> models.CheckConstrain
         name=f"{name}_{field}_whole_non_negative",
         violation_error_message=_("Amounts are whole, non-negative numbers of đồng."),
     )
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Records that belong to a province, reachable through `model.province_lookup`.
+
+    `in_provinces(ids)` keeps the records of those provinces; `programmes.access` decides which
+    ids a user may see or change (one scoping rule per model: its province lookup).
+    """
+
+    def in_provinces(self, ids: "frozenset[int] | None") -> "ScopedQuerySet":
+        """Records of the provinces `ids`; every record when `ids` is None (nation-wide users)."""
+        if ids is None:
+            return self
+        return self.filter(**{f"{self.model.province_lookup}__in": ids})
 
 
 class TimeStamped(models.Model):
@@ -166,6 +181,10 @@ class ExtensionCentre(TimeStamped):
     email = models.EmailField(_("email"), blank=True)
     director = models.CharField(_("director"), max_length=255, blank=True)
 
+    province_lookup = "province"
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
     class Meta:
         ordering = ["province__code", "province__valid_from"]
         verbose_name = _("extension centre")
@@ -184,6 +203,10 @@ class CollaboratorNetwork(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     district_collaborators = CountField(_("district-level collaborators"), default=0)
     commune_collaborators = CountField(_("commune-level collaborators"), default=0)
+
+    province_lookup = "centre__province"
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["centre", "-year"]
@@ -270,11 +293,19 @@ class BudgetPlan(TimeStamped):
     decision_number = models.CharField(_("decision number"), max_length=64, blank=True)
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    status_reason = models.TextField(
+        _("reason for the last return"), blank=True, help_text=_("Why the plan was last sent back to draft.")
+    )
+
+    province_lookup = "province"
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-year", "province__code", "funding_source"]
         verbose_name = _("budget plan")
         verbose_name_plural = _("budget plans")
+        permissions = [("approve_budgetplan", _("Can approve or return budget plans"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["province", "year", "funding_source"],
@@ -321,6 +352,10 @@ class IndicatorTarget(TimeStamped):
         Indicator, on_delete=models.PROTECT, related_name="targets", verbose_name=_("indicator")
     )
     target = CountField(_("target"))
+
+    province_lookup = "province"
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-year", "province__code", "indicator__order"]
@@ -371,7 +406,7 @@ class BeneficiaryKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class ProjectQuerySet(models.QuerySet):
+class ProjectQuerySet(ScopedQuerySet):
     def in_year(self, year: int) -> "ProjectQuerySet":
         return self.filter(year=year)
 
@@ -428,6 +463,9 @@ class Project(TimeStamped):
     status_changed_on = models.DateField(_("status changed on"), null=True, blank=True)
 
     objects = ProjectQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    province_lookup = "province"
 
     class Meta:
         ordering = ["-year", "province__code", "code"]
@@ -474,6 +512,9 @@ class ProjectTransition(models.Model):
         verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    province_lookup = "project__province"
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["project", "date", "id"]
@@ -524,6 +565,10 @@ class Disbursement(TimeStamped):
     document_number = models.CharField(_("voucher number"), max_length=128, blank=True)
     note = models.CharField(_("note"), max_length=255, blank=True)
 
+    province_lookup = "project__province"
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
     class Meta:
         ordering = ["project", "date", "id"]
         verbose_name = _("disbursement")
@@ -569,6 +614,10 @@ class ProjectOutput(TimeStamped):
     value = CountField(_("value"))
     note = models.CharField(_("note"), max_length=255, blank=True)
 
+    province_lookup = "project__province"
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
     class Meta:
         ordering = ["project", "date", "id"]
         verbose_name = _("output")
@@ -588,9 +637,9 @@ class ProjectOutput(TimeStamped):
     def clean(self) -> None:
         if not self.project_id or self.date is None:
             return
-        from .services import output_check
+        from .services import output_date_check
 
-        output_check(self)
+        output_date_check(self)
 
 
 class Period(models.TextChoices):
@@ -641,11 +690,24 @@ class ReportingPeriod(TimeStamped):
         related_name="+",
         verbose_name=_("approved by"),
     )
+    status_reason = models.TextField(
+        _("reason for the last return or reopening"),
+        blank=True,
+        help_text=_("Why the report was last sent back or reopened."),
+    )
+
+    province_lookup = "province"
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-year", "province__code", "period"]
         verbose_name = _("reporting period")
         verbose_name_plural = _("reporting periods")
+        permissions = [
+            ("submit_reportingperiod", _("Can submit the province's reports")),
+            ("approve_reportingperiod", _("Can approve, return or reopen reports")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["province", "year", "period"],
@@ -677,3 +739,28 @@ class ReportingPeriod(TimeStamped):
                     % {"province": province.name, "date": end.strftime("%d/%m/%Y")}
                 }
             )
+
+
+class UserProfile(models.Model):
+    """The province a user works for. Province staff have one; nation-wide roles have none."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portal_profile", verbose_name=_("user")
+    )
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("province"),
+        help_text=_("Province staff see and enter this province's records (and its predecessors')."),
+    )
+    position = models.CharField(_("position"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("user profile")
+        verbose_name_plural = _("user profiles")
+
+    def __str__(self) -> str:
+        return str(self.user)

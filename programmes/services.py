@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from . import workflow
 from .models import (
     MONEY_SUM,
     ApprovalStatus,
@@ -327,6 +328,7 @@ def disbursement_check(disbursement: Disbursement, *, others_vnd: Decimal | None
     """
     project = disbursement.project
     disbursement_date_check(disbursement)
+    workflow.check_date_unlocked(project.province, disbursement.date)
     if disbursement.amount_vnd is None:
         return
     if others_vnd is None:
@@ -343,9 +345,15 @@ def disbursement_check(disbursement: Disbursement, *, others_vnd: Decimal | None
         )
 
 
-def output_check(output: ProjectOutput) -> None:
-    """Raise ValidationError when `output` may not be recorded on its project."""
+def output_date_check(output: ProjectOutput) -> None:
+    """The row-level rule (used by `ProjectOutput.clean`): a signed contract and a sensible date."""
     _check_activity_date(output.project, output.date, _("outputs"))
+
+
+def output_check(output: ProjectOutput) -> None:
+    """Raise ValidationError when `output` may not be recorded: the date rules and the locks."""
+    output_date_check(output)
+    workflow.check_date_unlocked(output.project.province, output.date)
 
 
 @transaction.atomic
@@ -364,6 +372,8 @@ def disbursement_create(*, project: Project, user=None, **fields) -> Disbursemen
 def disbursement_update(*, disbursement: Disbursement, user=None, **fields) -> Disbursement:
     """Change a recorded disbursement under the same rules as a new one."""
     Project.objects.select_for_update().filter(pk=disbursement.project_id).first()
+    stored = Disbursement.objects.get(pk=disbursement.pk)
+    workflow.check_date_unlocked(disbursement.project.province, stored.date)
     for name, value in fields.items():
         setattr(disbursement, name, value)
     disbursement.full_clean()
@@ -373,17 +383,55 @@ def disbursement_update(*, disbursement: Disbursement, user=None, **fields) -> D
 
 
 @transaction.atomic
+def disbursement_delete(*, disbursement: Disbursement, user=None) -> None:
+    """Delete a disbursement unless an approved report covers it; the net total may not go negative."""
+    workflow.check_date_unlocked(disbursement.project.province, disbursement.date)
+    if project_disbursed_vnd(disbursement.project, exclude_pk=disbursement.pk) < 0:
+        raise ValidationError(_("Deleting this payment would leave more recovered than disbursed."))
+    disbursement.delete()
+
+
+@transaction.atomic
 def output_create(*, project: Project, user=None, **fields) -> ProjectOutput:
     """Record an output of `project`; ValidationError and nothing saved if refused."""
     output = ProjectOutput(project=project, **fields)
     output.full_clean()
+    output_check(output)
     output.save()
     return output
 
 
 @transaction.atomic
+def output_update(*, output: ProjectOutput, user=None, **fields) -> ProjectOutput:
+    """Change a recorded output under the same rules as a new one (its old date must be open too)."""
+    stored = ProjectOutput.objects.get(pk=output.pk)
+    workflow.check_date_unlocked(output.project.province, stored.date)
+    for name, value in fields.items():
+        setattr(output, name, value)
+    output.full_clean()
+    output_check(output)
+    output.save()
+    return output
+
+
+@transaction.atomic
+def output_delete(*, output: ProjectOutput, user=None) -> None:
+    """Delete an output unless an approved report covers it."""
+    workflow.check_date_unlocked(output.project.province, output.date)
+    output.delete()
+
+
+@transaction.atomic
 def budget_plan_save(*, plan: BudgetPlan, user=None) -> BudgetPlan:
-    """Validate and save `plan`; at its first approval remember the approved amount."""
+    """Validate and save `plan`; at its first approval remember the approved amount.
+
+    Refused (ValidationError) while the stored plan is locked: submitted, approved, or covered by
+    an approved report (workflow.plan_lock_reason). Status changes go through `workflow`.
+    """
+    stored = BudgetPlan.objects.select_related("province").filter(pk=plan.pk).first() if plan.pk else None
+    reason = workflow.plan_lock_reason(stored) if stored else workflow.year_lock_reason(plan.province, plan.year)
+    if reason:
+        raise ValidationError(reason, code="locked")
     if plan.status == ApprovalStatus.APPROVED and plan.original_vnd is None:
         plan.original_vnd = plan.planned_vnd
     plan.full_clean()
@@ -432,6 +480,9 @@ def year_plan_save(
                 continue
             if plan.status == ApprovalStatus.APPROVED:
                 raise ValidationError({fund: _("The approved plan cannot be removed; enter its amount.")})
+            reason = workflow.plan_lock_reason(plan)
+            if reason:
+                raise ValidationError({fund: reason})
             plan.delete()
             deleted += 1
             continue
@@ -454,8 +505,11 @@ def year_plan_save(
             "province", "indicator"
         )
     }
+    targets_locked = workflow.year_lock_reason(province, year)
     for indicator, value in targets.items():
         target = existing.get(indicator.pk)
+        if targets_locked and value != (target.target if target else None):
+            raise ValidationError({indicator.code: targets_locked})
         if value is None:
             if target is not None:
                 target.delete()

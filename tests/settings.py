@@ -15,3 +15,5 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Tests log in through the client without a request object that axes could inspect.
+AXES_ENABLED = False

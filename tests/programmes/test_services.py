@@ -203,10 +203,19 @@ class TestDisbursements:
 
 class TestPlans:
     def test_first_approval_keeps_the_original_amount_through_revisions(self):
+        from programmes import workflow
+
         plan = factories.budget_plan(factories.province("74"), 2016, 1_000_000_000)
         assert plan.original_vnd == Decimal(1_000_000_000)
         plan.planned_vnd = Decimal(1_200_000_000)
+        with pytest.raises(ValidationError) as caught:  # approved: locked until sent back
+            services.budget_plan_save(plan=plan)
+        assert "được phê duyệt" in caught.value.messages[0]
+        plan = workflow.plan_return(plan=plan, user=None, reason="Điều chỉnh giữa năm")
+        plan.planned_vnd = Decimal(1_200_000_000)
         services.budget_plan_save(plan=plan)
+        plan = workflow.plan_submit(plan=plan, user=None)
+        workflow.plan_approve(plan=plan, user=None, decision_number="99/QĐ-UBND", approved_on=datetime.date(2016, 7, 1))
         plan.refresh_from_db()
         assert (plan.planned_vnd, plan.original_vnd) == (Decimal(1_200_000_000), Decimal(1_000_000_000))
 

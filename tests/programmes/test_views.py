@@ -354,8 +354,8 @@ class YearPlanQueryCountTests(YearPlanTestCase):
             # Expect 12 queries for a save that changes nothing: session, user, user permissions,
             # group permissions, province, the year's plans, active indicators, the year's targets
             # (to build the form); then inside the service's transaction: savepoint, the plans,
-            # the targets, release savepoint.
-            with self.assertNumQueries(12):
+            # the targets, the approved reports that could lock them, release savepoint.
+            with self.assertNumQueries(13):
                 response = self.client.post(url, data)
             self.assertRedirects(response, url, fetch_redirect_response=False)
 

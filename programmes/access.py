@@ -1,0 +1,232 @@
+"""Who may see and change what (DESIGN §7): roles, the provinces a user covers, scoped querysets.
+
+Every path to the records goes through here: the admin's querysets, the pages, the API, the
+Excel export and import. The rule per model is its `province_lookup` (models.ScopedQuerySet);
+the rule per user is `visible_province_ids` / `editable_province_ids`.
+
+| role           | sees                                   | may change                                   |
+|----------------|----------------------------------------|----------------------------------------------|
+| province staff | own province and its predecessors      | own province's records while periods are open |
+| ministry       | everything                             | approvals (plans, reports), conferences      |
+| viewer         | everything (dashboards and reports)    | nothing                                      |
+| admin          | everything                             | users and reference data                     |
+"""
+
+from enum import StrEnum
+
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from .models import Province, UserProfile
+
+
+class Role(StrEnum):
+    PROVINCE_STAFF = "province_staff"
+    MINISTRY = "ministry"
+    VIEWER = "viewer"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return str(ROLE_LABELS[self])
+
+
+ROLE_LABELS = {
+    Role.PROVINCE_STAFF: _("Province staff"),
+    Role.MINISTRY: _("Ministry official"),
+    Role.VIEWER: _("Viewer"),
+    Role.ADMIN: _("Administrator"),
+}
+
+# Highest first: a user in several groups has the widest role.
+_PRECEDENCE = (Role.ADMIN, Role.MINISTRY, Role.VIEWER, Role.PROVINCE_STAFF)
+
+# Records a province enters; reference data (regions, provinces, categories, indicators) is
+# everybody's to read and the administrator's to change.
+PROVINCE_RECORDS = (
+    "budgetplan",
+    "indicatortarget",
+    "project",
+    "disbursement",
+    "projectoutput",
+    "extensioncentre",
+    "collaboratornetwork",
+)
+REFERENCE_DATA = ("region", "province", "activitycategory", "indicator", "extensioncentre", "userprofile")
+
+ROLE_PERMISSIONS: dict[Role, list[str]] = {
+    # "app_label.codename" patterns; "view_*" means every view permission of the portal's apps.
+    Role.PROVINCE_STAFF: [
+        *(
+            f"programmes.{action}_{model}"
+            for model in PROVINCE_RECORDS
+            for action in ("view", "add", "change", "delete")
+        ),
+        "programmes.view_projecttransition",
+        "programmes.view_reportingperiod",
+        "programmes.submit_reportingperiod",
+        *(f"programmes.view_{model}" for model in REFERENCE_DATA),
+    ],
+    Role.MINISTRY: [
+        "view_*",
+        "programmes.approve_budgetplan",
+        "programmes.approve_reportingperiod",
+        "conferences.*",
+    ],
+    Role.VIEWER: ["view_*"],
+    Role.ADMIN: [
+        "view_*",
+        "auth.add_user",
+        "auth.change_user",
+        "auth.delete_user",
+        "auth.view_group",
+        *(f"programmes.{action}_{model}" for model in REFERENCE_DATA for action in ("add", "change", "delete")),
+    ],
+}
+PORTAL_APPS = ("programmes", "conferences", "auth")
+
+
+def sync_role_groups() -> None:
+    """Create the four role groups and give each exactly its permissions (idempotent).
+
+    Runs after every `migrate` (programmes.apps), so that new models' permissions follow.
+    """
+    permissions = list(Permission.objects.select_related("content_type"))
+    for role, patterns in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role.value)
+        wanted = []
+        for permission in permissions:
+            app = permission.content_type.app_label
+            name = f"{app}.{permission.codename}"
+            if app not in PORTAL_APPS:
+                continue
+            for pattern in patterns:
+                if (
+                    pattern == name
+                    or (pattern == "view_*" and permission.codename.startswith("view_") and app != "auth")
+                    or (pattern.endswith(".*") and pattern[:-2] == app)
+                ):
+                    wanted.append(permission)
+                    break
+        group.permissions.set(wanted)
+
+
+def role_of(user) -> Role | None:
+    """The user's role (cached on the user object); superusers are administrators; None if none."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if not hasattr(user, "_portal_role"):
+        if user.is_superuser:
+            user._portal_role = Role.ADMIN
+        else:
+            names = set(user.groups.values_list("name", flat=True))
+            user._portal_role = next((role for role in _PRECEDENCE if role.value in names), None)
+    return user._portal_role
+
+
+def user_province(user) -> Province | None:
+    """The province a user works for, or None (cached on the user object)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not hasattr(user, "_portal_province"):
+        profile = UserProfile.objects.filter(user=user).select_related("province").first()
+        user._portal_province = profile.province if profile else None
+    return user._portal_province
+
+
+def _territory(province: Province) -> frozenset[int]:
+    ids = Province.objects.filter(Q(pk=province.pk) | Q(merged_into=province)).values_list("pk", flat=True)
+    return frozenset(ids)
+
+
+def visible_province_ids(user) -> frozenset[int] | None:
+    """Provinces whose records `user` may read: None means all, an empty set means none.
+
+    Province staff see their province and the provinces merged into it (a post-2025 province
+    inherits its predecessors' records).
+    """
+    role = role_of(user)
+    if role in (Role.ADMIN, Role.MINISTRY, Role.VIEWER):
+        return None
+    if role == Role.PROVINCE_STAFF:
+        if not hasattr(user, "_portal_territory"):
+            province = user_province(user)
+            user._portal_territory = _territory(province) if province else frozenset()
+        return user._portal_territory
+    return frozenset()
+
+
+def editable_province_ids(user) -> frozenset[int] | None:
+    """Provinces whose records `user` may create, change or delete (locks aside).
+
+    Only province staff enter records, for their own territory; superusers may change
+    everything (None); every other role nothing (an empty set).
+    """
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return None
+    if role_of(user) == Role.PROVINCE_STAFF:
+        return visible_province_ids(user)
+    return frozenset()
+
+
+def visible(user, model_or_queryset) -> QuerySet:
+    """The records of a province-owned model that `user` may read."""
+    queryset = _queryset(model_or_queryset)
+    return queryset.in_provinces(visible_province_ids(user))
+
+
+def editable(user, model_or_queryset) -> QuerySet:
+    """The records of a province-owned model that `user` may change (locks are checked on save)."""
+    queryset = _queryset(model_or_queryset)
+    ids = editable_province_ids(user)
+    if ids is not None and not ids:
+        return queryset.none()
+    return queryset.in_provinces(ids)
+
+
+def _queryset(model_or_queryset) -> QuerySet:
+    if isinstance(model_or_queryset, QuerySet):
+        return model_or_queryset
+    return model_or_queryset._default_manager.all()
+
+
+def can_edit_province(user, province: Province | int | None) -> bool:
+    """Whether `user` may enter records for `province`."""
+    if province is None:
+        return False
+    ids = editable_province_ids(user)
+    pk = province if isinstance(province, int) else province.pk
+    return ids is None or pk in ids
+
+
+def can_see_province(user, province: Province | int) -> bool:
+    ids = visible_province_ids(user)
+    pk = province if isinstance(province, int) else province.pk
+    return ids is None or pk in ids
+
+
+def get_visible_or_404(user, model_or_queryset, **lookup) -> Model:
+    """The record matching `lookup` if `user` may read it; Http404 otherwise (no hint that it exists)."""
+    try:
+        return visible(user, model_or_queryset).get(**lookup)
+    except (model_or_queryset.model if isinstance(model_or_queryset, QuerySet) else model_or_queryset).DoesNotExist:
+        raise Http404 from None
+
+
+def require_edit(user, province: Province | int | None) -> None:
+    """PermissionDenied unless `user` may enter records for `province`."""
+    if not can_edit_province(user, province):
+        raise PermissionDenied(_("You may not enter records for this province."))
+
+
+def sees_everything(user) -> bool:
+    """Nation-wide roles read every province (dashboards of the nation and regions)."""
+    return visible_province_ids(user) is None
+
+
+def can_approve(user) -> bool:
+    """Ministry officials (and superusers) approve, return and reopen plans and reports."""
+    return role_of(user) == Role.MINISTRY or (getattr(user, "is_superuser", False) and user.is_active)
