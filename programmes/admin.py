@@ -26,7 +26,7 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import access, services, workflow
 from .fields import CountField, CountFormField, GroupedNumberInput, MoneyField
 from .models import (
     ActivityCategory,
@@ -99,12 +99,129 @@ class NumberInputsMixin:
     formfield_overrides = NUMBER_INPUTS
 
 
-class PortalAdmin(NumberInputsMixin, admin.ModelAdmin):
+def record_province(obj: models.Model) -> Province | None:
+    """The province a record belongs to, following its model's `province_lookup`."""
+    value = obj
+    for attribute in type(obj).province_lookup.split("__"):
+        value = getattr(value, attribute, None)
+        if value is None:
+            return None
+    return value
+
+
+class ScopedAdminMixin:
+    """Province scoping (programmes.access) for the admin of a province-owned model.
+
+    Lists and pages show only the records the user may see; adding, changing and deleting
+    need a province the user may edit, and a record that an approval locks is read-only, with
+    the reason shown (`lock_reason`).
+    """
+
+    def _scoped(self) -> bool:
+        return hasattr(self.model, "province_lookup")
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return access.visible(request.user, queryset) if self._scoped() else queryset
+
+    def has_add_permission(self, request, *args):
+        allowed = super().has_add_permission(request, *args)
+        if allowed and self._scoped():
+            allowed = access.editable_province_ids(request.user) != frozenset()
+        return allowed
+
+    def _may_write(self, request, obj) -> bool:
+        if obj is None or not self._scoped():
+            return True
+        return access.can_edit_province(request.user, record_province(obj)) and not self.lock_reason(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_write(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_write(request, obj)
+
+    def lock_reason(self, obj) -> str | None:
+        """Why `obj` cannot change now (an approval), or None."""
+        return None
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "province" and self._scoped():
+            ids = access.editable_province_ids(request.user)
+            if ids is not None:
+                kwargs["queryset"] = Province.objects.filter(pk__in=ids)
+        elif db_field.name == "project" and self._scoped():
+            kwargs["queryset"] = access.editable(request.user, Project)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class PortalAdmin(NumberInputsMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_per_page = 50
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        has_locks = type(self).lock_reason is not ScopedAdminMixin.lock_reason
+        if has_locks and request.method == "GET":
+            obj = self.get_object(request, unquote(object_id))
+            reason = self.lock_reason(obj) if obj is not None else None
+            if reason:
+                messages.warning(request, reason)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+class YearLockForm(forms.ModelForm):
+    """For plans and targets: no new record in a year whose report is already approved."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        instance = self.instance
+        if self.errors or instance.pk or not (instance.province_id and instance.year):
+            return
+        reason = workflow.year_lock_reason(instance.province, instance.year)
+        if reason:
+            self.add_error(None, reason)
 
 
 class PortalTabularInline(NumberInputsMixin, admin.TabularInline):
     extra = 1
+
+    def _parent_editable(self, request, obj) -> bool:
+        return obj is None or access.can_edit_province(request.user, record_province(obj))
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._parent_editable(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._parent_editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._parent_editable(request, obj)
+
+
+class LockedRowsFormSet(BaseInlineFormSet):
+    """Refuses changes to rows that an approved report locks, and new rows dated inside one.
+
+    Unchanged rows are not checked: a project page with locked history can still take a new
+    payment dated in an open period.
+    """
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        province = self.instance.province if self.instance.pk else None
+        if province is None:
+            return
+        for form in self.forms:
+            deleting = self.can_delete and self._should_delete_form(form)
+            if not (form.has_changed() or deleting):
+                continue
+            days = {form.cleaned_data.get("date")}
+            if form.instance.pk:
+                days.add(form.initial.get("date"))
+            for day in filter(None, days):
+                reason = workflow.date_lock_reason(province, day)
+                if reason:
+                    raise ValidationError(reason, code="locked")
 
 
 class SharedChoicesFormSet(BaseInlineFormSet):
@@ -176,6 +293,15 @@ class ProvinceAdmin(PortalAdmin):
     def province_with_era(self, obj: Province) -> str:
         return str(obj)
 
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # Choosing the province of a record (autocomplete): only the provinces the user enters.
+        if request.GET.get("app_label") == "programmes" and request.GET.get("field_name") == "province":
+            ids = access.editable_province_ids(request.user)
+            if ids is not None:
+                queryset = queryset.filter(pk__in=ids)
+        return queryset, may_have_duplicates
+
 
 class CollaboratorNetworkInline(PortalTabularInline):
     model = CollaboratorNetwork
@@ -227,6 +353,7 @@ class IndicatorAdmin(PortalAdmin):
 
 @admin.register(BudgetPlan)
 class BudgetPlanAdmin(PortalAdmin):
+    form = YearLockForm
     list_display = (
         "province",
         "year",
@@ -252,8 +379,12 @@ class BudgetPlanAdmin(PortalAdmin):
         "approved_on",
         "notes",
     )
-    # The first approved amount is remembered by the service at the first approval.
-    readonly_fields = ("original",)
+    # The first approved amount is remembered at the first approval; status, decision and date
+    # change only through the approval workflow (workflow.py), never by editing the record.
+    readonly_fields = ("original", "status", "decision_number", "approved_on")
+
+    def lock_reason(self, obj: BudgetPlan) -> str | None:
+        return workflow.plan_lock_reason(obj)
 
     @admin.display(description=_("Planned amount"), ordering="planned_vnd")
     def planned(self, obj: BudgetPlan) -> str:
@@ -269,6 +400,7 @@ class BudgetPlanAdmin(PortalAdmin):
 
 @admin.register(IndicatorTarget)
 class IndicatorTargetAdmin(PortalAdmin):
+    form = YearLockForm
     list_display = ("province", "year", "indicator", "target_value")
     list_filter = ("year", "indicator", "province__region")
     search_fields = ("province__name", "=province__code", "indicator__name")
@@ -279,6 +411,9 @@ class IndicatorTargetAdmin(PortalAdmin):
     def target_value(self, obj: IndicatorTarget) -> str:
         unit = obj.indicator.unit_en if _english() and obj.indicator.unit_en else obj.indicator.unit
         return count(obj.target, unit)
+
+    def lock_reason(self, obj: IndicatorTarget) -> str | None:
+        return workflow.year_lock_reason(obj.province, obj.year)
 
 
 # --- projects ----------------------------------------------------------------------------------
@@ -323,7 +458,7 @@ DISBURSEMENTS_BELOW_ZERO = _(
 )
 
 
-class DisbursementFormSet(BaseInlineFormSet):
+class DisbursementFormSet(LockedRowsFormSet):
     """Checks the project's disbursements as they will stand after this submit.
 
     Each row's own `clean()` compares it with the rows already in the database, so two new rows
@@ -379,7 +514,7 @@ class DisbursementInline(MoneyRecordInline):
         return super().get_queryset(request).select_related("project")
 
 
-class OutputFormSet(SharedChoicesFormSet):
+class OutputFormSet(LockedRowsFormSet, SharedChoicesFormSet):
     shared_choice_fields = ("indicator",)
 
 
@@ -519,7 +654,8 @@ class ProjectAdmin(PortalAdmin):
         return [DisbursementInline, ProjectOutputInline, ProjectTransitionInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_disbursed_vnd()
+        # The change page reads the province (scoping) and category: one query with the project.
+        return super().get_queryset(request).select_related("province", "category").with_disbursed_vnd()
 
     @admin.display(description=_("Activity category"), ordering="category__order")
     def category_short(self, obj: Project) -> str:
@@ -672,6 +808,9 @@ class DisbursementAdmin(PortalAdmin):
     def province(self, obj: Disbursement) -> str:
         return str(obj.project.province)
 
+    def lock_reason(self, obj: Disbursement) -> str | None:
+        return workflow.date_lock_reason(obj.project.province, obj.date)
+
     @admin.display(description=_("Amount"), ordering="amount_vnd")
     def amount(self, obj: Disbursement) -> str:
         # As it counts in the totals: a recovery shows negative.
@@ -685,8 +824,22 @@ class DisbursementAdmin(PortalAdmin):
         _adopt(obj, services.disbursement_create(project=obj.project, user=request.user, **fields))
 
 
+class ProjectOutputAdminForm(forms.ModelForm):
+    """Adds the locks to the row checks (an approved report may cover the output's date)."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors or not self.instance.project_id:
+            return
+        try:
+            services.output_check(self.instance)
+        except ValidationError as error:
+            self._update_errors(error)
+
+
 @admin.register(ProjectOutput)
 class ProjectOutputAdmin(PortalAdmin):
+    form = ProjectOutputAdminForm
     list_display = ("date", "project_code", "province", "indicator", "output_value", "note")
     list_filter = ("indicator", "project__year", "project__province__region")
     search_fields = ("project__code", "project__title", "indicator__name", "note")
@@ -708,11 +861,14 @@ class ProjectOutputAdmin(PortalAdmin):
         unit = obj.indicator.unit_en if _english() and obj.indicator.unit_en else obj.indicator.unit
         return count(obj.value, unit)
 
+    def lock_reason(self, obj: ProjectOutput) -> str | None:
+        return workflow.date_lock_reason(obj.project.province, obj.date)
+
     def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-            return
         fields = {name: value for name, value in form.cleaned_data.items() if name != "project"}
+        if change:
+            services.output_update(output=obj, user=request.user, **fields)
+            return
         _adopt(obj, services.output_create(project=obj.project, user=request.user, **fields))
 
 
@@ -736,5 +892,15 @@ class ReportingPeriodAdmin(PortalAdmin):
     search_fields = ("province__name", "=province__code")
     list_select_related = ("province", "submitted_by", "approved_by")
     autocomplete_fields = ("province",)
-    # Who submitted or approved, and when, is for the reporting workflow to record.
-    readonly_fields = ("submitted_at", "submitted_by", "approved_at", "approved_by")
+    # Reports are submitted, approved, sent back and reopened on the reporting pages, where
+    # each step is checked and recorded; here they are only looked at.
+    readonly_fields = ("submitted_at", "submitted_by", "approved_at", "approved_by", "status_reason")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

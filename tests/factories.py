@@ -87,3 +87,21 @@ def project(
         status_date=status_date or datetime.date(year, 3, 1),
         **fields,
     )
+
+
+def member(role: str, province: Province | None = None, username: str | None = None, **fields):
+    """A user with a portal role (its group), attached to `province` when given.
+
+    Roles: province_staff, ministry, viewer, admin (programmes.access.Role). Everyone but the
+    viewer works in the admin (is_staff).
+    """
+    from django.contrib.auth.models import Group
+
+    from programmes.models import UserProfile
+
+    fields.setdefault("is_staff", role != "viewer")
+    account = user(username, **fields)
+    account.groups.add(Group.objects.get(name=role))
+    if province is not None:
+        UserProfile.objects.create(user=account, province=province)
+    return account

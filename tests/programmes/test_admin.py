@@ -9,7 +9,6 @@ import pytest
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -17,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from programmes import admin as programme_admin
-from programmes import services
+from programmes import services, workflow
 from programmes.fields import COUNT_MESSAGES
 from programmes.models import (
     ActivityCategory,
@@ -136,10 +135,20 @@ def test_every_changelist_opens(staff_client, model):
 
 
 @pytest.mark.parametrize(
-    "model", [model for model in ALL_MODELS if model is not ProjectTransition], ids=lambda m: m.__name__
+    "model",
+    [model for model in ALL_MODELS if model not in (ProjectTransition, ReportingPeriod)],
+    ids=lambda m: m.__name__,
 )
 def test_every_add_page_opens(staff_client, model):
     assert staff_client.get(admin_url(model, "add")).status_code == 200
+
+
+def test_reports_are_only_looked_at_in_the_admin(staff_client, provinces):
+    period = ReportingPeriod.objects.create(province=provinces[0], year=YEAR, period=Period.H1)
+    assert staff_client.get(admin_url(ReportingPeriod, "add")).status_code == 403
+    page = staff_client.get(admin_url(ReportingPeriod, "change", period.pk))
+    assert page.status_code == 200
+    assert 'name="status"' not in page_text(page)
 
 
 def test_lifecycle_steps_are_read_only_in_the_admin(staff_client, provinces):
@@ -239,11 +248,23 @@ def test_a_vietnamese_amount_is_saved_as_whole_dong(staff_client, provinces):
 
 
 def test_the_form_shows_amounts_with_vietnamese_separators(staff_client, provinces):
-    plan = factories.budget_plan(provinces[0], YEAR, 1_250_000_000)
+    plan = BudgetPlan.objects.create(
+        province=provinces[0], year=YEAR, funding_source="KCQG", planned_vnd=Decimal(1_250_000_000)
+    )
 
     page = staff_client.get(admin_url(BudgetPlan, "change", plan.pk))
 
     assert 'value="1.250.000.000"' in page_text(page)
+
+
+def test_an_approved_plan_is_read_only_and_says_why(staff_client, provinces):
+    plan = factories.budget_plan(provinces[0], YEAR, 1_250_000_000)
+
+    page = staff_client.get(admin_url(BudgetPlan, "change", plan.pk))
+
+    assert 'name="planned_vnd"' not in page_text(page)
+    assert "1.250.000.000 đ" in page_text(page)
+    assert [str(m) for m in page.context["messages"]] == [workflow.plan_lock_reason(plan)]
 
 
 @pytest.mark.parametrize(
@@ -264,12 +285,13 @@ def test_a_wrong_amount_is_refused_with_a_message_and_nothing_saved(staff_client
     assert not BudgetPlan.objects.exists()
 
 
-def test_approving_a_plan_in_the_admin_remembers_the_first_approved_amount(staff_client, provinces):
+def test_a_plan_is_approved_through_the_workflow_not_by_editing_its_status(staff_client, provinces):
     data = budget_plan_post(provinces[0], "900.000.000", status=ApprovalStatus.APPROVED, approved_on=f"{YEAR}-03-01")
 
     assert staff_client.post(admin_url(BudgetPlan, "add"), data).status_code == 302
 
-    assert BudgetPlan.objects.get().original_vnd == Decimal(900_000_000)
+    plan = BudgetPlan.objects.get()
+    assert (plan.status, plan.approved_on, plan.original_vnd) == (ApprovalStatus.DRAFT, None, None)
 
 
 def test_a_budget_plan_for_a_province_of_another_era_is_refused(staff_client):
@@ -508,9 +530,8 @@ def test_a_future_date_is_shown_on_the_date_field(staff_client, provinces):
 
 def test_only_users_who_may_change_projects_record_steps(client, provinces):
     project = factories.project(provinces[0], YEAR, status=ProjectStatus.PROPOSED)
-    viewer = factories.user(is_staff=True)
-    viewer.user_permissions.add(Permission.objects.get(codename="view_project"))
-    client.force_login(viewer)
+    ministry = factories.member("ministry")  # sees every project, enters none
+    client.force_login(ministry)
     url = admin_url(Project, "transition", project.pk)
 
     assert client.get(url).status_code == 403
@@ -522,8 +543,7 @@ def test_only_users_who_may_change_projects_record_steps(client, provinces):
 
 def test_a_user_with_change_permission_records_a_step(client, provinces):
     project = factories.project(provinces[0], YEAR, status=ProjectStatus.PROPOSED)
-    officer = factories.user(is_staff=True)
-    officer.user_permissions.add(*Permission.objects.filter(codename__in=["view_project", "change_project"]))
+    officer = factories.member("province_staff", provinces[0])
     client.force_login(officer)
 
     response = client.post(
