@@ -28,7 +28,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +54,7 @@ from .models import (
     ProjectType,
     Province,
     ReportingPeriod,
+    UserProfile,
     period_end,
 )
 from .numbers import format_vnd
@@ -122,38 +123,37 @@ class DemoUser:
     username: str
     first_name: str
     last_name: str
-    role: str
+    role: str  # the description printed in the login table
+    group: str  # programmes.access.Role value
+    province: tuple[str, bool] | None = None  # (code, new era?) for province staff
     is_superuser: bool = False
-    is_staff: bool = False
-    permissions: str = ""  # "all" programmes permissions, "edit" (add/change/view) or none
 
 
 DEMO_USERS = (
-    DemoUser("admin", "Quang Huy", "Lê", _("Administrator: users and reference data"), True, True),
+    DemoUser("admin", "Quang Huy", "Lê", _("Administrator: users and reference data"), "admin", is_superuser=True),
     DemoUser(
         "bo.congthuong",
         "Thị Thu Hà",
         "Trần",
         _("Ministry official: every province, approves plans and reporting periods"),
-        is_staff=True,
-        permissions="all",
+        "ministry",
     ),
-    DemoUser("xem.baocao", "Minh Đức", "Phạm", _("Viewer: dashboards and reports, read only")),
+    DemoUser("xem.baocao", "Minh Đức", "Phạm", _("Viewer: dashboards and reports, read only"), "viewer"),
     DemoUser(
         "binhduong",
         "Văn Bình",
         "Nguyễn",
         _("Province staff: Bình Dương (until 30/06/2025)"),
-        is_staff=True,
-        permissions="edit",
+        "province_staff",
+        province=("74", False),
     ),
     DemoUser(
         "tphcm",
         "Thị Ngọc Lan",
         "Võ",
         _("Province staff: Thành phố Hồ Chí Minh (from 01/07/2025)"),
-        is_staff=True,
-        permissions="edit",
+        "province_staff",
+        province=("79", True),
     ),
 )
 
@@ -384,10 +384,12 @@ def _ascii_slug(text: str) -> str:
 
 
 def load_users(password: str) -> dict[str, object]:
-    """Create or update the demo users (names, flags, permissions, password); by username."""
+    """Create or update the demo users (names, role group, province, password); by username."""
+    from .access import Role, sync_role_groups
+
     User = get_user_model()
-    programmes = Permission.objects.filter(content_type__app_label="programmes")
-    editing = programmes.filter(codename__regex=r"^(add|change|view)_")
+    sync_role_groups()
+    groups = {group.name: group for group in Group.objects.filter(name__in=[role.value for role in Role])}
     # One hash for all five (PBKDF2 is slow on purpose); the demo password is public anyway.
     encoded = make_password(password)
     users = {}
@@ -397,16 +399,17 @@ def load_users(password: str) -> dict[str, object]:
         user.last_name = spec.last_name
         user.email = f"{spec.username}@example.vn"
         user.is_superuser = spec.is_superuser
-        user.is_staff = spec.is_staff
+        user.is_staff = spec.group != Role.VIEWER
         user.is_active = True
         user.password = encoded
         user.save()
-        if spec.permissions == "all":
-            user.user_permissions.set(programmes)
-        elif spec.permissions == "edit":
-            user.user_permissions.set(editing)
-        else:
-            user.user_permissions.clear()
+        user.user_permissions.clear()
+        user.groups.set([groups[spec.group]])
+        province = None
+        if spec.province:
+            code, new_era = spec.province
+            province = Province.objects.get(code=code, valid_to__isnull=new_era)
+        UserProfile.objects.update_or_create(user=user, defaults={"province": province})
         users[spec.username] = user
     return users
 

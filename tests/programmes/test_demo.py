@@ -266,11 +266,26 @@ class DemoDataTests(TestCase):
         for user in users.values():
             self.assertTrue(user.check_password(demo.DEFAULT_PASSWORD))
             self.assertTrue(user.first_name and user.last_name)
+        from programmes import access
+
+        roles = {name: access.role_of(user) for name, user in users.items()}
+        self.assertEqual(
+            roles,
+            {
+                "admin": access.Role.ADMIN,
+                "bo.congthuong": access.Role.MINISTRY,
+                "xem.baocao": access.Role.VIEWER,
+                "binhduong": access.Role.PROVINCE_STAFF,
+                "tphcm": access.Role.PROVINCE_STAFF,
+            },
+        )
         self.assertTrue(users["admin"].is_superuser)
-        self.assertTrue(users["bo.congthuong"].has_perm("programmes.delete_project"))
+        self.assertTrue(users["bo.congthuong"].has_perm("programmes.approve_reportingperiod"))
+        self.assertFalse(users["bo.congthuong"].has_perm("programmes.change_disbursement"))
         self.assertTrue(users["binhduong"].has_perm("programmes.change_disbursement"))
-        self.assertFalse(users["binhduong"].has_perm("programmes.delete_project"))
-        self.assertTrue(users["tphcm"].is_staff and users["tphcm"].has_perm("programmes.add_projectoutput"))
+        self.assertEqual(str(access.user_province(users["binhduong"])), "Bình Dương (2008–2025)")
+        self.assertEqual(str(access.user_province(users["tphcm"])), "Thành phố Hồ Chí Minh")
+        self.assertEqual(len(access.visible_province_ids(users["tphcm"])), 4)  # itself and 3 predecessors
         self.assertFalse(users["xem.baocao"].is_staff or users["xem.baocao"].user_permissions.exists())
 
     # Projects, lifecycle, money, outputs --------------------------------------------------
