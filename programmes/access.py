@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -127,19 +127,26 @@ def role_of(user) -> Role | None:
     return user._portal_role
 
 
+def _load_territory(user) -> None:
+    """Cache on `user` their province and its territory (itself and the provinces merged into
+    it), read in one query."""
+    own = UserProfile.objects.filter(user=user, province=OuterRef("pk"))
+    provinces = list(
+        Province.objects.filter(Q(staff__user=user) | Q(merged_into__staff__user=user))
+        .annotate(is_own=Exists(own))
+        .select_related("region")
+    )
+    user._portal_province = next((p for p in provinces if p.is_own), None)
+    user._portal_territory = frozenset(p.pk for p in provinces)
+
+
 def user_province(user) -> Province | None:
     """The province a user works for, or None (cached on the user object)."""
     if not getattr(user, "is_authenticated", False):
         return None
     if not hasattr(user, "_portal_province"):
-        profile = UserProfile.objects.filter(user=user).select_related("province").first()
-        user._portal_province = profile.province if profile else None
+        _load_territory(user)
     return user._portal_province
-
-
-def _territory(province: Province) -> frozenset[int]:
-    ids = Province.objects.filter(Q(pk=province.pk) | Q(merged_into=province)).values_list("pk", flat=True)
-    return frozenset(ids)
 
 
 def visible_province_ids(user) -> frozenset[int] | None:
@@ -153,8 +160,7 @@ def visible_province_ids(user) -> frozenset[int] | None:
         return None
     if role == Role.PROVINCE_STAFF:
         if not hasattr(user, "_portal_territory"):
-            province = user_province(user)
-            user._portal_territory = _territory(province) if province else frozenset()
+            _load_territory(user)
         return user._portal_territory
     return frozenset()
 

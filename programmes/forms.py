@@ -61,11 +61,13 @@ class YearPlanChooseForm(forms.Form):
     year = forms.TypedChoiceField(label=gettext_lazy("Year"), coerce=int)
     province = forms.TypedChoiceField(label=gettext_lazy("Province"), coerce=int)
 
-    def __init__(self, data=None, *, today: datetime.date, **kwargs):
+    def __init__(self, data=None, *, today: datetime.date, province_ids: frozenset[int] | None = None, **kwargs):
         super().__init__(data, **kwargs)
         # One query for the year list (from the first year any province existed) and the
         # province list; `Province.active_in_year` decides the era, as everywhere.
         self.all_provinces = list(Province.objects.only("id", "name", "valid_from", "valid_to"))
+        # `province_ids`: the provinces the user enters plans for (None: all).
+        self.choosable = [p for p in self.all_provinces if province_ids is None or p.pk in province_ids]
         first = max(MIN_YEAR, min((p.valid_from.year for p in self.all_provinces), default=today.year))
         last = min(today.year + 2, MAX_YEAR)
         self.years = range(last, first - 1, -1)
@@ -101,7 +103,7 @@ class YearPlanChooseForm(forms.Form):
         has two (2025)."""
         groups: dict[tuple[int, str], list[tuple[int, str]]] = {}
         year_end = datetime.date(self.year, 12, 31)
-        for province in self.all_provinces:
+        for province in self.choosable:
             if not province.active_in_year(self.year):
                 continue
             older = province.valid_to is not None and province.valid_to < year_end

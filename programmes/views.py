@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import services
+from . import access, services
 from .forms import MERGER_YEAR, YearPlanChooseForm, YearPlanForm, era_note, province_label
 from .models import (
     MAX_YEAR,
@@ -37,10 +37,14 @@ YEAR_PLAN_PERMISSIONS = ("programmes.change_budgetplan", "programmes.change_indi
 def may_edit_year_plan(user, province: Province | None = None) -> bool:
     """True when `user` may enter year plans: of `province`, or of some province when None.
 
-    For now any user holding both change permissions may enter any province's plan; scoping by
-    the user's own province replaces this function and nothing else.
+    Needs both change permissions and a province the user enters records for (programmes.access:
+    province staff for their own territory).
     """
-    return user.is_authenticated and user.has_perms(YEAR_PLAN_PERMISSIONS)
+    if not (user.is_authenticated and user.has_perms(YEAR_PLAN_PERMISSIONS)):
+        return False
+    if province is None:
+        return access.editable_province_ids(user) != frozenset()
+    return access.can_edit_province(user, province)
 
 
 def _get_year_plan_province(user, province_id: int, year: int) -> Province:
@@ -125,6 +129,7 @@ def year_plan_choose(request):
         request.GET if bound else None,
         initial={"year": request.GET.get("year"), "province": request.GET.get("province")},
         today=timezone.localdate(),
+        province_ids=access.editable_province_ids(request.user),
     )
     if bound and form.is_valid():
         return redirect(
