@@ -14,6 +14,7 @@ CATALOGUE = Path(__file__).resolve().parent.parent / "locale" / "en" / "LC_MESSA
 def main() -> None:
     catalogue = polib.pofile(str(CATALOGUE))
     for entry in catalogue:
+        entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
         if entry.msgid_plural:
             entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
         else:

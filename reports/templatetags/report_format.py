@@ -1,0 +1,109 @@
+"""Display formatting for the report pages: amounts, percentages and counts in the page's language.
+
+Thin wrappers over `programmes.numbers` with the active language (`123,37 tỷ đồng`, `97,02 %`
+in Vietnamese; `123.37 billion VND`, `97.02%` in English). No figure is computed here: the
+filters only format what the selectors return (STYLE C20).
+"""
+
+from decimal import Decimal
+
+from django import template
+from django.utils.translation import get_language
+
+from programmes import numbers
+
+register = template.Library()
+
+BILLION = Decimal(10**9)
+
+
+def _lang() -> str:
+    return get_language() or "vi"
+
+
+def _english() -> bool:
+    return _lang().lower().startswith("en")
+
+
+@register.filter
+def billion_vnd(value: Decimal | int | None) -> str:
+    """`65,47 tỷ đồng` / `65.47 billion VND`; a dash for None."""
+    return numbers.format_billion_vnd(value, _lang()) or "–"
+
+
+@register.filter
+def billions(value: Decimal | int | None) -> str:
+    """The number of `billion_vnd` without its unit (`65,47`), for table cells under a unit heading."""
+    if value is None:
+        return "–"
+    return numbers.format_billion_vnd(value, _lang()).split(" ", 1)[0]
+
+
+@register.filter
+def million_vnd(value: Decimal | int | None) -> str:
+    """`850,5 triệu đồng` / `850.5 million VND`; a dash for None."""
+    return numbers.format_million_vnd(value, _lang()) or "–"
+
+
+@register.filter
+def vnd(value: Decimal | int | None) -> str:
+    """`1.250.000.000 đ` / `1,250,000,000 VND`; a dash for None."""
+    return numbers.format_vnd(value, _lang()) or "–"
+
+
+@register.filter
+def pct(value: Decimal | None) -> str:
+    """`97,02 %` / `97.02%`, rounded half-up to 2 places; a dash when there was nothing to divide by."""
+    return numbers.format_pct(value, _lang())
+
+
+@register.filter
+def digits(value: int | Decimal | None) -> str:
+    """A whole number with the language's thousands separator: `1.724` / `1,724`; a dash for None."""
+    if value is None:
+        return "–"
+    return numbers.group_digits(value, _lang())
+
+
+@register.filter
+def axis_pct(value: float | Decimal) -> str:
+    """A chart axis label in percent without decimals: `50 %` / `50%`."""
+    number = numbers.format_decimal(Decimal(str(value)), 0, _lang())
+    return f"{number}%" if _english() else f"{number} %"
+
+
+@register.filter
+def axis_billions(value: float | Decimal) -> str:
+    """A chart axis label in tỷ đồng without a unit: `50`, or `2,5` when the step is fractional."""
+    amount = Decimal(str(value)) / BILLION
+    places = (
+        0 if amount == amount.to_integral_value() else 1 if (amount * 10) == (amount * 10).to_integral_value() else 2
+    )
+    return numbers.format_decimal(amount, places, _lang())
+
+
+@register.filter
+def axis_count(value: float | Decimal) -> str:
+    """A chart axis label for counts: whole numbers with thousands separators."""
+    return numbers.group_digits(Decimal(str(value)), _lang())
+
+
+@register.filter
+def in_language(obj, field: str = "name") -> str:
+    """`obj.<field>_en` when the page is in English and it is filled in, else `obj.<field>`."""
+    vietnamese = getattr(obj, field, "")
+    if _english():
+        return getattr(obj, f"{field}_en", "") or vietnamese
+    return vietnamese
+
+
+@register.filter
+def direction(value: Decimal | None) -> str:
+    """`up`, `down` or `flat` for a change, `none` when there is none to show (a CSS class)."""
+    if value is None:
+        return "none"
+    if value > 0:
+        return "up"
+    if value < 0:
+        return "down"
+    return "flat"
