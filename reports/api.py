@@ -6,9 +6,12 @@ percentage with nothing to divide by is null.
 
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from programmes import access
 from programmes.progress import round_pct
 from programmes.selectors import FUNDS, TOTAL, ProvinceMap, Summary, summary
 
@@ -77,11 +80,20 @@ class ReportSummaryApi(APIView):
     """
 
     def get(self, request):
+        if access.role_of(request.user) is None:
+            raise PermissionDenied()
         provinces = ProvinceMap.load()
         form = ReportFilterForm(request.query_params, provinces=provinces)
         if not form.is_valid():
             return Response(_messages(form), status=400)
         data = form.cleaned_data
+        # Province staff read their own territory only; the nation's and regions' figures
+        # would disclose other provinces'.
+        if not access.sees_everything(request.user):
+            if data["province"] is None:
+                raise PermissionDenied(_("Province staff can read their own province's summary only."))
+            if not access.can_see_province(request.user, data["province"]):
+                raise NotFound()
         result = summary(year=data["year"], as_of=data["as_of"], scope=form.scope, provinces=provinces)
         return Response(summary_payload(result, region=data["region"] or None, province=data["province"]))
 

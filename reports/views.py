@@ -15,12 +15,13 @@ from urllib.parse import urlencode
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from programmes import access
 from programmes.forms import era_note, vietnamese_sort_key
 from programmes.models import Period, ProjectStatus, Province
 from programmes.selectors import (
@@ -60,11 +61,29 @@ FIRST_DIRECTION = {"name": "", "plan": "-", "actual": "-", "completion": "-"}
 
 
 def may_view_dashboards(user) -> bool:
-    """True when `user` may see the dashboards: for now every signed-in user.
+    """True when `user` has a portal role (DESIGN §7); which scopes they see is `_check_scope`."""
+    return access.role_of(user) is not None
 
-    Roles (DESIGN §7) replace this function and nothing else.
+
+def _check_scope(request, region_code: str | None, province_id: int | None):
+    """None when the user may see this scope; otherwise the response to give instead.
+
+    Nation-wide roles see every scope. Province staff see their own territory only: the
+    nation's and regions' pages, whose tables list every province, send them to their own
+    province's page; another province's page does not exist for them (404).
     """
-    return user.is_authenticated
+    if access.sees_everything(request.user):
+        return None
+    if province_id is not None:
+        if access.can_see_province(request.user, province_id):
+            return None
+        raise Http404(_("There is no such province."))
+    own = access.user_province(request.user)
+    if own is None:
+        raise PermissionDenied(_("You are not allowed to see the dashboards."))
+    target = reverse("reports:province", kwargs={"province_id": own.pk})
+    query = request.GET.urlencode()
+    return redirect(f"{target}?{query}" if query else target)
 
 
 def dashboard_view(view):
@@ -167,6 +186,9 @@ class ChartPair:
 
 
 def _dashboard(request, *, region_code: str | None = None, province_id: int | None = None):
+    elsewhere = _check_scope(request, region_code, province_id)
+    if elsewhere is not None:
+        return elsewhere
     provinces = ProvinceMap.load()
     if region_code is not None and region_code not in {region.code for region in provinces.regions()}:
         raise Http404(_("There is no such region."))

@@ -25,7 +25,7 @@ class SouthernExampleTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         demo.load()
-        cls.user = factories.user("analyst")
+        cls.user = factories.member("viewer", username="analyst")
 
     def setUp(self):
         self.client.force_login(self.user)
@@ -76,7 +76,7 @@ class SouthernExampleTests(TestCase):
 class SummaryContractTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.user = factories.user("analyst")
+        cls.user = factories.member("viewer", username="analyst")
         cls.binh_duong = factories.province("74")
         factories.budget_plan(cls.binh_duong, 2016, 1_000)
         project = factories.project(cls.binh_duong, 2016, support_vnd=1_000, status_date=D(2016, 3, 1))
@@ -138,14 +138,14 @@ class SummaryQueryCountTests(TestCase):
             services.output_create(project=project, indicator=factories.indicator(), date=D(2016, 5, 1), value=1)
 
     def test_the_endpoint_runs_the_same_queries_for_2_and_30_provinces(self):
-        self.client.force_login(factories.user("analyst"))
+        self.client.force_login(factories.member("viewer", username="analyst"))
         region = Region.objects.get(code="north")
         for start, stop in ((0, 2), (2, 32)):
             self._fill(start, stop)
-            # Expect 10 queries: session, user, then the summary selector's 8 (provinces with
+            # Expect 11 queries: session, user, the user's role, then the summary selector's 8 (provinces with
             # regions, approved plans, disbursements, projects by status and fund, targets,
             # outputs, indicators, reporting periods).
-            with self.assertNumQueries(10):
+            with self.assertNumQueries(11):
                 response = self.client.get(URL, {"year": 2016, "region": region.code})
             self.assertEqual(response.status_code, 200)
         self.assertEqual(len(selectors.ProvinceMap.load().by_id), 97)

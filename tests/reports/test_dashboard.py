@@ -124,7 +124,7 @@ class DashboardDemoTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         demo.load()
-        cls.user = factories.user("viewer")
+        cls.user = factories.member("viewer", username="viewer")
         cls.provinces = ProvinceMap.load()
         cls.south = Region.objects.get(code="south")
         cls.hcmc = factories.province("79", new_era=True)
@@ -351,7 +351,7 @@ class DashboardDemoTests(TestCase):
 
 class DashboardAccessAndFilterTests(TestCase):
     def setUp(self):
-        self.client.force_login(factories.user())
+        self.client.force_login(factories.member("viewer"))
 
     def test_anonymous_visitors_are_sent_to_the_login_page(self):
         self.client.logout()
@@ -437,7 +437,7 @@ class DashboardQueryCountTests(TestCase):
         return provinces
 
     def assert_pages_query_count(self, provinces: list[Province]) -> None:
-        self.client.force_login(factories.user())
+        self.client.force_login(factories.member("viewer"))
         region = provinces[-1].region.code
         pages = [
             reverse("reports:national"),
@@ -445,10 +445,10 @@ class DashboardQueryCountTests(TestCase):
             reverse("reports:province", kwargs={"province_id": provinces[-1].pk}),
         ]
         for url in pages:
-            # Expect 10 queries: session, user, provinces (with regions), approved plans by year,
+            # Expect 11 queries: session, user, the user's role, provinces (with regions), approved plans by year,
             # disbursements by year/province/fund, projects by status and fund (committed
             # support and pipeline), indicator targets, outputs, indicators, reporting periods.
-            with self.subTest(url=url), self.assertNumQueries(10):
+            with self.subTest(url=url), self.assertNumQueries(11):
                 response = self.client.get(url, {"year": self.YEAR, "period": "9M", "sort": "-completion"})
                 self.assertEqual(response.status_code, 200)
                 self.assertGreater(response.context["summary"].total.actual_vnd, 0)
