@@ -55,7 +55,7 @@ PROVINCE_RECORDS = (
     "extensioncentre",
     "collaboratornetwork",
 )
-REFERENCE_DATA = ("region", "province", "activitycategory", "indicator", "extensioncentre", "userprofile")
+REFERENCE_DATA = ("region", "province", "activitycategory", "indicator", "userprofile")
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     # "app_label.codename" patterns; "view_*" means every view permission of the portal's apps.

@@ -1,0 +1,273 @@
+"""The access matrix of DESIGN §7: every role × every province-owned model × own/other province ×
+read/create/update/delete, through every surface that exists (the admin, the pages, the API).
+
+Two provinces: A (new Thành phố Hồ Chí Minh, with its predecessors) and B (new Hà Nội). Each
+has one record of every model, none of them locked. The expected outcome of each cell is
+written out in EXPECTED below, so a change of policy is a visible change of this table.
+"""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import AnonymousUser
+from django.test import RequestFactory
+from django.urls import reverse
+
+from programmes import access, services
+from programmes.models import (
+    BudgetPlan,
+    CollaboratorNetwork,
+    Disbursement,
+    ExtensionCentre,
+    IndicatorTarget,
+    Project,
+    ProjectOutput,
+    ProjectStatus,
+    ProjectTransition,
+    ReportingPeriod,
+)
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+YEAR = 2026
+D = datetime.date
+MODELS = [
+    BudgetPlan,
+    IndicatorTarget,
+    Project,
+    ProjectTransition,
+    Disbursement,
+    ProjectOutput,
+    ReportingPeriod,
+    ExtensionCentre,
+    CollaboratorNetwork,
+]
+ROLES = ["staff_a", "ministry", "viewer", "admin", "no_role"]
+ACTIONS = ["read", "create", "update", "delete"]
+
+# Who may do what to a record of province A ("own" for staff_a) and of province B ("other").
+ALL = {"own": True, "other": True}
+NONE = {"own": False, "other": False}
+OWN = {"own": True, "other": False}
+EXPECTED: dict[str, dict[str, dict[str, bool]]] = {
+    "staff_a": {"read": OWN, "create": OWN, "update": OWN, "delete": OWN},
+    "ministry": {"read": ALL, "create": NONE, "update": NONE, "delete": NONE},
+    "viewer": {"read": ALL, "create": NONE, "update": NONE, "delete": NONE},
+    "admin": {"read": ALL, "create": NONE, "update": NONE, "delete": NONE},
+    "no_role": {"read": NONE, "create": NONE, "update": NONE, "delete": NONE},
+}
+# Records nobody edits by hand: lifecycle steps are written by the lifecycle service, reports by
+# the reporting workflow (whose own rules are tested in the workflow tests).
+WORKFLOW_ONLY = {ProjectTransition, ReportingPeriod}
+
+
+def expected(role: str, action: str, side: str, model) -> bool:
+    if model in WORKFLOW_ONLY and action != "read":
+        return False
+    return EXPECTED[role][action][side]
+
+
+@pytest.fixture
+def world():
+    a = factories.province("79", new_era=True)
+    b = factories.province("01", new_era=True)
+    records = {}
+    for side, province in (("own", a), ("other", b)):
+        centre = ExtensionCentre.objects.create(province=province, name=f"Trung tâm Khuyến công {province.name}")
+        project = factories.project(province, YEAR, support_vnd=10**9, status=ProjectStatus.IN_PROGRESS)
+        records[side] = {
+            BudgetPlan: BudgetPlan.objects.create(
+                province=province, year=YEAR, funding_source="KCDP", planned_vnd=10**9
+            ),
+            IndicatorTarget: factories.target(province, YEAR, "trained_workers", 100),
+            Project: project,
+            ProjectTransition: project.transitions.last(),
+            Disbursement: services.disbursement_create(project=project, date=D(YEAR, 4, 1), amount_vnd=Decimal(10**8)),
+            ProjectOutput: services.output_create(
+                project=project, indicator=factories.indicator(), date=D(YEAR, 4, 1), value=5
+            ),
+            ReportingPeriod: ReportingPeriod.objects.create(province=province, year=YEAR, period="H1"),
+            ExtensionCentre: centre,
+            CollaboratorNetwork: CollaboratorNetwork.objects.create(centre=centre, year=YEAR, district_collaborators=3),
+        }
+    users = {
+        "staff_a": factories.member("province_staff", a, username="staff_a"),
+        "ministry": factories.member("ministry", username="ministry"),
+        "viewer": factories.member("viewer", username="viewer"),
+        "admin": factories.member("admin", username="admin_role"),
+        "no_role": factories.user("no_role", is_staff=True),
+    }
+    return {"a": a, "b": b, "records": records, "users": users}
+
+
+def _request(user):
+    request = RequestFactory().get("/quan-tri/")
+    request.user = user
+    return request
+
+
+# --- the admin -----------------------------------------------------------------------------------
+
+
+def _admin_cells(world, role, model, side) -> dict[str, bool]:
+    """What the admin's own checks allow `role` on the `side` record of `model`: its queryset
+    (read), add permission for that province (create), change and delete permission."""
+    user = world["users"][role]
+    request = _request(user)
+    record = world["records"][side][model]
+    province = world["a"] if side == "own" else world["b"]
+    if model is CollaboratorNetwork:
+        # Networks are rows of their centre's page: the inline decides, given the centre.
+        centre = world["records"][side][ExtensionCentre]
+        centre_admin = admin.site._registry[ExtensionCentre]
+        inline = next((i for i in centre_admin.get_inline_instances(request) if i.model is model), None)
+        if inline is None:  # the admin offers no network rows at all to this user
+            return dict.fromkeys(ACTIONS, False)
+        can_view = centre_admin.get_queryset(request).filter(pk=centre.pk).exists() and (
+            inline.has_view_or_change_permission(request, centre)
+        )
+        return {
+            "read": can_view,
+            "update": can_view and inline.has_change_permission(request, centre),
+            "delete": can_view and inline.has_delete_permission(request, centre),
+            "create": can_view and inline.has_add_permission(request, centre),
+        }
+    model_admin = admin.site._registry[model]
+    can_view = model_admin.has_view_or_change_permission(request) and (
+        model_admin.get_queryset(request).filter(pk=record.pk).exists()
+    )
+    return {
+        "read": can_view,
+        "update": can_view and model_admin.has_change_permission(request, record),
+        "delete": can_view and model_admin.has_delete_permission(request, record),
+        "create": model_admin.has_add_permission(request) and access.can_edit_province(user, province),
+    }
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_permissions_follow_the_matrix(world, role, model):
+    for side in ("own", "other"):
+        got = _admin_cells(world, role, model, side)
+        for action in ACTIONS:
+            assert got[action] == expected(role, action, side, model), (role, model.__name__, side, action)
+
+
+def expected_over_http(role: str, action: str, side: str, model) -> bool:
+    """Viewers read through the dashboards and reports; the admin (data entry) is closed to them."""
+    return role != "viewer" and expected(role, action, side, model)
+
+
+ADMIN_PAGES = [model for model in MODELS if model is not CollaboratorNetwork]
+
+
+@pytest.mark.parametrize("model", ADMIN_PAGES, ids=lambda m: m.__name__)
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_pages_answer_as_the_matrix_says(world, client, role, model):
+    """The same cells over HTTP: the changelist lists the record or not, its change page opens
+    (editable or read-only) or sends the user away, a delete POST deletes it or is refused."""
+    client.force_login(world["users"][role])
+    prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+    changelist = client.get(reverse(f"{prefix}_changelist"))
+    for side in ("own", "other"):
+        record = world["records"][side][model]
+        listed = changelist.status_code == 200 and record in changelist.context["cl"].result_list
+        assert listed == expected_over_http(role, "read", side, model), (role, model.__name__, side, "list")
+        change = client.get(reverse(f"{prefix}_change", args=[record.pk]))
+        opens = change.status_code == 200
+        assert opens == expected_over_http(role, "read", side, model), (role, side, change.status_code)
+        if opens:
+            editable = change.context["has_change_permission"]
+            assert editable == expected_over_http(role, "update", side, model), (role, model.__name__, side)
+    # The other province's record first, then the own one (a project is protected by its money).
+    for side in ("other", "own"):
+        record = world["records"][side][model]
+        if model is Project and side == "own":
+            continue
+        client.post(reverse(f"{prefix}_delete", args=[record.pk]), {"post": "yes"})
+        deleted = not model.objects.filter(pk=record.pk).exists()
+        assert deleted == expected_over_http(role, "delete", side, model), (role, model.__name__, side, "delete")
+
+
+def test_staff_cannot_create_a_record_for_another_province_through_the_admin(world, client):
+    client.force_login(world["users"]["staff_a"])
+    data = {
+        "province": str(world["b"].pk),
+        "year": str(YEAR),
+        "indicator": str(factories.indicator("demonstration_models").pk),
+        "target": "7",
+    }
+    response = client.post(reverse("admin:programmes_indicatortarget_add"), data)
+    assert response.status_code == 200
+    assert "province" in response.context["adminform"].form.errors
+    assert not IndicatorTarget.objects.filter(province=world["b"], indicator__code="demonstration_models").exists()
+    data["province"] = str(world["a"].pk)
+    assert client.post(reverse("admin:programmes_indicatortarget_add"), data).status_code == 302
+
+
+def test_the_province_autocomplete_offers_staff_their_territory_only(world, client):
+    client.force_login(world["users"]["staff_a"])
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "programmes", "model_name": "budgetplan", "field_name": "province", "term": ""},
+    )
+    names = {row["text"] for row in response.json()["results"]}
+    assert "Thành phố Hồ Chí Minh" in names
+    assert "Bình Dương (2008–2025)" in names  # a predecessor of A
+    assert not any(name.startswith("Hà Nội") for name in names)
+
+
+# --- the pages ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_year_plan_grid(world, client, role):
+    client.force_login(world["users"][role])
+    for side, province in (("own", world["a"]), ("other", world["b"])):
+        url = reverse("programmes:year-plan-edit", kwargs={"province_id": province.pk, "year": YEAR})
+        before = BudgetPlan.objects.get(province=province, year=YEAR).planned_vnd
+        response = client.post(url, {"plan_KCQG": "", "plan_KCDP": "2.000.000.000"})
+        changed = BudgetPlan.objects.get(province=province, year=YEAR).planned_vnd != before
+        assert changed == expected(role, "update", side, BudgetPlan), (role, side, response.status_code)
+        if not expected(role, "update", side, BudgetPlan):
+            assert response.status_code in (403, 404, 405), (role, side, response.status_code)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_dashboards(world, client, role):
+    client.force_login(world["users"][role])
+    for side, province in (("own", world["a"]), ("other", world["b"])):
+        response = client.get(reverse("reports:province", kwargs={"province_id": province.pk}), {"year": YEAR})
+        assert (response.status_code == 200) == expected(role, "read", side, BudgetPlan), (role, side)
+    national = client.get(reverse("reports:national"), {"year": YEAR})
+    if role == "staff_a":
+        # Province staff are taken to their own province: the nation's table lists every province.
+        assert national.status_code == 302
+        assert national["Location"].startswith(reverse("reports:province", kwargs={"province_id": world["a"].pk}))
+    else:
+        assert (national.status_code == 200) == (role != "no_role")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_summary_endpoint(world, client, role):
+    client.force_login(world["users"][role])
+    url = reverse("api-report-summary")
+    for side, province in (("own", world["a"]), ("other", world["b"])):
+        response = client.get(url, {"year": YEAR, "province": province.pk})
+        assert (response.status_code == 200) == expected(role, "read", side, BudgetPlan), (role, side)
+        if response.status_code != 200:
+            assert response.status_code in (403, 404)
+    nation = client.get(url, {"year": YEAR})
+    assert (nation.status_code == 200) == (role in ("ministry", "viewer", "admin"))
+
+
+def test_anonymous_users_reach_nothing(world, client):
+    assert client.get(reverse("reports:national")).status_code == 302
+    assert client.get(reverse("api-report-summary"), {"year": YEAR}).status_code == 403
+    assert client.get(reverse("admin:programmes_budgetplan_changelist")).status_code == 302
+    url = reverse("programmes:year-plan-edit", kwargs={"province_id": world["a"].pk, "year": YEAR})
+    assert client.post(url, {"plan_KCDP": "1"}).status_code == 302
+    assert access.visible_province_ids(AnonymousUser()) == frozenset()
