@@ -9,7 +9,11 @@ the rule per user is `visible_province_ids` / `editable_province_ids`.
 | province staff | own province and its predecessors      | own province's records while periods are open |
 | ministry       | everything                             | approvals (plans, reports), conferences      |
 | viewer         | everything (dashboards and reports)    | nothing                                      |
-| admin          | everything                             | users and reference data                     |
+| admin          | everything                             | users, reference data, and any record        |
+
+The administrator may correct any province's records (bulk loading, integrations through the
+API, fixing a province's mistake): DESIGN §7 gives them users and reference data only, but
+someone must be able to enter a province's data when its staff cannot.
 """
 
 from enum import StrEnum
@@ -79,6 +83,11 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.VIEWER: ["view_*"],
     Role.ADMIN: [
         "view_*",
+        *(f"programmes.{action}_{model}" for model in PROVINCE_RECORDS for action in ("add", "change", "delete")),
+        "programmes.submit_reportingperiod",
+        "programmes.approve_reportingperiod",
+        "programmes.approve_budgetplan",
+        "conferences.*",
         "auth.add_user",
         "auth.change_user",
         "auth.delete_user",
@@ -168,12 +177,13 @@ def visible_province_ids(user) -> frozenset[int] | None:
 def editable_province_ids(user) -> frozenset[int] | None:
     """Provinces whose records `user` may create, change or delete (locks aside).
 
-    Only province staff enter records, for their own territory; superusers may change
-    everything (None); every other role nothing (an empty set).
+    Province staff enter records for their own territory; administrators (and superusers) for
+    every province (None); ministry officials and viewers for none (an empty set).
     """
-    if getattr(user, "is_superuser", False) and user.is_active:
+    role = role_of(user)
+    if role == Role.ADMIN:
         return None
-    if role_of(user) == Role.PROVINCE_STAFF:
+    if role == Role.PROVINCE_STAFF:
         return visible_province_ids(user)
     return frozenset()
 
@@ -234,5 +244,5 @@ def sees_everything(user) -> bool:
 
 
 def can_approve(user) -> bool:
-    """Ministry officials (and superusers) approve, return and reopen plans and reports."""
-    return role_of(user) == Role.MINISTRY or (getattr(user, "is_superuser", False) and user.is_active)
+    """Ministry officials and administrators approve, return and reopen plans and reports."""
+    return role_of(user) in (Role.MINISTRY, Role.ADMIN)
