@@ -6,6 +6,7 @@ with `ImproperlyConfigured` rather than being guessed at.
 """
 
 import datetime
+import ipaddress
 import os
 from pathlib import Path
 
@@ -73,6 +74,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "axes",
     "programmes",
@@ -133,7 +138,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # Ten characters at least: the accounts enter and approve a national budget.
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -175,26 +181,68 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 # Login lockout: 5 wrong passwords for one user name from one address within 15 minutes lock
-# that pair out for 15 minutes; a successful login clears the count.
+# that pair out for 15 minutes; a successful login clears the count. Every attempt made while
+# locked out starts the 15 minutes again, so the lockout page's "try again in 15 minutes" holds.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+
+# The client's address, for the lockout. Behind reverse proxies that append the address they
+# saw to X-Forwarded-For (nginx: `proxy_add_x_forwarded_for`), DJANGO_PROXY_COUNT says how many
+# there are, and the address is the one the outermost of them saw. With 0 (the default) the
+# header is ignored: read without a proxy in front it is whatever the client wants it to be,
+# and a new address for each attempt would dodge the lockout. django-ipware, which axes would
+# otherwise use for this, is not installed, so axes gets this function instead.
+PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
+if PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"DJANGO_PROXY_COUNT must be 0 or more; got {PROXY_COUNT}")
+
+
+def client_ip_address(request) -> str | None:
+    """REMOTE_ADDR, or the address the outermost of PROXY_COUNT trusted proxies saw."""
+    from django.conf import settings
+
+    remote_addr = request.META.get("REMOTE_ADDR")
+    if not settings.PROXY_COUNT:
+        return remote_addr
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if not forwarded:
+        return remote_addr
+    # Each proxy appends on the right, so only the last PROXY_COUNT entries are trustworthy.
+    candidate = forwarded[-min(settings.PROXY_COUNT, len(forwarded))]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote_addr
+
+
+AXES_CLIENT_IP_CALLABLE = client_ip_address
 
 # HTTPS: production runs behind TLS (directly or behind a proxy that sets X-Forwarded-Proto).
-SESSION_COOKIE_HTTPONLY = True
+# The defaults suit a developer's machine and the test suite; .env.example turns everything on.
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# No script reads either cookie: the forms carry the CSRF token in a hidden field.
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_SECONDS", 8 * 60 * 60)  # a working day
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", False)
 if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HSTS is sent only over HTTPS and browsers remember it: off unless configured (a year in
+# .env.example); preload only once the domain is ready to be on browsers' built-in lists.
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # Content Security Policy: only the portal's own files; inline <script>/<style> need the
@@ -213,10 +261,38 @@ SECURE_CSP = {
 }
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "khuyencong.rest.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "khuyencong.rest.exception_handler",
+    # Token requests per client address: slows password guessing through the API.
+    "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("API_TOKEN_RATE", "10/minute")},
     "COERCE_DECIMAL_TO_STRING": True,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Khuyến công portal API",
+    "DESCRIPTION": (
+        "Plans, targets, projects, disbursements and outputs of Vietnam's industrial-extension "
+        "programme, and the plan-completion summary. Amounts are whole đồng as decimal strings."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the installed drf-spectacular-sidecar package: no CDN, works offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStatusEnum": "programmes.models.ProjectStatus",
+        "PlanStatusEnum": "programmes.models.ApprovalStatus",
+    },
 }
 
 # Largest amount a form accepts, in đồng: far above any provincial budget line (the whole

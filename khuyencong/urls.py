@@ -17,7 +17,7 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
-    path("api/v1/", include("reports.api_urls")),
+    path("api/v1/", include("khuyencong.api")),
     path("bao-cao/", include("reports.urls")),
     path("", include("programmes.urls")),
 ]

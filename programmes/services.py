@@ -439,6 +439,38 @@ def budget_plan_save(*, plan: BudgetPlan, user=None) -> BudgetPlan:
     return plan
 
 
+@transaction.atomic
+def budget_plan_delete(*, plan: BudgetPlan, user=None) -> None:
+    """Delete a plan unless it is locked (submitted, approved, or its year's report approved)."""
+    reason = workflow.plan_lock_reason(plan)
+    if reason:
+        raise ValidationError(reason, code="locked")
+    plan.delete()
+
+
+@transaction.atomic
+def indicator_target_save(*, target: IndicatorTarget, user=None) -> IndicatorTarget:
+    """Validate and save a target; refused once a report of its year is approved (or of the year
+    it was moved from)."""
+    stored = IndicatorTarget.objects.select_related("province").filter(pk=target.pk).first() if target.pk else None
+    for province, year in {(target.province, target.year), *([(stored.province, stored.year)] if stored else [])}:
+        reason = workflow.year_lock_reason(province, year)
+        if reason:
+            raise ValidationError(reason, code="locked")
+    target.full_clean()
+    target.save()
+    return target
+
+
+@transaction.atomic
+def indicator_target_delete(*, target: IndicatorTarget, user=None) -> None:
+    """Delete a target unless a report of its year is approved."""
+    reason = workflow.year_lock_reason(target.province, target.year)
+    if reason:
+        raise ValidationError(reason, code="locked")
+    target.delete()
+
+
 @dataclass(frozen=True)
 class YearPlanResult:
     """What `year_plan_save` changed, for the message shown to the user."""

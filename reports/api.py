@@ -7,6 +7,9 @@ percentage with nothing to divide by is null.
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -72,6 +75,84 @@ def summary_payload(result: Summary, *, region: str | None, province: int | None
     }
 
 
+class AmountsByFundSerializer(serializers.Serializer):
+    """Whole đồng as decimal strings, for the total and each fund."""
+
+    total = serializers.CharField()
+    KCQG = serializers.CharField()
+    KCDP = serializers.CharField()
+
+
+class PercentsByFundSerializer(serializers.Serializer):
+    """Percentages rounded half-up to 2 places as decimal strings; null with nothing to divide by."""
+
+    total = serializers.CharField(allow_null=True)
+    KCQG = serializers.CharField(allow_null=True)
+    KCDP = serializers.CharField(allow_null=True)
+
+
+class ApprovalCountSerializer(serializers.Serializer):
+    approved = serializers.IntegerField()
+    expected = serializers.IntegerField()
+
+
+class IndicatorRowSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    unit = serializers.CharField()
+    target = serializers.IntegerField()
+    actual = serializers.IntegerField()
+    completion_pct = serializers.CharField(allow_null=True)
+
+
+class ReportingRowSerializer(serializers.Serializer):
+    period = serializers.ChoiceField(choices=["H1", "9M", "FY"])
+    end = serializers.DateField()
+    expected = serializers.IntegerField()
+    submitted = serializers.IntegerField()
+    approved = serializers.IntegerField()
+    late = serializers.IntegerField()
+
+
+class ShareSerializer(serializers.Serializer):
+    plan = PercentsByFundSerializer()
+    actual = PercentsByFundSerializer()
+
+
+class SummaryResponseSerializer(serializers.Serializer):
+    """The shape of the summary (documentation for the OpenAPI schema)."""
+
+    year = serializers.IntegerField()
+    as_of = serializers.DateField()
+    region = serializers.CharField(allow_null=True)
+    province = serializers.IntegerField(allow_null=True)
+    province_count = serializers.IntegerField()
+    plan_vnd = AmountsByFundSerializer()
+    actual_vnd = AmountsByFundSerializer()
+    completion_pct = PercentsByFundSerializer()
+    plan_growth_pct = PercentsByFundSerializer()
+    share_of_national_pct = ShareSerializer()
+    plans_approved = serializers.DictField(child=ApprovalCountSerializer())
+    indicators = IndicatorRowSerializer(many=True)
+    disbursement_rate_pct = PercentsByFundSerializer()
+    projects_by_status = serializers.DictField(child=serializers.IntegerField())
+    reporting = ReportingRowSerializer(many=True)
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("year", int, required=True, description="Plan year, 2000–2100"),
+        OpenApiParameter("region", str, description="Region code: north, central_highlands, south"),
+        OpenApiParameter("province", int, description="Province id (a province of that year)"),
+        OpenApiParameter("as_of", OpenApiTypes.DATE, description="Cut-off date (default 31 December)"),
+        OpenApiParameter("period", str, enum=["H1", "9M", "FY"], description="Cut-off by period"),
+    ],
+    responses={
+        200: SummaryResponseSerializer,
+        400: OpenApiTypes.OBJECT,
+        403: OpenApiTypes.OBJECT,
+        404: OpenApiTypes.OBJECT,
+    },
+)
 class ReportSummaryApi(APIView):
     """Plan, actual, completion, growth, share, approved plans and indicators for a year and scope.
 
