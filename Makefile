@@ -12,7 +12,7 @@ DEV_ENV := DJANGO_DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-postgres lint format messages check-messages ci clean
+.PHONY: install run test test-postgres lint check-deploy format messages check-messages ci clean
 
 $(BIN)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (see README)."; exit 1; }
@@ -26,6 +26,7 @@ install: $(BIN)/.installed
 run: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
+	$(DEV_ENV) $(BIN)/python manage.py load_demo_conferences
 	@echo "Cổng khuyến công: http://$(HOST):$(PORT)/"
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
@@ -39,6 +40,14 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Django's deployment checks with the production environment of .env.example, in an otherwise
+# empty environment: a throwaway secret key (the example leaves it blank) and SQLite instead of
+# its PostgreSQL address (the checks do not connect). Fails on any warning.
+check-deploy: install
+	@env -i PATH="$$PATH" HOME="$$HOME" sh -c 'set -a && . ./.env.example && set +a && \
+		DJANGO_SECRET_KEY="$$($(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))")" \
+		DATABASE_URL="sqlite://:memory:" exec $(BIN)/python manage.py check --deploy --fail-level WARNING'
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -81,4 +81,10 @@ FORMS = (
     ngettext_lazy("%(num)d day", "%(num)d days", "num"),
     ngettext_lazy("%(num)d hour", "%(num)d hours", "num"),
     ngettext_lazy("%(num)d minute", "%(num)d minutes", "num"),
+    # Django 6 changed this message; its own Vietnamese catalogue still has the old one.
+    ngettext_lazy(
+        "This password is too short. It must contain at least %d character.",
+        "This password is too short. It must contain at least %d characters.",
+        10,
+    ),
 )

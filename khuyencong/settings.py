@@ -274,6 +274,9 @@ REST_FRAMEWORK = {
     # Token requests per client address: slows password guessing through the API.
     "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("API_TOKEN_RATE", "10/minute")},
     "COERCE_DECIMAL_TO_STRING": True,
+    # Behind N proxies the client is the N-th address from the right of X-Forwarded-For; with
+    # none, the header is ignored, so a client cannot dodge the token rate limit by forging it.
+    "NUM_PROXIES": PROXY_COUNT,
 }
 
 SPECTACULAR_SETTINGS = {

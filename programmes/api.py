@@ -19,6 +19,8 @@ from rest_framework.response import Response
 
 from . import access, services
 from .models import (
+    MAX_YEAR,
+    MIN_YEAR,
     ActivityCategory,
     ApprovalStatus,
     BudgetPlan,
@@ -128,6 +130,7 @@ class RecordFilter(filters.FilterSet):
 
 
 class BudgetPlanSerializer(serializers.ModelSerializer):
+    year = serializers.IntegerField(min_value=MIN_YEAR, max_value=MAX_YEAR)
     planned_vnd = serializers.DecimalField(max_digits=18, decimal_places=0, min_value=0)
 
     class Meta:
@@ -199,6 +202,7 @@ class BudgetPlanViewSet(ReadOnlyForAll, viewsets.ModelViewSet):
 
 
 class IndicatorTargetSerializer(serializers.ModelSerializer):
+    year = serializers.IntegerField(min_value=MIN_YEAR, max_value=MAX_YEAR)
     indicator = serializers.SlugRelatedField(slug_field="code", queryset=Indicator.objects.all())
     target = serializers.IntegerField(min_value=0)
 
@@ -251,6 +255,7 @@ class IndicatorTargetViewSet(ReadOnlyForAll, viewsets.ModelViewSet):
 
 
 class ProjectSerializer(serializers.ModelSerializer):
+    year = serializers.IntegerField(min_value=MIN_YEAR, max_value=MAX_YEAR)
     code = serializers.CharField(max_length=64, required=False, allow_blank=True)
     category = serializers.SlugRelatedField(slug_field="code", queryset=ActivityCategory.objects.all())
     support_vnd = serializers.DecimalField(max_digits=18, decimal_places=0, min_value=0)

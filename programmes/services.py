@@ -428,6 +428,7 @@ def budget_plan_save(*, plan: BudgetPlan, user=None) -> BudgetPlan:
     Refused (ValidationError) while the stored plan is locked: submitted, approved, or covered by
     an approved report (workflow.plan_lock_reason). Status changes go through `workflow`.
     """
+    plan.full_clean()  # first: a year out of range is a field error, not a lock question
     stored = BudgetPlan.objects.select_related("province").filter(pk=plan.pk).first() if plan.pk else None
     reason = workflow.plan_lock_reason(stored) if stored else workflow.year_lock_reason(plan.province, plan.year)
     if reason:
@@ -452,6 +453,7 @@ def budget_plan_delete(*, plan: BudgetPlan, user=None) -> None:
 def indicator_target_save(*, target: IndicatorTarget, user=None) -> IndicatorTarget:
     """Validate and save a target; refused once a report of its year is approved (or of the year
     it was moved from)."""
+    target.full_clean()  # first: a year out of range is a field error, not a lock question
     stored = IndicatorTarget.objects.select_related("province").filter(pk=target.pk).first() if target.pk else None
     for province, year in {(target.province, target.year), *([(stored.province, stored.year)] if stored else [])}:
         reason = workflow.year_lock_reason(province, year)

@@ -377,3 +377,15 @@ def test_swagger_ui_is_served_from_the_installed_package(client):
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
     assert "cdn" not in html.lower()
     assert client.get(reverse("api-schema")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_swagger_ui_needs_no_inline_code_without_the_nonce(client):
+    client.force_login(factories.member("viewer"))
+    page = client.get(reverse("api-docs"))
+    html = page.content.decode()
+    policy = page.headers["Content-Security-Policy"]
+    assert "<style nonce=" in html
+    nonce = html.split('<style nonce="', 1)[1].split('"', 1)[0]
+    assert f"'nonce-{nonce}'" in policy
+    assert "<script>" not in html  # the initialiser is a separate file (split view)
