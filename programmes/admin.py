@@ -17,7 +17,7 @@ from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -166,6 +166,18 @@ class PortalAdmin(NumberInputsMixin, ScopedAdminMixin, admin.ModelAdmin):
             if reason:
                 messages.warning(request, reason)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        """For a record kept by django-simple-history, its history page: who changed which field
+        from what to what, when and why (the admin's own page lists log messages only). That
+        page is scoped like this admin's querysets: a record the user may not see is a 404."""
+        if not (hasattr(self.model, "history") and self._scoped()):
+            return super().history_view(request, object_id, extra_context)
+        try:
+            pk = int(unquote(object_id))
+        except ValueError:
+            raise Http404 from None
+        return HttpResponseRedirect(reverse("reports:audit-record", args=[self.opts.model_name, pk]))
 
 
 class YearLockForm(forms.ModelForm):

@@ -69,6 +69,14 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
+def _by(record, user):
+    """`record`, with `user` recorded as the author of the history row its next save or delete
+    writes (simple-history reads the request's user only inside a web request)."""
+    if user is not None and getattr(user, "is_authenticated", False):
+        record._history_user = user
+    return record
+
+
 def _money(value: Decimal) -> str:
     return format_vnd(value, get_language())
 
@@ -169,7 +177,7 @@ def project_transition(
     )
     project.status = to_status
     project.status_changed_on = date
-    project.save(update_fields=["status", "status_changed_on", "updated_at"])
+    _by(project, user).save(update_fields=["status", "status_changed_on", "updated_at"])
     given.status, given.status_changed_on = project.status, project.status_changed_on
     return step
 
@@ -227,7 +235,7 @@ def project_create(
     if not project.code and project.province_id and project.year and project.funding_source:
         project.code = next_project_code(project.province, project.year, project.funding_source)
     project.full_clean()
-    project.save()
+    _by(project, user).save()
     default_date = status_date or _today()
     for step in lifecycle_path(status):
         project_transition(
@@ -261,7 +269,7 @@ def project_update(*, project: Project, user=None, **fields) -> Project:
                 % {"disbursed": _money(disbursed)}
             }
         )
-    project.save()
+    _by(project, user).save()
     return project
 
 
@@ -364,7 +372,7 @@ def disbursement_create(*, project: Project, user=None, **fields) -> Disbursemen
     disbursement = Disbursement(project=project, **fields)
     disbursement.full_clean()
     disbursement_check(disbursement)
-    disbursement.save()
+    _by(disbursement, user).save()
     return disbursement
 
 
@@ -378,7 +386,7 @@ def disbursement_update(*, disbursement: Disbursement, user=None, **fields) -> D
         setattr(disbursement, name, value)
     disbursement.full_clean()
     disbursement_check(disbursement)
-    disbursement.save()
+    _by(disbursement, user).save()
     return disbursement
 
 
@@ -388,7 +396,7 @@ def disbursement_delete(*, disbursement: Disbursement, user=None) -> None:
     workflow.check_date_unlocked(disbursement.project.province, disbursement.date)
     if project_disbursed_vnd(disbursement.project, exclude_pk=disbursement.pk) < 0:
         raise ValidationError(_("Deleting this payment would leave more recovered than disbursed."))
-    disbursement.delete()
+    _by(disbursement, user).delete()
 
 
 @transaction.atomic
@@ -397,7 +405,7 @@ def output_create(*, project: Project, user=None, **fields) -> ProjectOutput:
     output = ProjectOutput(project=project, **fields)
     output.full_clean()
     output_check(output)
-    output.save()
+    _by(output, user).save()
     return output
 
 
@@ -410,7 +418,7 @@ def output_update(*, output: ProjectOutput, user=None, **fields) -> ProjectOutpu
         setattr(output, name, value)
     output.full_clean()
     output_check(output)
-    output.save()
+    _by(output, user).save()
     return output
 
 
@@ -418,7 +426,7 @@ def output_update(*, output: ProjectOutput, user=None, **fields) -> ProjectOutpu
 def output_delete(*, output: ProjectOutput, user=None) -> None:
     """Delete an output unless an approved report covers it."""
     workflow.check_date_unlocked(output.project.province, output.date)
-    output.delete()
+    _by(output, user).delete()
 
 
 @transaction.atomic
@@ -436,7 +444,7 @@ def budget_plan_save(*, plan: BudgetPlan, user=None) -> BudgetPlan:
     if plan.status == ApprovalStatus.APPROVED and plan.original_vnd is None:
         plan.original_vnd = plan.planned_vnd
     plan.full_clean()
-    plan.save()
+    _by(plan, user).save()
     return plan
 
 
@@ -446,7 +454,7 @@ def budget_plan_delete(*, plan: BudgetPlan, user=None) -> None:
     reason = workflow.plan_lock_reason(plan)
     if reason:
         raise ValidationError(reason, code="locked")
-    plan.delete()
+    _by(plan, user).delete()
 
 
 @transaction.atomic
@@ -460,7 +468,7 @@ def indicator_target_save(*, target: IndicatorTarget, user=None) -> IndicatorTar
         if reason:
             raise ValidationError(reason, code="locked")
     target.full_clean()
-    target.save()
+    _by(target, user).save()
     return target
 
 
@@ -470,7 +478,7 @@ def indicator_target_delete(*, target: IndicatorTarget, user=None) -> None:
     reason = workflow.year_lock_reason(target.province, target.year)
     if reason:
         raise ValidationError(reason, code="locked")
-    target.delete()
+    _by(target, user).delete()
 
 
 @dataclass(frozen=True)
@@ -517,7 +525,7 @@ def year_plan_save(
             reason = workflow.plan_lock_reason(plan)
             if reason:
                 raise ValidationError({fund: reason})
-            plan.delete()
+            _by(plan, user).delete()
             deleted += 1
             continue
         if plan is None:
@@ -546,7 +554,7 @@ def year_plan_save(
             raise ValidationError({indicator.code: targets_locked})
         if value is None:
             if target is not None:
-                target.delete()
+                _by(target, user).delete()
                 deleted += 1
             continue
         if target is None:
@@ -562,5 +570,5 @@ def year_plan_save(
             target.full_clean()
         except ValidationError as error:
             raise ValidationError({indicator.code: error.messages}) from None
-        target.save()
+        _by(target, user).save()
     return YearPlanResult(created=created, updated=updated, deleted=deleted, unchanged=unchanged)

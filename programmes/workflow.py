@@ -39,9 +39,12 @@ def _period_label(period: ReportingPeriod) -> str:
     return str(Period(period.period).label)
 
 
-def _with_reason(record, reason: str):
-    """Attach `reason` to the history row the next save writes."""
+def _with_reason(record, reason: str, user):
+    """Attach `reason` and `user` to the history row the next save writes (the user too, so a
+    step taken outside a web request, by a script or an import, still says who took it)."""
     record._change_reason = reason[:100] if reason else ""
+    if user is not None:
+        record._history_user = user
     return record
 
 
@@ -147,7 +150,7 @@ def period_submit(*, province: Province, year: int, period: str, user, today: da
     record.submitted_at = timezone.now()
     record.submitted_by = user
     record.status_reason = ""
-    _with_reason(record, _("Submitted")).save()
+    _with_reason(record, "", user).save()
     return record
 
 
@@ -167,7 +170,7 @@ def period_approve(*, period: ReportingPeriod, user) -> ReportingPeriod:
     period.status = S.APPROVED
     period.approved_at = timezone.now()
     period.approved_by = user
-    _with_reason(period, _("Approved")).save()
+    _with_reason(period, "", user).save()
     return period
 
 
@@ -180,7 +183,7 @@ def period_return(*, period: ReportingPeriod, user, reason: str) -> ReportingPer
         raise ValidationError(_("Only a submitted report can be sent back."), code="status")
     period.status = S.OPEN
     period.status_reason = reason
-    _with_reason(period, reason).save()
+    _with_reason(period, reason, user).save()
     return period
 
 
@@ -195,7 +198,7 @@ def period_reopen(*, period: ReportingPeriod, user, reason: str) -> ReportingPer
     period.status_reason = reason
     period.approved_at = None
     period.approved_by = None
-    _with_reason(period, reason).save()
+    _with_reason(period, reason, user).save()
     return period
 
 
@@ -210,7 +213,7 @@ def plan_submit(*, plan: BudgetPlan, user) -> BudgetPlan:
         raise ValidationError(_("Only a draft plan can be submitted."), code="status")
     plan.status = ApprovalStatus.SUBMITTED
     plan.status_reason = ""
-    _with_reason(plan, _("Submitted")).save()
+    _with_reason(plan, "", user).save()
     return plan
 
 
@@ -228,7 +231,7 @@ def plan_approve(*, plan: BudgetPlan, user, decision_number: str, approved_on: d
     if plan.original_vnd is None:
         plan.original_vnd = plan.planned_vnd
     plan.full_clean()
-    _with_reason(plan, _("Approved")).save()
+    _with_reason(plan, "", user).save()
     return plan
 
 
@@ -241,5 +244,5 @@ def plan_return(*, plan: BudgetPlan, user, reason: str) -> BudgetPlan:
         raise ValidationError(_("The plan is already a draft."), code="status")
     plan.status = ApprovalStatus.DRAFT
     plan.status_reason = reason
-    _with_reason(plan, reason).save()
+    _with_reason(plan, reason, user).save()
     return plan
