@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include(router.urls)),
     path("projects/<int:project_pk>/", include(nested.urls)),
     path("", include("reports.api_urls")),
+    path("", include("conferences.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

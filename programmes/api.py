@@ -204,7 +204,7 @@ class BudgetPlanViewSet(ReadOnlyForAll, viewsets.ModelViewSet):
 class IndicatorTargetSerializer(serializers.ModelSerializer):
     year = serializers.IntegerField(min_value=MIN_YEAR, max_value=MAX_YEAR)
     indicator = serializers.SlugRelatedField(slug_field="code", queryset=Indicator.objects.all())
-    target = serializers.IntegerField(min_value=0)
+    target = serializers.IntegerField(min_value=0, max_value=10**9)
 
     class Meta:
         model = IndicatorTarget
@@ -305,7 +305,7 @@ class ProjectFilter(RecordFilter):
 
 class TransitionSerializer(serializers.ModelSerializer):
     to = serializers.ChoiceField(source="to_status", choices=ProjectStatus.choices)
-    user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    user = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = ProjectTransition
@@ -442,7 +442,7 @@ class DisbursementViewSet(ProjectChildViewSet):
 
 class ProjectOutputSerializer(serializers.ModelSerializer):
     indicator = serializers.SlugRelatedField(slug_field="code", queryset=Indicator.objects.all())
-    value = serializers.IntegerField(min_value=1)
+    value = serializers.IntegerField(min_value=1, max_value=10**9)
 
     class Meta:
         model = ProjectOutput

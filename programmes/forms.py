@@ -1,4 +1,8 @@
-"""Forms of the programme pages: choosing a province's year plan and entering it in one grid."""
+"""Forms of the programme pages: the year-plan grid and its approval, and the reporting workflow.
+
+Forms parse what a page receives; the rules of the workflow are the services' (programmes.workflow),
+whose ValidationError a form shows on the right field with `add_service_error`.
+"""
 
 import datetime
 import unicodedata
@@ -12,7 +16,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from .fields import CountFormField, WholeNumberFormField
-from .models import MAX_YEAR, MIN_YEAR, ApprovalStatus, BudgetPlan, FundingSource, Indicator, Province
+from .models import MAX_YEAR, MIN_YEAR, ApprovalStatus, BudgetPlan, FundingSource, Indicator, Period, Province
 from .numbers import format_vnd
 
 # The year of the 2025 reorganisation, when provinces of both eras carry records.
@@ -128,6 +132,7 @@ class FundRow:
     status: str
     decision: str
     original: str
+    lock: str  # why province staff cannot change the amount now (workflow.plan_lock_reason), or ""
 
 
 @dataclass(frozen=True)
@@ -135,6 +140,10 @@ class IndicatorRow:
     field: forms.BoundField
     indicator: Indicator
     unit: str
+    value: int | None  # the stored target, shown as text on a read-only page
+
+
+TARGETS_LOCK_ID = "targets-lock"
 
 
 def fund_field_name(fund: str) -> str:
@@ -165,6 +174,8 @@ class YearPlanForm(forms.Form):
         super().__init__(data, **kwargs)
         self.plans = plans
         self.indicators = list(indicators)
+        self.plan_locks: dict[str, str] = {}
+        self.targets_lock = ""
         for fund in FundingSource:
             plan = plans.get(fund.value)
             self.fields[fund_field_name(fund.value)] = WholeNumberFormField(
@@ -206,6 +217,7 @@ class YearPlanForm(forms.Form):
                     status=self._plan_status(plan),
                     decision=decision,
                     original=original,
+                    lock=self.plan_locks.get(fund, ""),
                 )
             )
         return rows
@@ -216,9 +228,35 @@ class YearPlanForm(forms.Form):
                 field=self[target_field_name(indicator)],
                 indicator=indicator,
                 unit=localized(indicator.unit, indicator.unit_en),
+                value=self.fields[target_field_name(indicator)].initial,
             )
             for indicator in self.indicators
         ]
+
+    @property
+    def all_locked(self) -> bool:
+        """True when no figure of the grid may change now (after `show_locks`)."""
+        return len(self.plan_locks) == len(FundingSource.values) and (bool(self.targets_lock) or not self.indicators)
+
+    def show_locks(self, *, plan_locks: Mapping[str, str | None], targets_lock: str | None) -> None:
+        """Make the inputs of locked plans (by fund code) and, when the year is locked, of every
+        target read-only, described by the reason.
+
+        Read-only inputs are still sent with the form, so a save keeps their values; the service
+        refuses any change to them whatever the browser sends.
+        """
+        self.plan_locks = {fund: reason for fund, reason in plan_locks.items() if reason}
+        self.targets_lock = targets_lock or ""
+        # The template shows a plan's reason under its input (`<id>_lock`) and the targets'
+        # reason once above their table (`targets-lock`).
+        described = {fund_field_name(fund): "{id}_lock" for fund in self.plan_locks}
+        if self.targets_lock:
+            described.update({target_field_name(indicator): TARGETS_LOCK_ID for indicator in self.indicators})
+        for name, lock_id in described.items():
+            auto_id = self[name].auto_id
+            self.fields[name].widget.attrs.update(
+                {"readonly": True, "aria-describedby": f"{auto_id}_helptext {lock_id.format(id=auto_id)}"}
+            )
 
     def amounts_vnd(self) -> dict[str, Decimal | None]:
         """Planned đồng per fund code from the cleaned data; None where the field was left empty."""
@@ -246,3 +284,104 @@ class YearPlanForm(forms.Form):
             bound = self[name]
             for message in bound.errors:
                 yield bound.auto_id, str(field.label), message
+
+
+def add_service_error(form: forms.Form, error: ValidationError) -> None:
+    """Show a workflow service's ValidationError on `form`: on the field of the same name when
+    the form has one, else above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for key, messages in error.message_dict.items():
+        form.add_error(key if key in form.fields else None, messages)
+
+
+class YearFilterForm(forms.Form):
+    """The year of a reporting page (GET); this year when none or a bad one is given."""
+
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=MIN_YEAR, max_value=MAX_YEAR, required=False)
+
+    def __init__(self, data=None, *, default_year: int, **kwargs):
+        super().__init__(data, **kwargs)
+        self.default_year = default_year
+
+    def clean_year(self) -> int:
+        return self.cleaned_data.get("year") or self.default_year
+
+    def value(self, name: str, default=None):
+        """The cleaned value of `name`, or `default` when it is missing or invalid (the other
+        filters still apply)."""
+        self.is_valid()
+        if name in self.errors:
+            return default
+        return self.cleaned_data.get(name) or default
+
+
+REPORT_STATUS_FILTERS = (
+    ("open", gettext_lazy("Open or not yet created")),
+    ("submitted", gettext_lazy("Submitted")),
+    ("approved", gettext_lazy("Approved")),
+)
+
+
+class PeriodListForm(YearFilterForm):
+    """Filters of the reporting-period list: year, region (code), status and period."""
+
+    region = forms.ChoiceField(label=gettext_lazy("Region"), required=False)
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        required=False,
+        choices=[("", gettext_lazy("All statuses")), *REPORT_STATUS_FILTERS],
+    )
+    period = forms.ChoiceField(
+        label=gettext_lazy("Period"), required=False, choices=[("", gettext_lazy("All periods")), *Period.choices]
+    )
+
+    def __init__(self, data=None, *, regions: Sequence, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["region"].choices = [
+            ("", _("All regions")),
+            *((region.code, localized(region.name, region.name_en)) for region in regions),
+        ]
+
+
+class PeriodActionForm(forms.Form):
+    """One action on a province's report: submit (after a confirmation), approve, return, reopen."""
+
+    ACTIONS = ("submit", "approve", "return", "reopen")
+
+    action = forms.ChoiceField(choices=[(action, action) for action in ACTIONS])
+    confirm = forms.BooleanField(required=False)
+    # Required by the service, which gives the message: an empty reason is refused there.
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+    )
+
+
+class PlanActionForm(forms.Form):
+    """One approval step on a plan of the year-plan page: submit, approve (decision number and
+    date) or send back (reason)."""
+
+    ACTIONS = ("plan_submit", "plan_approve", "plan_return")
+
+    action = forms.ChoiceField(choices=[(action, action) for action in ACTIONS])
+    fund = forms.ChoiceField(choices=FundingSource.choices)
+    decision_number = forms.CharField(label=gettext_lazy("Decision number"), required=False, max_length=64)
+    approved_on = forms.DateField(
+        label=gettext_lazy("Decision date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 40}),
+    )
+
+    def is_for(self, fund: str, action: str) -> bool:
+        """True when this (bound) form is the one posted for `fund` and `action`."""
+        return self.is_bound and self.data.get("fund") == fund and self.data.get("action") == action

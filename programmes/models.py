@@ -183,7 +183,7 @@ class ExtensionCentre(TimeStamped):
 
     province_lookup = "province"
     objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at"], history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         ordering = ["province__code", "province__valid_from"]
@@ -206,7 +206,7 @@ class CollaboratorNetwork(models.Model):
 
     province_lookup = "centre__province"
     objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         ordering = ["centre", "-year"]
@@ -299,7 +299,7 @@ class BudgetPlan(TimeStamped):
 
     province_lookup = "province"
     objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at"], history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         ordering = ["-year", "province__code", "funding_source"]
@@ -355,7 +355,7 @@ class IndicatorTarget(TimeStamped):
 
     province_lookup = "province"
     objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at"], history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         ordering = ["-year", "province__code", "indicator__order"]
@@ -463,7 +463,7 @@ class Project(TimeStamped):
     status_changed_on = models.DateField(_("status changed on"), null=True, blank=True)
 
     objects = ProjectQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at"], history_change_reason_field=models.TextField(null=True))
 
     province_lookup = "province"
 
@@ -567,7 +567,7 @@ class Disbursement(TimeStamped):
 
     province_lookup = "project__province"
     objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at"], history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         ordering = ["project", "date", "id"]
@@ -616,7 +616,7 @@ class ProjectOutput(TimeStamped):
 
     province_lookup = "project__province"
     objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at"], history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         ordering = ["project", "date", "id"]
@@ -698,7 +698,7 @@ class ReportingPeriod(TimeStamped):
 
     province_lookup = "province"
     objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at"], history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         ordering = ["-year", "province__code", "period"]

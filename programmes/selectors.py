@@ -487,6 +487,28 @@ def report_due_date(period: ReportingPeriod | None, year: int, code: str) -> dat
     return period_end(year, code) + datetime.timedelta(days=DEFAULT_REPORT_DELAY_DAYS)
 
 
+SENT_STATUSES = (ReportingPeriod.Status.SUBMITTED, ReportingPeriod.Status.APPROVED)
+
+
+def report_lateness(report: ReportingPeriod | None, due: datetime.date, today: datetime.date) -> str:
+    """`late` when the report was submitted after `due`; `overdue` when it is not submitted and
+    `due` has passed; "" otherwise. The one rule behind every count of late reports."""
+    if report is not None and report.status in SENT_STATUSES:
+        sent_on = timezone.localdate(report.submitted_at) if report.submitted_at else None
+        return "late" if sent_on and sent_on > due else ""
+    return "overdue" if today > due else ""
+
+
+def reporting_completeness(
+    *, year: int, scope: Scope | None = None, provinces: ProvinceMap, today: datetime.date | None = None
+) -> list[PeriodCompleteness]:
+    """Per period of `year`: reports expected from `scope`'s provinces, submitted, approved, late.
+
+    The `reporting` part of `summary` on its own: one query (the year's reports).
+    """
+    return _reporting(year, provinces.territory(scope or Scope()), provinces, today or timezone.localdate())
+
+
 def _reporting(year: int, ids: set[int], provinces: ProvinceMap, today: datetime.date) -> list[PeriodCompleteness]:
     """Per period: provinces in force at its end are expected to report; late means submitted
     after the due date, or not submitted and the due date has passed."""
@@ -495,7 +517,6 @@ def _reporting(year: int, ids: set[int], provinces: ProvinceMap, today: datetime
         "province_id", "period", "status", "deadline", "submitted_at"
     ):
         found[period.period][period.province_id] = period
-    submitted_statuses = (ReportingPeriod.Status.SUBMITTED, ReportingPeriod.Status.APPROVED)
     result = []
     for code in Period.values:
         end = period_end(year, code)
@@ -504,15 +525,12 @@ def _reporting(year: int, ids: set[int], provinces: ProvinceMap, today: datetime
         missing = []
         for pid in expected:
             report = found[code].get(pid)
-            due = report_due_date(report, year, code)
-            if report is not None and report.status in submitted_statuses:
+            late += bool(report_lateness(report, report_due_date(report, year, code), today))
+            if report is not None and report.status in SENT_STATUSES:
                 submitted += 1
                 approved += report.status == ReportingPeriod.Status.APPROVED
-                sent_on = timezone.localdate(report.submitted_at) if report.submitted_at else None
-                late += bool(sent_on and sent_on > due)
             else:
                 missing.append(provinces.by_id[pid])
-                late += today > due
         result.append(
             PeriodCompleteness(
                 period=code,

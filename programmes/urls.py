@@ -7,4 +7,7 @@ app_name = "programmes"
 urlpatterns = [
     path("ke-hoach/", views.year_plan_choose, name="year-plan-choose"),
     path("ke-hoach/<int:province_id>/<int:year>/", views.year_plan_edit, name="year-plan-edit"),
+    path("ky-bao-cao/", views.periods, name="periods"),
+    path("ky-bao-cao/tinh-hinh-nop/", views.completeness, name="completeness"),
+    path("ky-bao-cao/<int:province_id>/<int:year>/<str:period>/", views.period_detail, name="period"),
 ]

@@ -42,7 +42,7 @@ def _period_label(period: ReportingPeriod) -> str:
 def _with_reason(record, reason: str, user):
     """Attach `reason` and `user` to the history row the next save writes (the user too, so a
     step taken outside a web request, by a script or an import, still says who took it)."""
-    record._change_reason = reason[:100] if reason else ""
+    record._change_reason = reason or ""
     if user is not None:
         record._history_user = user
     return record
@@ -92,18 +92,21 @@ def check_date_unlocked(province: Province, day: datetime.date) -> None:
         raise ValidationError(reason, code="locked")
 
 
+FUND_SHORT_NAMES = {"KCQG": "KCQG", "KCDP": "KCĐP"}
+
+
 def plan_lock_reason(plan: BudgetPlan) -> str | None:
     """Why a plan's amount cannot be changed by province staff now, or None."""
     if plan.pk and plan.status == ApprovalStatus.SUBMITTED:
         return _("The %(fund)s plan has been submitted and awaits the ministry's decision.") % {
-            "fund": plan.funding_source
+            "fund": FUND_SHORT_NAMES.get(plan.funding_source, plan.funding_source)
         }
     if plan.pk and plan.status == ApprovalStatus.APPROVED:
         return _(
             "The %(fund)s plan was approved (decision %(number)s of %(date)s). A ministry official must send it "
             "back before it can be revised."
         ) % {
-            "fund": plan.funding_source,
+            "fund": FUND_SHORT_NAMES.get(plan.funding_source, plan.funding_source),
             "number": plan.decision_number or "…",
             "date": plan.approved_on.strftime("%d/%m/%Y") if plan.approved_on else "…",
         }
@@ -139,9 +142,9 @@ def period_submit(*, province: Province, year: int, period: str, user, today: da
                 % {"date": period_end(year, period).strftime("%d/%m/%Y")}
             }
         )
-    record, _created = ReportingPeriod.objects.select_for_update().get_or_create(
-        province=province, year=year, period=period
-    )
+    record = ReportingPeriod.objects.select_for_update().filter(province=province, year=year, period=period).first()
+    if record is None:
+        record = ReportingPeriod(province=province, year=year, period=period)
     if record.status != S.OPEN:
         raise ValidationError(
             _("This report is already “%(status)s”.") % {"status": record.get_status_display()}, code="status"
@@ -183,6 +186,8 @@ def period_return(*, period: ReportingPeriod, user, reason: str) -> ReportingPer
         raise ValidationError(_("Only a submitted report can be sent back."), code="status")
     period.status = S.OPEN
     period.status_reason = reason
+    period.submitted_at = None
+    period.submitted_by = None
     _with_reason(period, reason, user).save()
     return period
 
@@ -205,10 +210,18 @@ def period_reopen(*, period: ReportingPeriod, user, reason: str) -> ReportingPer
 # --- plans ------------------------------------------------------------------------------------
 
 
+def _check_year_open(plan: BudgetPlan) -> None:
+    """A plan's status does not change once a report of its year is approved."""
+    reason = year_lock_reason(plan.province, plan.year)
+    if reason:
+        raise ValidationError(reason, code="locked")
+
+
 @transaction.atomic
 def plan_submit(*, plan: BudgetPlan, user) -> BudgetPlan:
     """Submit a draft plan for approval."""
     plan = BudgetPlan.objects.select_for_update().select_related("province").get(pk=plan.pk)
+    _check_year_open(plan)
     if plan.status != ApprovalStatus.DRAFT:
         raise ValidationError(_("Only a draft plan can be submitted."), code="status")
     plan.status = ApprovalStatus.SUBMITTED
@@ -221,6 +234,7 @@ def plan_submit(*, plan: BudgetPlan, user) -> BudgetPlan:
 def plan_approve(*, plan: BudgetPlan, user, decision_number: str, approved_on: datetime.date) -> BudgetPlan:
     """Approve a submitted plan under a decision; the first approved amount is kept for revisions."""
     plan = BudgetPlan.objects.select_for_update().select_related("province").get(pk=plan.pk)
+    _check_year_open(plan)
     if plan.status != ApprovalStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted plan can be approved."), code="status")
     if not (decision_number or "").strip():
@@ -240,6 +254,7 @@ def plan_return(*, plan: BudgetPlan, user, reason: str) -> BudgetPlan:
     """Send a submitted or approved plan back to draft (for correction or revision) with a reason."""
     reason = _require_reason(reason)
     plan = BudgetPlan.objects.select_for_update().select_related("province").get(pk=plan.pk)
+    _check_year_open(plan)
     if plan.status == ApprovalStatus.DRAFT:
         raise ValidationError(_("The plan is already a draft."), code="status")
     plan.status = ApprovalStatus.DRAFT

@@ -34,11 +34,12 @@ token=$(curl -s -X POST "http://127.0.0.1:$port/api/v1/auth/token/" \
 $BIN/schemathesis run "http://127.0.0.1:$port/api/v1/schema/" \
     --header "Authorization: Token $token" \
     --checks not_a_server_error,response_schema_conformance,content_type_conformance \
-    --exclude-path /api/v1/auth/token/ \
+    --exclude-path /api/v1/auth/token/ ${FUZZ_OPTIONS:-} \
     --max-examples "$examples" --seed 2016 --max-time 360 --workers 2 \
     --report junit --report-dir "$work/report" || {
     status=$?
-    echo "--- server log (last 40 lines) ---" >&2
-    tail -n 40 "$work/server.log" >&2
+    cp "$work/server.log" /tmp/khuyencong-fuzz-server.log
+    echo "--- server errors (full log: /tmp/khuyencong-fuzz-server.log) ---" >&2
+    grep -E "^[A-Za-z_.]*(Error|Exception): " "$work/server.log" | sort | uniq -c | sort -rn | head -20 >&2
     exit $status
 }

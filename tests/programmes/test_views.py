@@ -93,9 +93,10 @@ class YearPlanGridTests(YearPlanTestCase):
         self.assertTemplateUsed(response, "programmes/year_plan_edit.html")
         self.assertContains(response, 'value="1.250.000.000"')
         self.assertContains(response, 'value="1.724"')
-        # The plan's status is shown next to its amount, and the input is described by it.
+        # The plan's status is shown next to its amount, and the input is described by it and,
+        # since an approved plan is locked, by the reason (workflow.plan_lock_reason).
         self.assertContains(response, str(ApprovalStatus.APPROVED.label))
-        self.assertContains(response, 'aria-describedby="id_plan_KCQG_helptext"')
+        self.assertContains(response, 'aria-describedby="id_plan_KCQG_helptext id_plan_KCQG_lock"')
 
     def test_every_input_has_a_label_and_a_numeric_keyboard(self):
         response = self.client.get(edit_url(self.hcm_old, 2024))
@@ -335,10 +336,11 @@ class YearPlanQueryCountTests(YearPlanTestCase):
             IndicatorTarget.objects.all().delete()
             BudgetPlan.objects.all().delete()
             self.fill(codes)
-            # Expect 10 queries: session, user, user permissions, group permissions, the user's
+            # Expect 11 queries: session, user, user permissions, group permissions, the user's
             # role (groups), the user's province and territory, province, the year's plans,
-            # active indicators, the year's targets.
-            with self.assertNumQueries(10):
+            # active indicators, the year's targets, the approved reports that lock the year
+            # (workflow.year_lock_reason, shown next to the locked inputs).
+            with self.assertNumQueries(11):
                 response = self.client.get(url)
             self.assertEqual(response.status_code, 200)
             self.assertEqual(len(response.context["form"].indicator_rows()), 7)

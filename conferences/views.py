@@ -1,0 +1,95 @@
+"""Pages of the regional conferences: the hosts' chain per region, one conference, and the
+recommendations tracker (DESIGN §6).
+
+Every signed-in user with a portal role reads them (DESIGN §7); the views only parse, call a
+selector and pick a template, which formats what it is given (STYLE C20).
+"""
+
+import functools
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from programmes import access
+
+from . import selectors
+from .forms import RecommendationFilterForm
+from .models import RecommendationStatus
+
+
+def may_view_conferences(user) -> bool:
+    """True when `user` has a portal role: conferences are public within the portal."""
+    return access.role_of(user) is not None
+
+
+def conference_page(view):
+    """Anonymous visitors go to the login page; signed-in users without a role get 403."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not may_view_conferences(request.user):
+            raise PermissionDenied(_("You are not allowed to see the conferences."))
+        return view(request, *args, **kwargs)
+
+    return require_GET(wrapper)
+
+
+@conference_page
+def conference_list(request):
+    return render(
+        request,
+        "conferences/conference_list.html",
+        {"chains": selectors.conference_chains(), "can_edit": _may_edit(request.user)},
+    )
+
+
+@conference_page
+def conference_detail(request, pk: int):
+    detail = selectors.conference_detail(pk)
+    if detail is None:
+        raise Http404(_("There is no such conference."))
+    return render(
+        request,
+        "conferences/conference_detail.html",
+        {
+            "detail": detail,
+            "conference": detail.conference,
+            "can_edit": _may_edit(request.user),
+            # The briefing lists every province of the region: nation-wide roles only (as the dashboards).
+            "can_see_briefing": access.sees_everything(request.user),
+        },
+    )
+
+
+@conference_page
+def recommendation_list(request):
+    form = RecommendationFilterForm(request.GET or None)
+    valid = form.is_valid() if form.is_bound else True
+    data = form.cleaned_data if form.is_bound and valid else {}
+    status = data.get("status") or selectors.UNRESOLVED
+    addressee = data.get("addressed_to") or ""
+    rows = selectors.recommendation_list(status=status, addressee=addressee) if valid else []
+    return render(
+        request,
+        "conferences/recommendation_list.html",
+        {
+            "form": form,
+            "rows": rows,
+            "count": len(rows),
+            "status": status,
+            "addressee": addressee,
+            "resolved": RecommendationStatus.RESOLVED.value,
+        },
+        status=200 if valid else 400,
+    )
+
+
+def _may_edit(user) -> bool:
+    """Whether to show the links to the data-entry pages (the admin decides again)."""
+    return user.is_staff and (access.can_approve(user) or user.is_superuser)
