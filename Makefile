@@ -36,6 +36,11 @@ test: install
 test-postgres: install
 	scripts/with-postgres.sh $(BIN)/pytest
 
+# Schemathesis against a live portal with the demo data, on a throwaway PostgreSQL:
+# no 5xx, every response as the OpenAPI schema says.
+api-fuzz: install
+	scripts/with-postgres.sh scripts/api_fuzz.sh 15
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
