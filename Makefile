@@ -12,7 +12,7 @@ DEV_ENV := DJANGO_DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-postgres lint check-deploy format messages check-messages ci clean
+.PHONY: install run test test-postgres lint check-deploy format messages check-messages api-fuzz ci clean
 
 $(BIN)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (see README)."; exit 1; }
