@@ -264,7 +264,7 @@ class ProjectSerializer(serializers.ModelSerializer):
     status_date = serializers.DateField(
         write_only=True,
         required=False,
-        help_text="On create: the date of the lifecycle steps implied by `status` (default today).",
+        help_text="On create: the date of the lifecycle steps implied by `status` (default 1 January of the year).",
     )
     disbursed_vnd = serializers.DecimalField(max_digits=20, decimal_places=0, read_only=True)
 

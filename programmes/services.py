@@ -225,7 +225,8 @@ def project_create(
     """Create a project, directly in any lifecycle status (for historical records).
 
     The steps from `proposed` to `status` are recorded as transitions, each dated from
-    `step_dates` or else `status_date` (default today), with numbers from `step_documents`.
+    `step_dates` or else `status_date` (default: 1 January of the project's year, or today
+    if that is earlier), with numbers from `step_documents`.
     Raises ValidationError, saving nothing, on invalid data.
     """
     step_dates = step_dates or {}
@@ -236,7 +237,9 @@ def project_create(
         project.code = next_project_code(project.province, project.year, project.funding_source)
     project.full_clean()
     _by(project, user).save()
-    default_date = status_date or _today()
+    # A historical project's implied steps default to the start of its year (not today), so
+    # that its money and outputs of that year come after its contract.
+    default_date = status_date or min(_today(), datetime.date(project.year, 1, 1))
     for step in lifecycle_path(status):
         project_transition(
             project=project,

@@ -389,3 +389,61 @@ def test_swagger_ui_needs_no_inline_code_without_the_nonce(client):
     nonce = html.split('<style nonce="', 1)[1].split('"', 1)[0]
     assert f"'nonce-{nonce}'" in policy
     assert "<script>" not in html  # the initialiser is a separate file (split view)
+
+
+class ExternalDataSetTests(ApiTestCase):
+    """What an outside system does: plans, a historical project, its money and outputs, then the summary."""
+
+    def test_a_past_year_entered_through_the_api_shows_in_the_summary(self):
+        client = self.as_user(self.admin)
+        old = factories.province("74")  # Bình Dương, before the merger
+        for fund, amount in (("KCQG", "600000000"), ("KCDP", "400000000")):
+            response = client.post(
+                API + "/budget-plans/",
+                {
+                    "province": old.pk,
+                    "year": 2019,
+                    "funding_source": fund,
+                    "planned_vnd": amount,
+                    "status": "approved",
+                    "approved_on": "2019-02-15",
+                },
+                format="json",
+            )
+            self.assertEqual(response.status_code, 201, response.content)
+        target = {"province": old.pk, "year": 2019, "indicator": "trained_workers", "target": 200}
+        self.assertEqual(client.post(API + "/indicator-targets/", target, format="json").status_code, 201)
+        # No status date: the implied steps are dated 1 January 2019, before the year's payments.
+        project = client.post(
+            API + "/projects/",
+            {
+                "province": old.pk,
+                "year": 2019,
+                "funding_source": "KCQG",
+                "category": "vocational_training",
+                "title": "Đào tạo nghề gốm",
+                "support_vnd": "500000000",
+                "status": "in_progress",
+            },
+            format="json",
+        )
+        self.assertEqual(project.status_code, 201, project.content)
+        pid = project.json()["id"]
+        for day, amount in (("2019-03-10", "300000000"), ("2019-08-20", "150000000")):
+            paid = client.post(
+                f"{API}/projects/{pid}/disbursements/", {"date": day, "amount_vnd": amount}, format="json"
+            )
+            self.assertEqual(paid.status_code, 201, paid.content)
+        out = client.post(
+            f"{API}/projects/{pid}/outputs/",
+            {"indicator": "trained_workers", "date": "2019-06-01", "value": 150},
+            format="json",
+        )
+        self.assertEqual(out.status_code, 201, out.content)
+
+        body = client.get(API + "/reports/summary/", {"year": 2019, "province": old.pk, "as_of": "2019-06-30"}).json()
+        self.assertEqual(body["plan_vnd"], {"total": "1000000000", "KCQG": "600000000", "KCDP": "400000000"})
+        self.assertEqual(body["actual_vnd"]["total"], "300000000")
+        self.assertEqual(body["completion_pct"]["total"], "30.00")
+        trained = next(row for row in body["indicators"] if row["code"] == "trained_workers")
+        self.assertEqual((trained["target"], trained["actual"], trained["completion_pct"]), (200, 150, "75.00"))
