@@ -275,3 +275,114 @@ def test_anonymous_users_reach_nothing(world, client):
     url = reverse("programmes:year-plan-edit", kwargs={"province_id": world["a"].pk, "year": YEAR})
     assert client.post(url, {"plan_KCDP": "1"}).status_code == 302
     assert access.visible_province_ids(AnonymousUser()) == frozenset()
+
+
+# --- the API -------------------------------------------------------------------------------------
+
+API = "/api/v1"
+
+
+def _api_cases(world, side):
+    """For each API-exposed model: (detail URL, harmless change, new record body, list URL)."""
+    records = world["records"][side]
+    province = world["a"] if side == "own" else world["b"]
+    project = records[Project]
+    return {
+        BudgetPlan: (
+            f"{API}/budget-plans/{records[BudgetPlan].pk}/",
+            {"notes": "Kiểm tra quyền"},
+            {"province": province.pk, "year": YEAR, "funding_source": "KCQG", "planned_vnd": "1000"},
+            f"{API}/budget-plans/",
+        ),
+        IndicatorTarget: (
+            f"{API}/indicator-targets/{records[IndicatorTarget].pk}/",
+            {"target": 101},
+            {"province": province.pk, "year": YEAR, "indicator": "demonstration_models", "target": 3},
+            f"{API}/indicator-targets/",
+        ),
+        Project: (
+            f"{API}/projects/{project.pk}/",
+            {"title": "Đề án đã đổi tên"},
+            {
+                "province": province.pk,
+                "year": YEAR,
+                "funding_source": "KCDP",
+                "category": "consulting",
+                "title": "Tư vấn",
+                "support_vnd": "1000",
+            },
+            f"{API}/projects/",
+        ),
+        Disbursement: (
+            f"{API}/projects/{project.pk}/disbursements/{records[Disbursement].pk}/",
+            {"note": "Kiểm tra quyền"},
+            {"date": f"{YEAR}-04-02", "amount_vnd": "1"},
+            f"{API}/projects/{project.pk}/disbursements/",
+        ),
+        ProjectOutput: (
+            f"{API}/projects/{project.pk}/outputs/{records[ProjectOutput].pk}/",
+            {"note": "Kiểm tra quyền"},
+            {"indicator": "trained_workers", "date": f"{YEAR}-04-02", "value": 1},
+            f"{API}/projects/{project.pk}/outputs/",
+        ),
+        ProjectTransition: (
+            f"{API}/projects/{project.pk}/transitions/",
+            None,
+            {"to": "accepted", "date": f"{YEAR}-05-01"},
+            f"{API}/projects/{project.pk}/transitions/",
+        ),
+    }
+
+
+def _api_expected(role, action, side, model) -> bool:
+    if model is ProjectTransition:
+        # Steps are read by whoever reads the project, and recorded by whoever may change it.
+        return EXPECTED[role]["read" if action == "read" else "update"][side] if action in ("read", "create") else False
+    return expected(role, action, side, model)
+
+
+API_MODELS = [BudgetPlan, IndicatorTarget, Project, ProjectTransition, Disbursement, ProjectOutput]
+
+
+@pytest.mark.parametrize("model", API_MODELS, ids=lambda m: m.__name__)
+@pytest.mark.parametrize("role", ROLES)
+def test_api_follows_the_matrix(world, role, model):
+    """Read, create, update and delete through /api/v1/ for both provinces: allowed cells answer
+    2xx and change the database; refused cells answer 403 or 404 and change nothing."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_login(world["users"][role])
+    for side in ("own", "other"):
+        detail, change, new, listing = _api_cases(world, side)[model]
+        read = client.get(detail)
+        assert (read.status_code == 200) == _api_expected(role, "read", side, model), (role, side, read.status_code)
+        if read.status_code != 200:
+            assert read.status_code in (403, 404), (role, side, read.status_code)
+
+        before = model.objects.count()
+        created = client.post(listing, new, format="json")
+        allowed = _api_expected(role, "create", side, model)
+        assert (created.status_code == 201) == allowed, (role, model.__name__, side, "create", created.content[:200])
+        assert model.objects.count() == before + (1 if allowed else 0)
+
+        if change is not None:
+            updated = client.patch(detail, change, format="json")
+            assert (updated.status_code == 200) == _api_expected(role, "update", side, model), (
+                role,
+                model.__name__,
+                side,
+                "update",
+                updated.status_code,
+            )
+
+            record = world["records"][side][model]
+            deleted = client.delete(detail)
+            gone = not model.objects.filter(pk=record.pk).exists()
+            may_delete = _api_expected(role, "delete", side, model)
+            if model is Project and may_delete:
+                assert deleted.status_code == 400  # its money and outputs protect it
+            else:
+                assert gone == may_delete, (role, model.__name__, side, "delete", deleted.status_code)
+                if not may_delete:
+                    assert deleted.status_code in (403, 404)
