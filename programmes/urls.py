@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "programmes"
 
@@ -10,4 +10,7 @@ urlpatterns = [
     path("ky-bao-cao/", views.periods, name="periods"),
     path("ky-bao-cao/tinh-hinh-nop/", views.completeness, name="completeness"),
     path("ky-bao-cao/<int:province_id>/<int:year>/<str:period>/", views.period_detail, name="period"),
+    path("nhap-excel/", import_views.import_upload, name="import"),
+    path("nhap-excel/mau/", import_views.import_template, name="import-template"),
+    path("nhap-excel/xac-nhan/", import_views.import_confirm, name="import-confirm"),
 ]

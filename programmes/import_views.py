@@ -1,0 +1,162 @@
+"""Pages of the Excel import: the template download, the upload with its dry run, and the confirmation.
+
+Who may import: province staff (their territory) and administrators (any province), as decided by
+programmes.access. The uploaded file is kept in a private temporary directory under a random token
+remembered in the session, so that "Xác nhận nhập" imports exactly the file that was checked.
+"""
+
+import os
+import secrets
+import tempfile
+from pathlib import Path
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import access, importer
+from .models import MAX_YEAR, MIN_YEAR, Province
+
+SESSION_KEY = "programmes_import"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def may_import(user) -> bool:
+    return user.is_authenticated and access.editable_province_ids(user) != frozenset()
+
+
+def _require_importer(user) -> None:
+    if not may_import(user):
+        raise PermissionDenied(_("You may not import records."))
+
+
+def _upload_dir() -> Path:
+    path = Path(tempfile.gettempdir()) / "khuyencong-import"
+    path.mkdir(mode=0o700, exist_ok=True)
+    return path
+
+
+def _stored_path(token: str) -> Path:
+    return _upload_dir() / f"{token}.xlsx"
+
+
+def _forget_upload(request) -> None:
+    stored = request.session.pop(SESSION_KEY, None)
+    if stored and isinstance(stored, dict) and str(stored.get("token", "")).isalnum():
+        _stored_path(stored["token"]).unlink(missing_ok=True)
+
+
+def _choices(user):
+    ids = access.editable_province_ids(user)
+    provinces = Province.objects.order_by("code", "valid_from")
+    if ids is not None:
+        provinces = provinces.filter(pk__in=ids)
+    return list(provinces)
+
+
+def _page(request, **context):
+    today = timezone.localdate()
+    context.setdefault("provinces", _choices(request.user))
+    own = access.user_province(request.user)
+    context.setdefault("selected_province", own.pk if own else None)
+    context.setdefault("years", range(min(today.year + 1, MAX_YEAR), max(MIN_YEAR, today.year - 6) - 1, -1))
+    context.setdefault("year", today.year)
+    context.setdefault("max_mb", round(importer.max_bytes() / 1024 / 1024, 1))
+    return render(request, "programmes/import.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request):
+    """The upload form; a POSTed workbook is read and dry-run, nothing is written."""
+    _require_importer(request.user)
+    if request.method == "GET":
+        return _page(request)
+    upload = request.FILES.get("file")
+    if upload is None:
+        return _page(request, refusal=_("Choose the Excel file to import."))
+    _forget_upload(request)
+    if upload.size > importer.max_bytes():
+        return _page(request, refusal=importer.msg_too_big(importer.max_bytes()))
+    data = upload.read(importer.max_bytes() + 1)
+    try:
+        parsed = importer.read_workbook(data, upload.name or "")
+        report = importer.run_import(parsed, request.user, commit=False)
+    except importer.ImportRefused as refusal:
+        return _page(request, refusal=refusal.message)
+    token = None
+    if report.ok:
+        token = secrets.token_hex(16)
+        path = _stored_path(token)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        request.session[SESSION_KEY] = {"token": token, "name": upload.name, "user": request.user.pk}
+    return render(
+        request,
+        "programmes/import_dry_run.html",
+        {"report": report, "token": token, "filename": upload.name, "counts": report.counts()},
+    )
+
+
+@login_required
+@require_POST
+def import_confirm(request):
+    """Import the checked file in one transaction; on any refusal nothing is saved."""
+    _require_importer(request.user)
+    stored = request.session.get(SESSION_KEY)
+    token = request.POST.get("token", "")
+    if not stored or stored.get("token") != token or stored.get("user") != request.user.pk or not token.isalnum():
+        return _page(request, refusal=_("The checked file is no longer available. Upload it again."))
+    path = _stored_path(token)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        request.session.pop(SESSION_KEY, None)
+        return _page(request, refusal=_("The checked file is no longer available. Upload it again."))
+    try:
+        report = importer.import_file(data, request.user, commit=True)
+    except importer.ImportRefused as refusal:
+        _forget_upload(request)
+        return _page(request, refusal=refusal.message)
+    if not report.ok:
+        return render(
+            request,
+            "programmes/import_dry_run.html",
+            {
+                "report": report,
+                "token": None,
+                "filename": stored.get("name"),
+                "counts": report.counts(),
+                "failed": True,
+            },
+        )
+    _forget_upload(request)
+    return render(
+        request,
+        "programmes/import_done.html",
+        {"report": report, "filename": stored.get("name"), "counts": report.counts()},
+    )
+
+
+@login_required
+@require_GET
+def import_template(request):
+    """The workbook of one province and year, pre-filled with its current records."""
+    _require_importer(request.user)
+    try:
+        province = Province.objects.get(pk=int(request.GET.get("province", "")))
+        year = int(request.GET.get("year", ""))
+    except (ValueError, Province.DoesNotExist):
+        raise Http404(_("Choose a province and a year.")) from None
+    if not MIN_YEAR <= year <= MAX_YEAR or not province.active_in_year(year):
+        raise Http404(_("This province was not in force in that year."))
+    if not access.can_edit_province(request.user, province):
+        raise PermissionDenied(importer.msg_not_allowed(province.name))
+    response = HttpResponse(importer.build_template(province, year), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="khuyencong-{province.code}-{year}.xlsx"'
+    return response

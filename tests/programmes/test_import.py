@@ -1,0 +1,406 @@
+"""The Excel import (programmes.importer, its pages and the import_workbook command).
+
+Messages are compared with the importer's own message functions, so the tests hold whether the
+Vietnamese catalogue is compiled or not.
+"""
+
+import datetime
+import io
+import tempfile
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import TestCase, override_settings
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from programmes import importer, services
+from programmes.models import (
+    BudgetPlan,
+    Disbursement,
+    DisbursementKind,
+    IndicatorTarget,
+    Project,
+    ProjectOutput,
+    ProjectStatus,
+    ProjectTransition,
+)
+from tests import factories
+
+YEAR = 2024
+
+
+def counts() -> tuple[int, ...]:
+    return tuple(
+        model.objects.count()
+        for model in (BudgetPlan, IndicatorTarget, Project, ProjectTransition, Disbursement, ProjectOutput)
+    )
+
+
+def edited(data: bytes, sheet: str, cell: str, value) -> bytes:
+    """`data` with one cell of one sheet changed."""
+    wb = load_workbook(io.BytesIO(data))
+    wb[sheet][cell] = value
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def appended(data: bytes, sheet: str, row: list) -> bytes:
+    wb = load_workbook(io.BytesIO(data))
+    wb[sheet].append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def state(province, year: int) -> dict:
+    """The imported fields of every record of the province-year, for before/after comparisons."""
+    projects = Project.objects.filter(province=province, year=year)
+    return {
+        "plans": sorted(
+            BudgetPlan.objects.filter(province=province, year=year).values_list("funding_source", "planned_vnd")
+        ),
+        "targets": sorted(
+            IndicatorTarget.objects.filter(province=province, year=year).values_list("indicator__code", "target")
+        ),
+        "projects": sorted(
+            projects.values_list(
+                "code",
+                "title",
+                "funding_source",
+                "category__code",
+                "project_type",
+                "status",
+                "status_changed_on",
+                "support_vnd",
+                "counterpart_vnd",
+                "implementing_unit",
+                "beneficiary_name",
+            )
+        ),
+        "disbursements": sorted(
+            Disbursement.objects.filter(project__in=projects).values_list(
+                "project__code", "date", "kind", "amount_vnd", "document_number"
+            )
+        ),
+        "outputs": sorted(
+            ProjectOutput.objects.filter(project__in=projects).values_list(
+                "project__code", "indicator__code", "date", "value"
+            )
+        ),
+    }
+
+
+class ImportTestCase(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.hcm = factories.province("79")
+        cls.hcm_new = factories.province("79", new_era=True)
+        cls.hanoi = factories.province("01", new_era=True)
+        cls.officer = factories.member("province_staff", cls.hcm_new, username="officer")
+        cls.other_officer = factories.member("province_staff", cls.hanoi, username="hanoi")
+        cls.viewer = factories.member("viewer", username="viewer")
+        cls.admin = factories.member("admin", username="admin")
+        factories.budget_plan(cls.hcm, YEAR, 2_000_000_000)
+        factories.budget_plan(cls.hcm, YEAR, 750_000_000, fund="KCDP")
+        factories.target(cls.hcm, YEAR, "trained_workers", 120)
+        running = factories.project(
+            cls.hcm,
+            YEAR,
+            code="KCQG-2024-79-001",
+            support_vnd=600_000_000,
+            counterpart_vnd=Decimal(900_000_000),
+            implementing_unit="Trung tâm Khuyến công TP.HCM",
+            beneficiary_name="HTX Dệt may Bình Chánh",
+        )
+        factories.project(cls.hcm, YEAR, code="KCQG-2024-79-002", status=ProjectStatus.PROPOSED)
+        factories.project(
+            cls.hcm,
+            YEAR,
+            code="KCDP-2024-79-001",
+            fund="KCDP",
+            status=ProjectStatus.SETTLED,
+            status_date=datetime.date(2024, 2, 1),
+        )
+        services.disbursement_create(
+            project=running,
+            date=datetime.date(2024, 4, 2),
+            kind=DisbursementKind.ADVANCE,
+            amount_vnd=Decimal(200_000_000),
+            document_number="UNC-01",
+        )
+        services.disbursement_create(
+            project=running,
+            date=datetime.date(2024, 9, 20),
+            kind=DisbursementKind.PAYMENT,
+            amount_vnd=Decimal(300_000_000),
+        )
+        services.output_create(
+            project=running, indicator=factories.indicator("trained_workers"), date=datetime.date(2024, 10, 1), value=35
+        )
+
+    def template(self) -> bytes:
+        return importer.build_template(self.hcm, YEAR)
+
+    def dry_run(self, data: bytes, user=None) -> importer.ImportReport:
+        return importer.import_file(data, user or self.officer, commit=False, filename="ke-hoach.xlsx")
+
+    def assert_refused(self, data: bytes, message: str, *, filename: str = "ke-hoach.xlsx", user=None) -> None:
+        before = counts()
+        for commit in (False, True):
+            with self.assertRaises(importer.ImportRefused) as caught:
+                importer.import_file(data, user or self.officer, commit=commit, filename=filename)
+            self.assertEqual(caught.exception.message, message)
+        self.assertEqual(counts(), before)
+
+    def assert_cell_error(self, data: bytes, sheet: str, row: int, column: str, message: str) -> None:
+        before = state(self.hcm, YEAR), counts()
+        report = importer.import_file(data, self.officer, commit=True, filename="ke-hoach.xlsx")
+        self.assertFalse(report.committed)
+        self.assertIn(importer.CellError(sheet, row, column, message), report.errors)
+        self.assertEqual((state(self.hcm, YEAR), counts()), before)
+
+
+class TemplateTests(ImportTestCase):
+    def test_it_carries_the_version_the_province_and_drop_downs(self):
+        wb = load_workbook(io.BytesIO(self.template()))
+        self.assertEqual([importer.META_SHEET, importer.LISTS_SHEET, *importer.DATA_SHEETS], wb.sheetnames)
+        meta = wb[importer.META_SHEET]
+        self.assertEqual(meta.sheet_state, "hidden")
+        self.assertTrue(meta.protection.sheet)
+        self.assertEqual(
+            {row[0]: row[1] for row in meta.iter_rows(values_only=True)},
+            {
+                "version": importer.TEMPLATE_VERSION,
+                "province_id": self.hcm.pk,
+                "province_code": "79",
+                "province_name": self.hcm.name,
+                "year": YEAR,
+            },
+        )
+        self.assertEqual(wb["Đề án"]["A1"].value, "Mã đề án")
+        self.assertEqual(len(wb["Đề án"].data_validations.dataValidation), 4)  # fund, category, type, status
+        self.assertEqual(wb["Giải ngân"]["C2"].value, "advance")
+
+    def test_reading_the_template_back_changes_nothing(self):
+        report = self.dry_run(self.template())
+        self.assertEqual(report.errors, [])
+        self.assertEqual(report.counts(), {"created": 0, "updated": 0, "unchanged": 9})
+
+    def test_importing_the_same_file_twice_changes_nothing(self):
+        data = self.template()
+        before = state(self.hcm, YEAR), counts()
+        report = importer.import_file(data, self.officer, commit=True)
+        self.assertTrue(report.committed)
+        self.assertEqual(report.counts()["unchanged"], 9)
+        self.assertEqual((state(self.hcm, YEAR), counts()), before)
+
+    def test_an_emptied_database_gets_the_same_records_back(self):
+        data = self.template()
+        before = state(self.hcm, YEAR)
+        ProjectOutput.objects.all().delete()
+        Disbursement.objects.all().delete()
+        Project.objects.all().delete()
+        BudgetPlan.objects.all().delete()
+        IndicatorTarget.objects.all().delete()
+        dry = self.dry_run(data)
+        self.assertEqual(dry.errors, [])
+        self.assertEqual(dry.counts(), {"created": 9, "updated": 0, "unchanged": 0})
+        self.assertEqual(Project.objects.count(), 0)  # the dry run wrote nothing
+        report = importer.import_file(data, self.officer, commit=True)
+        self.assertEqual(report.errors, [])
+        self.assertEqual(state(self.hcm, YEAR), before)
+        self.assertEqual(self.dry_run(data).counts()["unchanged"], 9)
+
+    def test_a_changed_row_is_an_update(self):
+        data = edited(self.template(), "Kế hoạch", "B2", 2_100_000_000)  # KCDP is row 2
+        data = edited(data, "Đề án", "B2", "Tên mới")
+        plan = BudgetPlan.objects.get(province=self.hcm, year=YEAR, funding_source="KCDP")
+        # The approved plan is locked: make it a draft to allow the change.
+        BudgetPlan.objects.filter(pk=plan.pk).update(status="draft", approved_on=None)
+        report = importer.import_file(data, self.officer, commit=True)
+        self.assertEqual(report.errors, [])
+        self.assertEqual(report.sheets["Kế hoạch"].updated, ["KCDP: 2.100.000.000"])
+        self.assertEqual(len(report.sheets["Đề án"].updated), 1)
+        self.assertEqual(BudgetPlan.objects.get(pk=plan.pk).planned_vnd, 2_100_000_000)
+
+    def test_a_service_refusal_rolls_back_every_row(self):
+        # The title change is fine, the approved plan is locked: neither is saved.
+        data = edited(self.template(), "Kế hoạch", "B2", 2_100_000_000)
+        data = edited(data, "Đề án", "B2", "Tên mới")
+        before = state(self.hcm, YEAR), counts()
+        report = importer.import_file(data, self.officer, commit=True)
+        self.assertFalse(report.committed)
+        self.assertEqual([(e.sheet, e.row) for e in report.errors], [("Kế hoạch", 2)])
+        self.assertEqual((state(self.hcm, YEAR), counts()), before)
+
+
+class RefusalTests(ImportTestCase):
+    def test_a_file_that_is_not_a_workbook(self):
+        self.assert_refused(b"not a spreadsheet at all", importer.msg_not_xlsx())
+        self.assert_refused(self.template(), importer.msg_not_xlsx(), filename="ke-hoach.csv")
+
+    def test_a_corrupt_workbook(self):
+        self.assert_refused(self.template()[:3000], importer.msg_not_xlsx())
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("xl/workbook.xml", "<not-xml")
+        self.assert_refused(buffer.getvalue(), importer.msg_not_xlsx())
+
+    def test_a_workbook_with_macros(self):
+        self.assert_refused(self.template(), importer.msg_macro(), filename="ke-hoach.xlsm")
+        buffer = io.BytesIO(self.template())
+        with zipfile.ZipFile(buffer, "a") as archive:
+            archive.writestr("xl/vbaProject.bin", b"\x00" * 64)
+        self.assert_refused(buffer.getvalue(), importer.msg_macro())
+
+    @override_settings(IMPORT_MAX_BYTES=1000)
+    def test_a_file_over_the_size_limit(self):
+        self.assert_refused(self.template(), importer.msg_too_big(1000))
+
+    @override_settings(IMPORT_MAX_UNCOMPRESSED_BYTES=10_000)
+    def test_a_zip_bomb(self):
+        self.assert_refused(self.template(), importer.msg_zip_bomb())
+
+    def test_a_template_of_another_version(self):
+        self.assert_refused(edited(self.template(), "_meta", "B1", "khuyencong-import-v0"), importer.msg_version())
+
+    def test_a_province_the_user_may_not_edit(self):
+        self.assert_refused(self.template(), importer.msg_not_allowed(self.hcm.name), user=self.other_officer)
+        self.assert_refused(self.template(), importer.msg_not_allowed(self.hcm.name), user=self.viewer)
+
+    def test_a_formula_where_a_number_is_expected(self):
+        data = edited(self.template(), "Kế hoạch", "B3", "=1000+1000")
+        self.assert_cell_error(data, "Kế hoạch", 3, "B (Kế hoạch (đồng))", importer.msg_formula())
+
+    def test_a_negative_amount(self):
+        data = edited(self.template(), "Giải ngân", "D2", -5)
+        self.assert_cell_error(data, "Giải ngân", 2, "D (Số tiền (đồng))", importer.msg_negative())
+
+    def test_a_fractional_amount(self):
+        data = edited(self.template(), "Đề án", "H2", 600_000_000.5)
+        self.assert_cell_error(data, "Đề án", 2, "H (Kinh phí khuyến công hỗ trợ (đồng))", importer.msg_fraction())
+
+    def test_unknown_codes(self):
+        cases = [
+            ("Đề án", "D2", "no_such_category", "D (Mã nội dung)", "content category"),
+            ("Chỉ tiêu", "A2", "no_such_indicator", "A (Mã chỉ tiêu)", "indicator"),
+            ("Kế hoạch", "A2", "KCXX", "A (Nguồn kinh phí)", "funding source"),
+            ("Đề án", "F2", "finished", "F (Trạng thái)", "status"),
+            ("Kết quả", "B2", "no_such_indicator", "B (Mã chỉ tiêu)", "indicator"),
+        ]
+        from django.utils.translation import gettext
+
+        for sheet, cell, value, column, what in cases:
+            with self.subTest(sheet=sheet, cell=cell):
+                data = edited(self.template(), sheet, cell, value)
+                self.assert_cell_error(data, sheet, int(cell[1:]), column, importer.msg_unknown(gettext(what), value))
+
+    def test_an_unknown_project_code_in_the_money_sheet(self):
+        data = appended(self.template(), "Giải ngân", ["KHONG-CO", datetime.date(2024, 5, 1), "payment", 1000, ""])
+        report = importer.import_file(data, self.officer, commit=True)
+        self.assertFalse(report.committed)
+        self.assertEqual([(e.sheet, e.row, e.column) for e in report.errors], [("Giải ngân", 4, "A (Mã đề án)")])
+
+    def test_every_bad_cell_is_reported_at_once(self):
+        data = edited(self.template(), "Kế hoạch", "B2", -1)
+        data = edited(data, "Giải ngân", "B3", "không phải ngày")
+        report = self.dry_run(data)
+        self.assertEqual(
+            [(e.sheet, e.row, e.column, e.message) for e in report.errors],
+            [
+                ("Kế hoạch", 2, "B (Kế hoạch (đồng))", importer.msg_negative()),
+                ("Giải ngân", 3, "B (Ngày)", importer.msg_bad_date()),
+            ],
+        )
+
+
+class CommandTests(ImportTestCase):
+    def write(self, data: bytes) -> str:
+        with tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False) as handle:
+            handle.write(data)
+        self.addCleanup(Path(handle.name).unlink)
+        return handle.name
+
+    def test_dry_run_and_real_import(self):
+        path = self.write(appended(self.template(), "Chỉ tiêu", ["trained_workers_x", 5]))
+        with self.assertRaises(CommandError):
+            call_command("import_workbook", path, "--user", "officer", "--dry-run", stdout=io.StringIO())
+        data = edited(self.template(), "Đề án", "B3", "Tên đề án sửa")
+        path = self.write(data)
+        out = io.StringIO()
+        call_command("import_workbook", path, "--user", "officer", "--dry-run", stdout=out)
+        self.assertIn("Đề án", out.getvalue())
+        self.assertFalse(Project.objects.filter(title="Tên đề án sửa").exists())
+        call_command("import_workbook", path, "--user", "officer", stdout=io.StringIO())
+        self.assertTrue(Project.objects.filter(title="Tên đề án sửa").exists())
+
+    def test_it_refuses_a_user_of_another_province(self):
+        path = self.write(self.template())
+        with self.assertRaisesMessage(CommandError, importer.msg_not_allowed(self.hcm.name)):
+            call_command("import_workbook", path, "--user", "hanoi", stdout=io.StringIO())
+
+
+class PageTests(ImportTestCase):
+    def upload(self, data: bytes, name: str = "ke-hoach.xlsx"):
+        upload = io.BytesIO(data)
+        upload.name = name
+        return self.client.post(reverse("programmes:import"), {"file": upload})
+
+    def test_the_template_downloads_for_the_officer(self):
+        self.client.force_login(self.officer)
+        response = self.client.get(reverse("programmes:import-template"), {"province": self.hcm.pk, "year": YEAR})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response["Content-Type"], importer_views_type())
+        self.assertEqual(self.dry_run(response.content).counts()["unchanged"], 9)
+
+    def test_staff_of_another_province_and_viewers_are_refused(self):
+        url = reverse("programmes:import-template")
+        self.client.force_login(self.other_officer)
+        self.assertEqual(self.client.get(url, {"province": self.hcm.pk, "year": YEAR}).status_code, 403)
+        self.assertEqual(self.client.get(reverse("programmes:import")).status_code, 200)
+        before = counts()
+        response = self.upload(self.template())
+        self.assertContains(response, importer.msg_not_allowed(self.hcm.name))
+        self.assertEqual(counts(), before)
+        self.client.force_login(self.viewer)
+        self.assertEqual(self.client.get(reverse("programmes:import")).status_code, 403)
+        self.assertEqual(self.upload(self.template()).status_code, 403)
+
+    def test_upload_dry_run_then_confirm(self):
+        self.client.force_login(self.admin)
+        data = edited(self.template(), "Đề án", "B3", "Tên đề án sửa")
+        response = self.upload(data)
+        self.assertEqual(response.status_code, 200)
+        self.assertFalse(Project.objects.filter(title="Tên đề án sửa").exists())
+        token = response.context["token"]
+        self.assertTrue(token)
+        response = self.client.post(reverse("programmes:import-confirm"), {"token": token})
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.context["report"].committed)
+        self.assertTrue(Project.objects.filter(title="Tên đề án sửa").exists())
+        # The token is used up.
+        response = self.client.post(reverse("programmes:import-confirm"), {"token": token})
+        self.assertIsNone(response.context.get("report"))
+
+    def test_the_dry_run_page_lists_each_error_with_its_place(self):
+        self.client.force_login(self.officer)
+        response = self.upload(edited(self.template(), "Giải ngân", "D3", "=D2*2"))
+        self.assertContains(response, "D (Số tiền (đồng))")
+        self.assertContains(response, importer.msg_formula())
+        self.assertIsNone(response.context["token"])
+
+    def test_a_refused_file_is_shown_on_the_upload_page(self):
+        self.client.force_login(self.officer)
+        response = self.upload(b"MZ\x90\x00", "virus.xlsx")
+        self.assertContains(response, importer.msg_not_xlsx())
+
+
+def importer_views_type() -> str:
+    from programmes.import_views import XLSX_TYPE
+
+    return XLSX_TYPE
