@@ -14,16 +14,14 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
 from programmes.numbers import group_digits
 
 from .audit import AuditEntry, FieldChange, entry_rows
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-DATETIME_FORMAT = "dd/mm/yyyy hh:mm:ss"
+from .xlsx import cell, set_widths, title_block
+from .xlsx import header_row as xlsx_header_row
 
 
 @dataclass(frozen=True)
@@ -83,40 +81,15 @@ def audit_workbook(entries: Iterable[AuditEntry], *, heading: Sequence[str], max
         )
     header_row = len(title) + 2
     sheet.freeze_panes = f"A{header_row + 1}"
-    for index, column in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-
-    bold = Font(bold=True)
-    sheet.append([_cell(sheet, title[0], font=Font(bold=True, size=14))])
-    for line in title[1:]:
-        sheet.append([_cell(sheet, line)])
-    sheet.append([])
-    header_fill = PatternFill("solid", fgColor="DCE6F2")
-    sheet.append([_cell(sheet, str(column.header), font=bold, fill=header_fill) for column in COLUMNS])
+    set_widths(sheet, [column.width for column in COLUMNS])
+    title_block(sheet, title)
+    sheet.append(xlsx_header_row(sheet, [str(column.header) for column in COLUMNS]))
     wrap = Alignment(wrap_text=True, vertical="top")
     for values in rows:
-        sheet.append([_cell(sheet, value, alignment=wrap) for value in values])
+        sheet.append([cell(sheet, value, alignment=wrap) for value in values])
     last_row = header_row + max(len(rows), 1)
     sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(COLUMNS))}{last_row}"
 
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def _cell(sheet, value, *, font=None, fill=None, alignment=None) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        # Text, not a formula: openpyxl would store "=…" as one, and Excel re-reads the others
-        # as formulas when the cell is edited unless the quote prefix marks them as text.
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    elif hasattr(value, "hour"):
-        cell.number_format = DATETIME_FORMAT
-    if font is not None:
-        cell.font = font
-    if fill is not None:
-        cell.fill = fill
-    if alignment is not None:
-        cell.alignment = alignment
-    return cell

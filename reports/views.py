@@ -9,12 +9,13 @@ links; it computes no figure. Who may see the dashboards is decided in one place
 
 import datetime
 import functools
+import tempfile
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -37,8 +38,9 @@ from programmes.selectors import (
     Summary,
     summary,
 )
+from programmes.workflow import user_display_name
 
-from . import charts
+from . import charts, excel
 from .forms import ReportFilterForm, current_year
 from .templatetags import report_format as fmt
 
@@ -476,3 +478,66 @@ def _pipeline_chart(result: Summary) -> ChartPair:
     else:
         text = _("No project in %(year)s.") % {"year": result.year}
     return ChartPair(wide, narrow, _("Projects by status"), text)
+
+
+# ---- Excel export -----------------------------------------------------------------------------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dashboard_view
+def excel_export(request):
+    """The dashboard's figures and the scope's projects as an .xlsx file, for the same filters
+    (`year`, `region` or `province`, `as_of` or `period`) and the same access as the dashboards.
+
+    Province staff download their own territory only: the nation, a region or another province
+    is 403 (a file is not a page to redirect). Bad filters give the dashboard's error page (400).
+    The workbook is written to a temporary file and streamed from it, so that a scope with
+    100,000 projects is never held in memory.
+    """
+    provinces = ProvinceMap.load()
+    this_year = current_year()
+    form = ReportFilterForm(request.GET, provinces=provinces, default_year=this_year)
+    if not form.is_valid():
+        context = {
+            "form": form,
+            "kind": "nation",
+            "scope_name": _("Excel report"),
+            "breadcrumbs": [Crumb(_("Whole country"), reverse("reports:national")), Crumb(_("Excel report"), None)],
+            "predecessors": [],
+            "successor": None,
+            **_filter_bar(form, this_year),
+        }
+        return render(request, "reports/dashboard.html", context, status=400)
+    data = form.cleaned_data
+    if not access.sees_everything(request.user) and (
+        data["province"] is None or not access.can_see_province(request.user, data["province"])
+    ):
+        raise PermissionDenied(_("You may download the report of your own province only."))
+    scope = form.scope
+    result = summary(year=data["year"], as_of=data["as_of"], scope=scope, provinces=provinces)
+    place = _place(provinces, data["region"] or None, data["province"])
+    heading = excel.heading_lines(
+        scope_name=place["scope_name"],
+        result=result,
+        period_label=_period_label(form),
+        generated_by=user_display_name(request.user),
+    )
+    territory = None if scope.kind == "nation" else provinces.territory(scope)
+    # FileResponse closes (and so deletes) the file once it is sent.
+    output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
+    try:
+        excel.report_workbook(
+            result, excel.project_rows(request.user, result, territory), heading=heading, output=output
+        )
+        output.seek(0)
+    except BaseException:
+        output.close()
+        raise
+    place_slug = {
+        "nation": "ca-nuoc",
+        "region": data["region"],
+        "province": f"tinh-{scope.province and scope.province.code}",
+    }
+    filename = f"khuyen-cong-{result.year}-{place_slug[scope.kind]}-{result.as_of:%Y%m%d}.xlsx"
+    return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX)
