@@ -56,6 +56,16 @@ def run(write, *args, **kwargs):
         raise as_api_error(error) from None
 
 
+class CodeField(serializers.SlugRelatedField):
+    """A reference by code (category, indicator). Refuses text that cannot be a code before
+    asking the database: PostgreSQL rejects a NUL byte in a query with an error, not a miss."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or "\x00" in data or len(data) > 64:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data).replace("\x00", ""))
+        return super().to_internal_value(data)
+
+
 class ReadOnlyForAll:
     """Reads for every role (scoped by province); writes need a province the user enters."""
 
@@ -203,7 +213,7 @@ class BudgetPlanViewSet(ReadOnlyForAll, viewsets.ModelViewSet):
 
 class IndicatorTargetSerializer(serializers.ModelSerializer):
     year = serializers.IntegerField(min_value=MIN_YEAR, max_value=MAX_YEAR)
-    indicator = serializers.SlugRelatedField(slug_field="code", queryset=Indicator.objects.all())
+    indicator = CodeField(slug_field="code", queryset=Indicator.objects.all())
     target = serializers.IntegerField(min_value=0, max_value=10**9)
 
     class Meta:
@@ -257,7 +267,7 @@ class IndicatorTargetViewSet(ReadOnlyForAll, viewsets.ModelViewSet):
 class ProjectSerializer(serializers.ModelSerializer):
     year = serializers.IntegerField(min_value=MIN_YEAR, max_value=MAX_YEAR)
     code = serializers.CharField(max_length=64, required=False, allow_blank=True)
-    category = serializers.SlugRelatedField(slug_field="code", queryset=ActivityCategory.objects.all())
+    category = CodeField(slug_field="code", queryset=ActivityCategory.objects.all())
     support_vnd = serializers.DecimalField(max_digits=18, decimal_places=0, min_value=0)
     counterpart_vnd = serializers.DecimalField(max_digits=18, decimal_places=0, min_value=0, required=False)
     status = serializers.ChoiceField(choices=ProjectStatus.choices, required=False)
@@ -441,7 +451,7 @@ class DisbursementViewSet(ProjectChildViewSet):
 
 
 class ProjectOutputSerializer(serializers.ModelSerializer):
-    indicator = serializers.SlugRelatedField(slug_field="code", queryset=Indicator.objects.all())
+    indicator = CodeField(slug_field="code", queryset=Indicator.objects.all())
     value = serializers.IntegerField(min_value=1, max_value=10**9)
 
     class Meta:

@@ -447,3 +447,21 @@ class ExternalDataSetTests(ApiTestCase):
         self.assertEqual(body["completion_pct"]["total"], "30.00")
         trained = next(row for row in body["indicators"] if row["code"] == "trained_workers")
         self.assertEqual((trained["target"], trained["actual"], trained["completion_pct"]), (200, 150, "75.00"))
+
+
+class HostileInputTests(ApiTestCase):
+    def test_a_nul_byte_in_a_code_is_a_field_error_not_a_server_error(self):
+        client = self.as_user(self.staff_a)
+        body = {
+            "province": self.a.pk,
+            "year": 2026,
+            "funding_source": "KCQG",
+            "category": "vocational\x00training",
+            "title": "x",
+            "support_vnd": "1",
+        }
+        response = client.post(API + "/projects/", body, format="json")
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("category", response.json())
+        target = {"province": self.a.pk, "year": 2026, "indicator": "trained\x00workers", "target": 1}
+        self.assertEqual(client.post(API + "/indicator-targets/", target, format="json").status_code, 400)
