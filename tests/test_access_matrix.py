@@ -386,3 +386,25 @@ def test_api_follows_the_matrix(world, role, model):
                 assert gone == may_delete, (role, model.__name__, side, "delete", deleted.status_code)
                 if not may_delete:
                     assert deleted.status_code in (403, 404)
+
+
+# --- the Excel export ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_excel_export(world, client, role):
+    """The workbook of a province is given to those who read that province; the nation's and a
+    region's (whose tables list every province) only to the nation-wide roles."""
+    client.force_login(world["users"][role])
+    url = reverse("reports:excel")
+    for side, province in (("own", world["a"]), ("other", world["b"])):
+        response = client.get(url, {"year": YEAR, "province": province.pk})
+        allowed = expected(role, "read", side, BudgetPlan)
+        assert (response.status_code == 200) == allowed, (role, side, response.status_code)
+        if allowed:
+            assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+        else:
+            assert response.status_code in (403, 404), (role, side, response.status_code)
+    for query in ({"year": YEAR}, {"year": YEAR, "region": "south"}):
+        response = client.get(url, query)
+        assert (response.status_code == 200) == (role in ("ministry", "viewer", "admin")), (role, query)
