@@ -194,8 +194,32 @@ class PeriodCompleteness:
         return progress.ratio_pct(self.submitted, self.expected)
 
 
+class _PlanActualRow:
+    """Totals and ratios of a table row with `plan_vnd`/`actual_vnd` by fund and the scope's actual."""
+
+    plan_vnd: dict[str, Decimal]
+    actual_vnd: dict[str, Decimal]
+    scope_actual_vnd: Decimal
+
+    @property
+    def plan_total_vnd(self) -> Decimal:
+        return sum(self.plan_vnd.values(), ZERO)
+
+    @property
+    def actual_total_vnd(self) -> Decimal:
+        return sum(self.actual_vnd.values(), ZERO)
+
+    @property
+    def completion_pct(self) -> Decimal | None:
+        return progress.completion_pct(self.actual_total_vnd, self.plan_total_vnd)
+
+    @property
+    def actual_share_pct(self) -> Decimal | None:
+        return progress.share_pct(self.actual_total_vnd, self.scope_actual_vnd)
+
+
 @dataclass(frozen=True)
-class ProvinceRow:
+class ProvinceRow(_PlanActualRow):
     """One province's line of the province table (its own records only, so that rows add up)."""
 
     province: Province
@@ -203,25 +227,9 @@ class ProvinceRow:
     actual_vnd: dict[str, Decimal]
     scope_actual_vnd: Decimal
 
-    @property
-    def plan_total_vnd(self) -> Decimal:
-        return sum(self.plan_vnd.values(), ZERO)
-
-    @property
-    def actual_total_vnd(self) -> Decimal:
-        return sum(self.actual_vnd.values(), ZERO)
-
-    @property
-    def completion_pct(self) -> Decimal | None:
-        return progress.completion_pct(self.actual_total_vnd, self.plan_total_vnd)
-
-    @property
-    def actual_share_pct(self) -> Decimal | None:
-        return progress.share_pct(self.actual_total_vnd, self.scope_actual_vnd)
-
 
 @dataclass(frozen=True)
-class RegionRow:
+class RegionRow(_PlanActualRow):
     """A region's line on the national dashboard: the sum of its provinces' rows."""
 
     region: Region
@@ -229,22 +237,6 @@ class RegionRow:
     actual_vnd: dict[str, Decimal]
     province_count: int
     scope_actual_vnd: Decimal
-
-    @property
-    def plan_total_vnd(self) -> Decimal:
-        return sum(self.plan_vnd.values(), ZERO)
-
-    @property
-    def actual_total_vnd(self) -> Decimal:
-        return sum(self.actual_vnd.values(), ZERO)
-
-    @property
-    def completion_pct(self) -> Decimal | None:
-        return progress.completion_pct(self.actual_total_vnd, self.plan_total_vnd)
-
-    @property
-    def actual_share_pct(self) -> Decimal | None:
-        return progress.share_pct(self.actual_total_vnd, self.scope_actual_vnd)
 
 
 @dataclass(frozen=True)
