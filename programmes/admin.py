@@ -436,21 +436,7 @@ class ProjectAdminForm(forms.ModelForm):
 
     class Meta:
         model = Project
-        fields = (
-            "code",
-            "title",
-            "province",
-            "year",
-            "funding_source",
-            "category",
-            "project_type",
-            "implementing_unit",
-            "beneficiary_name",
-            "beneficiary_kind",
-            "support_vnd",
-            "counterpart_vnd",
-            "capital_recovery",
-        )
+        fields = Project.DESCRIPTIVE_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -788,17 +774,26 @@ class ProjectTransitionAdmin(PortalAdmin):
 # --- money and outputs -------------------------------------------------------------------------
 
 
-class DisbursementAdminForm(forms.ModelForm):
-    """Adds the project's total to the row checks: net disbursed stays within 0…support."""
+class ServiceCheckedForm(forms.ModelForm):
+    """A money or output row's form: after the model's own checks, the service's `check` (totals,
+    locks), whose ValidationError lands on the form like any other."""
+
+    check = None  # a function of the unsaved record, raising ValidationError
 
     def _post_clean(self):
         super()._post_clean()
         if self.errors or not self.instance.project_id:
             return
         try:
-            services.disbursement_check(self.instance)
+            type(self).check(self.instance)
         except ValidationError as error:
             self._update_errors(error)
+
+
+class DisbursementAdminForm(ServiceCheckedForm):
+    """Adds the project's total and the locks: net disbursed stays within 0…support."""
+
+    check = staticmethod(services.disbursement_check)
 
 
 @admin.register(Disbursement)
@@ -836,17 +831,10 @@ class DisbursementAdmin(PortalAdmin):
         _adopt(obj, services.disbursement_create(project=obj.project, user=request.user, **fields))
 
 
-class ProjectOutputAdminForm(forms.ModelForm):
-    """Adds the locks to the row checks (an approved report may cover the output's date)."""
+class ProjectOutputAdminForm(ServiceCheckedForm):
+    """Adds the locks (an approved report may cover the output's date)."""
 
-    def _post_clean(self):
-        super()._post_clean()
-        if self.errors or not self.instance.project_id:
-            return
-        try:
-            services.output_check(self.instance)
-        except ValidationError as error:
-            self._update_errors(error)
+    check = staticmethod(services.output_check)
 
 
 @admin.register(ProjectOutput)

@@ -462,6 +462,23 @@ class Project(TimeStamped):
     status = models.CharField(_("status"), max_length=16, choices=ProjectStatus.choices, default=ProjectStatus.PROPOSED)
     status_changed_on = models.DateField(_("status changed on"), null=True, blank=True)
 
+    # What a person types about a project (the admin form, the API); the status changes only
+    # through lifecycle steps.
+    DESCRIPTIVE_FIELDS = (
+        "code",
+        "title",
+        "province",
+        "year",
+        "funding_source",
+        "category",
+        "project_type",
+        "implementing_unit",
+        "beneficiary_name",
+        "beneficiary_kind",
+        "support_vnd",
+        "counterpart_vnd",
+        "capital_recovery",
+    )
     objects = ProjectQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"], history_change_reason_field=models.TextField(null=True))
 

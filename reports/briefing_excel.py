@@ -18,27 +18,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from programmes.models import Period
-from programmes.progress import round_pct
 
 from .briefing import Briefing
+from .xlsx import COUNT_FORMAT, DASH, MONEY_FORMAT, PCT_FORMAT, pct_value, sheet_title
 
-MONEY_FORMAT = "#,##0"
-PCT_FORMAT = "0.00%"
-COUNT_FORMAT = "#,##0"
-DASH = "–"
 HEADER_FILL = PatternFill("solid", fgColor="E8F0FA")
 BOLD = Font(bold=True)
-
-
-def pct_cell(value: Decimal | None) -> Decimal | str:
-    """A percentage as Excel stores it: the rounded value over 100 (19.20 → 0.192); a dash for None."""
-    rounded = round_pct(value)
-    return DASH if rounded is None else rounded / 100
-
-
-def sheet_title(text: str) -> str:
-    """`text` as Excel allows a sheet name: at most 31 characters, none of []:*?/\\."""
-    return "".join("-" if char in "[]:*?/\\" else char for char in text)[:31]
 
 
 def money_cell(value: Decimal | None) -> int | str:
@@ -160,13 +145,13 @@ def _summary_sheet(out: _Sheet, briefing: Briefing) -> None:
                 (line.label, None),
                 (money_cell(line.previous.plan_vnd), MONEY_FORMAT),
                 (money_cell(line.previous.actual_vnd), MONEY_FORMAT),
-                (pct_cell(line.previous.completion_pct), PCT_FORMAT),
+                (pct_value(line.previous.completion_pct), PCT_FORMAT),
                 (money_cell(line.current.plan_vnd), MONEY_FORMAT),
-                (pct_cell(line.current.plan_growth_pct), PCT_FORMAT),
-                (pct_cell(line.current.plan_share_pct), PCT_FORMAT),
+                (pct_value(line.current.plan_growth_pct), PCT_FORMAT),
+                (pct_value(line.current.plan_share_pct), PCT_FORMAT),
                 (money_cell(line.current.actual_vnd), MONEY_FORMAT),
-                (pct_cell(line.current.completion_pct), PCT_FORMAT),
-                (pct_cell(line.current.actual_share_pct), PCT_FORMAT),
+                (pct_value(line.current.completion_pct), PCT_FORMAT),
+                (pct_value(line.current.actual_share_pct), PCT_FORMAT),
             ],
             bold=line.is_total,
         )
@@ -215,10 +200,10 @@ def _summary_sheet(out: _Sheet, briefing: Briefing) -> None:
                 (line.current.unit, None),
                 (before.target if before else DASH, COUNT_FORMAT),
                 (before.actual if before else DASH, COUNT_FORMAT),
-                (pct_cell(before.completion_pct if before else None), PCT_FORMAT),
+                (pct_value(before.completion_pct if before else None), PCT_FORMAT),
                 (line.current.target, COUNT_FORMAT),
                 (line.current.actual, COUNT_FORMAT),
-                (pct_cell(line.current.completion_pct), PCT_FORMAT),
+                (pct_value(line.current.completion_pct), PCT_FORMAT),
             ]
         )
     out.gap()
@@ -266,13 +251,13 @@ def _province_sheet(out: _Sheet, briefing: Briefing) -> None:
                 (line.province.name, None),
                 (money_cell(before.plan_total_vnd) if before else DASH, MONEY_FORMAT),
                 (money_cell(before.actual_total_vnd) if before else DASH, MONEY_FORMAT),
-                (pct_cell(before.completion_pct if before else None), PCT_FORMAT),
+                (pct_value(before.completion_pct if before else None), PCT_FORMAT),
                 (money_cell(now.plan_vnd["KCQG"]), MONEY_FORMAT),
                 (money_cell(now.plan_vnd["KCDP"]), MONEY_FORMAT),
                 (money_cell(now.plan_total_vnd), MONEY_FORMAT),
                 (money_cell(now.actual_total_vnd), MONEY_FORMAT),
-                (pct_cell(now.completion_pct), PCT_FORMAT),
-                (pct_cell(now.actual_share_pct), PCT_FORMAT),
+                (pct_value(now.completion_pct), PCT_FORMAT),
+                (pct_value(now.actual_share_pct), PCT_FORMAT),
                 (network.district_collaborators if network else 0, COUNT_FORMAT),
                 (network.commune_collaborators if network else 0, COUNT_FORMAT),
             ]
@@ -284,12 +269,12 @@ def _province_sheet(out: _Sheet, briefing: Briefing) -> None:
             (_("Whole region"), None),
             (money_cell(total_before.plan_vnd), MONEY_FORMAT),
             (money_cell(total_before.actual_vnd), MONEY_FORMAT),
-            (pct_cell(total_before.completion_pct), PCT_FORMAT),
+            (pct_value(total_before.completion_pct), PCT_FORMAT),
             (money_cell(kcqg.plan_vnd), MONEY_FORMAT),
             (money_cell(kcdp.plan_vnd), MONEY_FORMAT),
             (money_cell(total_now.plan_vnd), MONEY_FORMAT),
             (money_cell(total_now.actual_vnd), MONEY_FORMAT),
-            (pct_cell(total_now.completion_pct), PCT_FORMAT),
+            (pct_value(total_now.completion_pct), PCT_FORMAT),
             ("", None),
             ("", None),
             ("", None),

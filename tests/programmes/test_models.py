@@ -76,7 +76,7 @@ def test_database_refuses_a_second_target_for_the_same_indicator():
 def test_database_refuses_an_unknown_funding_source_or_status():
     project = factories.project(factories.province("79"), 2016, status=ProjectStatus.PROPOSED)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Project.objects.filter(pk=project.pk).update(funding_source="XXXX")
+        Project.objects.filter(pk=project.pk).update(funding_source="USD")
     with pytest.raises(IntegrityError), transaction.atomic():
         Project.objects.filter(pk=project.pk).update(status="done")
 
