@@ -238,6 +238,15 @@ def require_edit(user, province: Province | int | None) -> None:
         raise PermissionDenied(_("You may not enter records for this province."))
 
 
+def can_read_scope(user, province_id: int | None) -> bool:
+    """Whether `user` may read the figures of a scope: nation-wide roles any scope; province
+    staff a province of their territory only (None, the nation or a region, lists every
+    province, so it is not theirs to read)."""
+    if sees_everything(user):
+        return True
+    return province_id is not None and can_see_province(user, province_id)
+
+
 def sees_everything(user) -> bool:
     """Nation-wide roles read every province (dashboards of the nation and regions)."""
     return visible_province_ids(user) is None

@@ -170,11 +170,10 @@ class ReportSummaryApi(APIView):
         data = form.cleaned_data
         # Province staff read their own territory only; the nation's and regions' figures
         # would disclose other provinces'.
-        if not access.sees_everything(request.user):
+        if not access.can_read_scope(request.user, data["province"]):
             if data["province"] is None:
                 raise PermissionDenied(_("Province staff can read their own province's summary only."))
-            if not access.can_see_province(request.user, data["province"]):
-                raise NotFound()
+            raise NotFound()
         result = summary(year=data["year"], as_of=data["as_of"], scope=form.scope, provinces=provinces)
         return Response(summary_payload(result, region=data["region"] or None, province=data["province"]))
 

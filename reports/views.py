@@ -74,11 +74,9 @@ def _check_scope(request, region_code: str | None, province_id: int | None):
     nation's and regions' pages, whose tables list every province, send them to their own
     province's page; another province's page does not exist for them (404).
     """
-    if access.sees_everything(request.user):
+    if access.can_read_scope(request.user, province_id):
         return None
     if province_id is not None:
-        if access.can_see_province(request.user, province_id):
-            return None
         raise Http404(_("There is no such province."))
     own = access.user_province(request.user)
     if own is None:
@@ -510,9 +508,7 @@ def excel_export(request):
         }
         return render(request, "reports/dashboard.html", context, status=400)
     data = form.cleaned_data
-    if not access.sees_everything(request.user) and (
-        data["province"] is None or not access.can_see_province(request.user, data["province"])
-    ):
+    if not access.can_read_scope(request.user, data["province"]):
         raise PermissionDenied(_("You may download the report of your own province only."))
     scope = form.scope
     result = summary(year=data["year"], as_of=data["as_of"], scope=scope, provinces=provinces)
