@@ -12,7 +12,7 @@ DEV_ENV := DJANGO_DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-postgres lint check-deploy format messages check-messages api-fuzz ci clean
+.PHONY: install run test test-postgres lint check-deploy format messages check-messages api-fuzz e2e ci clean
 
 $(BIN)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (see README)."; exit 1; }
@@ -35,6 +35,13 @@ test: install
 
 test-postgres: install
 	scripts/with-postgres.sh $(BIN)/pytest
+
+# Browser journeys (tests/e2e) in Debian's Chromium, headless, against a live server. Installs
+# Chromium with apt-get when it is missing. Screenshots go to screenshots/e2e/ (not committed).
+e2e: install
+	@command -v chromium >/dev/null 2>&1 || { echo "Installing Chromium (apt-get)"; \
+		apt-get update -qq && apt-get install -y -qq -o DPkg::Lock::Timeout=300 chromium >/dev/null; }
+	$(BIN)/pytest -m e2e tests/e2e
 
 # Schemathesis against a live portal with the demo data, on a throwaway PostgreSQL:
 # no 5xx, every response as the OpenAPI schema says.

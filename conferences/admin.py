@@ -13,7 +13,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from programmes import access
-from programmes.admin import NumberInputsMixin, PortalAdmin, SharedChoicesFormSet
+from programmes.admin import LabelledInlineMixin, NumberInputsMixin, PortalAdmin, SharedChoicesFormSet
 
 from . import services
 from .models import Award, Conference, Paper, Recommendation
@@ -64,7 +64,7 @@ class RecommendationInline(ConferenceInline):
     )
 
 
-class AwardInline(MinistryWritesMixin, NumberInputsMixin, admin.TabularInline):
+class AwardInline(MinistryWritesMixin, LabelledInlineMixin, NumberInputsMixin, admin.TabularInline):
     model = Award
     formset = ProvinceChoicesFormSet
     extra = 0
@@ -107,6 +107,7 @@ class ConferenceAdminForm(forms.ModelForm):
 @admin.register(Conference)
 class ConferenceAdmin(MinistryWritesMixin, PortalAdmin):
     form = ConferenceAdminForm
+    excel_export = True
     list_display = ("title", "region", "year", "start_date", "host_province", "next_host_province", "organiser")
     list_display_links = ("title",)
     list_filter = ("region", "year")
@@ -131,6 +132,7 @@ class ConferenceAdmin(MinistryWritesMixin, PortalAdmin):
 
 @admin.register(Paper)
 class PaperAdmin(MinistryWritesMixin, PortalAdmin):
+    excel_export = True
     list_display = ("title", "presenter", "organisation", "province", "conference")
     list_filter = ("conference__region", "conference__year")
     search_fields = ("title", "presenter", "organisation", "summary")
@@ -140,6 +142,8 @@ class PaperAdmin(MinistryWritesMixin, PortalAdmin):
 
 @admin.register(Recommendation)
 class RecommendationAdmin(MinistryWritesMixin, PortalAdmin):
+    excel_export = True
+    excel_values = {"short_text": "text"}
     list_display = ("short_text", "conference", "raised_by", "addressee", "status", "resolved_on")
     list_filter = ("status", "addressed_to", "conference__region", "conference__year")
     search_fields = ("text", "raised_by", "response", "addressed_to_other")
@@ -165,6 +169,7 @@ class RecommendationAdmin(MinistryWritesMixin, PortalAdmin):
 
 @admin.register(Award)
 class AwardAdmin(MinistryWritesMixin, PortalAdmin):
+    excel_export = True
     list_display = ("recipient_name", "recipient_kind", "award_type", "province", "conference")
     list_filter = ("recipient_kind", "award_type", "conference__region", "conference__year")
     search_fields = ("recipient_name", "recipient_detail", "reason")

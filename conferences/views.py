@@ -6,11 +6,14 @@ selector and pick a template, which formats what it is given (STYLE C20).
 """
 
 import functools
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -67,26 +70,51 @@ def conference_detail(request, pk: int):
     )
 
 
-@conference_page
-def recommendation_list(request):
-    form = RecommendationFilterForm(request.GET or None)
+@dataclass(frozen=True)
+class RecommendationFilters:
+    """The tracker's filters of a GET, for the page and its Excel copy."""
+
+    form: RecommendationFilterForm
+    valid: bool
+    status: str  # a RecommendationStatus value, selectors.UNRESOLVED (the default) or selectors.ALL
+    addressee: str  # an Addressee value, or "" for every addressee
+
+    @property
+    def query(self) -> str:
+        return urlencode({"status": self.status, "addressed_to": self.addressee})
+
+
+def recommendation_filters(params) -> RecommendationFilters:
+    """Parse the tracker's filters; `valid` is False (with the errors on the form) when one is
+    not understood."""
+    form = RecommendationFilterForm(params or None)
     valid = form.is_valid() if form.is_bound else True
     data = form.cleaned_data if form.is_bound and valid else {}
-    status = data.get("status") or selectors.UNRESOLVED
-    addressee = data.get("addressed_to") or ""
-    rows = selectors.recommendation_list(status=status, addressee=addressee) if valid else []
+    return RecommendationFilters(
+        form=form,
+        valid=valid,
+        status=data.get("status") or selectors.UNRESOLVED,
+        addressee=data.get("addressed_to") or "",
+    )
+
+
+@conference_page
+def recommendation_list(request):
+    filters = recommendation_filters(request.GET)
+    rows = selectors.recommendation_list(status=filters.status, addressee=filters.addressee) if filters.valid else []
     return render(
         request,
         "conferences/recommendation_list.html",
         {
-            "form": form,
+            "form": filters.form,
             "rows": rows,
             "count": len(rows),
-            "status": status,
-            "addressee": addressee,
+            "status": filters.status,
+            "addressee": filters.addressee,
             "resolved": RecommendationStatus.RESOLVED.value,
+            "excel_url": f"{reverse('exports:recommendations')}?{filters.query}",
         },
-        status=200 if valid else 400,
+        status=200 if filters.valid else 400,
     )
 
 

@@ -8,6 +8,8 @@ precedence over Django's. This module is read by makemessages only; nothing impo
 from django.utils.translation import gettext_noop, ngettext_lazy
 
 ADMIN = (
+    # Django's Vietnamese has "Thêm vào %(name)s" ("add into …") on every changelist's button.
+    gettext_noop("Add %(name)s"),
     gettext_noop("Select this object for an action - {}"),
     gettext_noop("Run"),
     gettext_noop("Breadcrumbs"),

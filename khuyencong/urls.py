@@ -25,6 +25,8 @@ urlpatterns = [
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The lists' Excel copies, under their pages' paths (the admin's included): before those.
+    path("", include("reports.export_urls")),
     path("quan-tri/", admin.site.urls),
     path("api/v1/", include("khuyencong.api")),
     path("bao-cao/", include("reports.urls")),

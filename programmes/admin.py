@@ -145,6 +145,19 @@ class ScopedAdminMixin:
         """Why `obj` cannot change now (an approval), or None."""
         return None
 
+    def get_changeform_initial_data(self, request):
+        """A new record starts in the user's own province (province staff) and this year,
+        unless the link that opened the form says otherwise."""
+        initial = super().get_changeform_initial_data(request)
+        fields = {field.name for field in self.model._meta.get_fields()}
+        if "province" in fields and "province" not in initial:
+            province = access.user_province(request.user)
+            if province is not None and access.can_edit_province(request.user, province):
+                initial["province"] = province.pk
+        if "year" in fields and "year" not in initial:
+            initial["year"] = timezone.localdate().year
+        return initial
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "province" and self._scoped():
             ids = access.editable_province_ids(request.user)
@@ -157,6 +170,15 @@ class ScopedAdminMixin:
 
 class PortalAdmin(NumberInputsMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_per_page = 50
+    # For a column the page formats (money, a count with its unit, shortened text): the
+    # attribute holding its value, which the changelist's Excel file writes as a number or in full.
+    excel_values: dict[str, str] = {}
+
+    @property
+    def excel_export(self) -> bool:
+        """Whether the changelist offers "Download Excel" (reports.list_views.changelist_xlsx):
+        the province-owned records, scoped as the list is."""
+        return self._scoped()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         has_locks = type(self).lock_reason is not ScopedAdminMixin.lock_reason
@@ -166,6 +188,22 @@ class PortalAdmin(NumberInputsMixin, ScopedAdminMixin, admin.ModelAdmin):
             if reason:
                 messages.warning(request, reason)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Django answers "does not exist, perhaps it was deleted?" for a record outside the
+        # user's scope too. A person who followed another province's link deserves the truth:
+        # it exists and is not theirs to open (403, nothing of it shown).
+        if self._scoped():
+            try:
+                exists = self.model._default_manager.filter(pk=unquote(object_id)).exists()
+            except (ValueError, ValidationError):
+                exists = False
+            if exists:
+                raise PermissionDenied(
+                    _("This %(name)s belongs to a province whose records your account may not open.")
+                    % {"name": opts.verbose_name}
+                )
+        return super()._get_obj_does_not_exist_redirect(request, opts, object_id)
 
     def history_view(self, request, object_id, extra_context=None):
         """For a record kept by django-simple-history, its history page: who changed which field
@@ -193,8 +231,31 @@ class YearLockForm(forms.ModelForm):
             self.add_error(None, reason)
 
 
-class PortalTabularInline(NumberInputsMixin, admin.TabularInline):
+class LabelledInlineMixin:
+    """A tabular inline's inputs sit under column headings, not beside <label>s: each gets its
+    column's name as `aria-label`, so that a screen reader says which figure it is."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None:
+            # A foreign key's select is wrapped in the admin's "add/change related" widget.
+            widget = getattr(field.widget, "widget", field.widget)
+            widget.attrs.setdefault("aria-label", field.label)
+        return field
+
+
+class LabelledFormSet(BaseInlineFormSet):
+    """The "delete" box of each inline row, named for screen readers (see LabelledInlineMixin)."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["aria-label"] = _("Delete this row")
+
+
+class PortalTabularInline(LabelledInlineMixin, NumberInputsMixin, admin.TabularInline):
     extra = 1
+    formset = LabelledFormSet
 
     def _parent_editable(self, request, obj) -> bool:
         return obj is None or access.can_edit_province(request.user, record_province(obj))
@@ -209,7 +270,7 @@ class PortalTabularInline(NumberInputsMixin, admin.TabularInline):
         return super().has_delete_permission(request, obj) and self._parent_editable(request, obj)
 
 
-class LockedRowsFormSet(BaseInlineFormSet):
+class LockedRowsFormSet(LabelledFormSet):
     """Refuses changes to rows that an approved report locks, and new rows dated inside one.
 
     Unchanged rows are not checked: a project page with locked history can still take a new
@@ -236,7 +297,7 @@ class LockedRowsFormSet(BaseInlineFormSet):
                     raise ValidationError(reason, code="locked")
 
 
-class SharedChoicesFormSet(BaseInlineFormSet):
+class SharedChoicesFormSet(LabelledFormSet):
     """An inline form set whose foreign-key selects are filled from one query for all rows.
 
     Each row's select would otherwise run its own query when rendered: the change page of a
@@ -394,6 +455,7 @@ class BudgetPlanAdmin(PortalAdmin):
     # The first approved amount is remembered at the first approval; status, decision and date
     # change only through the approval workflow (workflow.py), never by editing the record.
     readonly_fields = ("original", "status", "decision_number", "approved_on")
+    excel_values = {"planned": "planned_vnd", "original": "original_vnd"}
 
     def lock_reason(self, obj: BudgetPlan) -> str | None:
         return workflow.plan_lock_reason(obj)
@@ -418,6 +480,7 @@ class IndicatorTargetAdmin(PortalAdmin):
     search_fields = ("province__name", "=province__code", "indicator__name")
     list_select_related = ("province", "indicator")
     autocomplete_fields = ("province", "indicator")
+    excel_values = {"target_value": "target"}
 
     @admin.display(description=_("Target value"), ordering="target")
     def target_value(self, obj: IndicatorTarget) -> str:
@@ -534,7 +597,7 @@ class ProjectOutputInline(MoneyRecordInline):
         return super().get_queryset(request).select_related("project", "indicator")
 
 
-class ProjectTransitionInline(admin.TabularInline):
+class ProjectTransitionInline(LabelledInlineMixin, admin.TabularInline):
     """The lifecycle history; steps are recorded only through the lifecycle step screen."""
 
     model = ProjectTransition
@@ -615,8 +678,10 @@ class ProjectAdmin(PortalAdmin):
     list_filter = ("status", "year", "funding_source", "category", "project_type", "province__region")
     search_fields = ("code", "title", "beneficiary_name", "implementing_unit", "province__name")
     list_select_related = ("province", "category")
-    autocomplete_fields = ("province", "category")
+    # Nine categories: a plain list reads better than a search box.
+    autocomplete_fields = ("province",)
     readonly_fields = ("status", "status_changed_on", "disbursed")
+    excel_values = {"category_short": "category", "support": "support_vnd", "disbursed": "disbursed_vnd"}
 
     def get_fieldsets(self, request, obj=None):
         money_fields = ["support_vnd", "counterpart_vnd", "capital_recovery"]
@@ -806,6 +871,7 @@ class DisbursementAdmin(PortalAdmin):
     autocomplete_fields = ("project",)
     date_hierarchy = "date"
     fields = ("project", "date", "kind", "amount_vnd", "document_number", "note")
+    excel_values = {"amount": "signed_amount_vnd"}  # a recovery negative, as on the page
 
     @admin.display(description=_("Project"), ordering="project__code")
     def project_code(self, obj: Disbursement) -> str:
@@ -847,6 +913,7 @@ class ProjectOutputAdmin(PortalAdmin):
     autocomplete_fields = ("project", "indicator")
     date_hierarchy = "date"
     fields = ("project", "indicator", "date", "value", "note")
+    excel_values = {"output_value": "value"}
 
     @admin.display(description=_("Project"), ordering="project__code")
     def project_code(self, obj: ProjectOutput) -> str:

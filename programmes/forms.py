@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from .fields import CountFormField, WholeNumberFormField
 from .models import MAX_YEAR, MIN_YEAR, ApprovalStatus, BudgetPlan, FundingSource, Indicator, Period, Province
-from .numbers import format_vnd
+from .numbers import format_vnd, group_digits
 
 # The year of the 2025 reorganisation, when provinces of both eras carry records.
 MERGER_YEAR = 2025
@@ -79,7 +79,11 @@ class YearPlanChooseForm(forms.Form):
         self.year = self._chosen_year(data if data is not None else self.initial, today.year)
         self.initial["year"] = self.year
         province = self.fields["province"]
-        province.choices = [("", _("Choose a province")), *self._province_choices()]
+        choices = self._province_choices()
+        province.choices = [("", _("Choose a province")), *choices]
+        if len(choices) == 1 and isinstance(choices[0][0], int) and not self.initial.get("province"):
+            # Province staff of one province need not pick it: it is the only one they enter.
+            self.initial["province"] = choices[0][0]
         if self.year == MERGER_YEAR:
             province.help_text = _(
                 "In 2025 both eras are listed: the provinces until 30/06/2025 (plans and spending of "
@@ -191,6 +195,9 @@ class YearPlanForm(forms.Form):
                 initial=targets.get(indicator.pk),
                 help_text=localized(indicator.unit, indicator.unit_en),
             )
+        for field in self.fields.values():
+            # static/js/portal.js moves between these cells with Enter and the arrow keys.
+            field.widget.attrs["data-grid-cell"] = ""
 
     @staticmethod
     def _plan_status(plan: BudgetPlan | None) -> str:
@@ -265,6 +272,23 @@ class YearPlanForm(forms.Form):
     def targets(self) -> dict[Indicator, int | None]:
         """Target per active indicator from the cleaned data; None where the field was left empty."""
         return {indicator: self.cleaned_data.get(target_field_name(indicator)) for indicator in self.indicators}
+
+    def removals(self, targets: Mapping[int, int]) -> list[str]:
+        """Labels of the stored draft plans and the targets that this (valid) form empties,
+        which saving would delete: "KCQG …: 1.500.000.000 đ", "Workers given …: 120". A
+        submitted or approved plan is not listed: the service refuses to delete it, with its
+        own message, and there is nothing to confirm."""
+        removed = [
+            f"{self.fields[fund_field_name(fund)].label}: {format_vnd(plan.planned_vnd, get_language())}"
+            for fund, plan in self.plans.items()
+            if plan.status == ApprovalStatus.DRAFT and self.cleaned_data.get(fund_field_name(fund)) is None
+        ]
+        removed += [
+            f"{self.fields[target_field_name(indicator)].label}: {group_digits(targets[indicator.pk], get_language())}"
+            for indicator in self.indicators
+            if indicator.pk in targets and self.cleaned_data.get(target_field_name(indicator)) is None
+        ]
+        return removed
 
     def add_service_error(self, error: ValidationError) -> None:
         """Show a ValidationError of `services.year_plan_save`: fund-code keys on that fund's

@@ -3,13 +3,18 @@
 Who may import: province staff (their territory) and administrators (any province), as decided by
 programmes.access. The uploaded file is kept in a private temporary directory under a random token
 remembered in the session, so that "Xác nhận nhập" imports exactly the file that was checked.
+Uploads that were never confirmed are deleted by the next upload once they are older than
+IMPORT_UPLOAD_MAX_AGE_HOURS (a setting; DEFAULT_UPLOAD_MAX_AGE_HOURS when unset).
 """
 
 import os
+import re
 import secrets
 import tempfile
+import time
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -23,6 +28,10 @@ from .models import MAX_YEAR, MIN_YEAR, Province
 
 SESSION_KEY = "programmes_import"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A checked upload waits this long for its "Xác nhận nhập": a working day and some.
+DEFAULT_UPLOAD_MAX_AGE_HOURS = 12
+# The names `_stored_path` gives: only these files of the folder are ever deleted.
+STORED_NAME = re.compile(r"[0-9a-f]{32}\.xlsx")
 
 
 def may_import(user) -> bool:
@@ -42,6 +51,29 @@ def _upload_dir() -> Path:
 
 def _stored_path(token: str) -> Path:
     return _upload_dir() / f"{token}.xlsx"
+
+
+def upload_max_age_hours() -> float:
+    return getattr(settings, "IMPORT_UPLOAD_MAX_AGE_HOURS", DEFAULT_UPLOAD_MAX_AGE_HOURS)
+
+
+def remove_abandoned_uploads() -> int:
+    """Delete the stored uploads last written more than `upload_max_age_hours()` ago (checked,
+    then never confirmed or cancelled); return how many. Only regular files named as
+    `_stored_path` names them are touched, never a link, a folder or another file."""
+    cutoff = time.time() - upload_max_age_hours() * 3600
+    removed = 0
+    with os.scandir(_upload_dir()) as entries:
+        for entry in entries:
+            if not (STORED_NAME.fullmatch(entry.name) and entry.is_file(follow_symlinks=False)):
+                continue
+            try:
+                if entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                    os.unlink(entry.path)
+                    removed += 1
+            except FileNotFoundError:  # another request removed it first
+                continue
+    return removed
 
 
 def _forget_upload(request) -> None:
@@ -80,6 +112,7 @@ def import_upload(request):
     if upload is None:
         return _page(request, refusal=_("Choose the Excel file to import."))
     _forget_upload(request)
+    remove_abandoned_uploads()
     if upload.size > importer.max_bytes():
         return _page(request, refusal=importer.msg_too_big(importer.max_bytes()))
     data = upload.read(importer.max_bytes() + 1)

@@ -9,6 +9,7 @@ top of programmes.access.
 
 import datetime
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -159,6 +160,8 @@ def home(request):
     years = _year_rows(timezone.localdate())
     context = {
         "anonymous": False,
+        # Family name first, as the header shows it (Django's get_full_name puts it last).
+        "display_name": workflow.user_display_name(request.user),
         "can_edit_year_plan": may_edit_year_plan(request.user),
         "years": years,
         "shows_merger_year": any(row.year == MERGER_YEAR for row in years),
@@ -225,7 +228,8 @@ def year_plan_edit(request, province_id: int, year: int):
     """One form for a province's year: planned đồng of both funds and every indicator target.
 
     Saved all together through `services.year_plan_save`; a refusal is shown on the form with
-    nothing saved, a success redirects back here with a message of what changed. Users who may
+    nothing saved, a success redirects back here with a message of what changed. Emptying a
+    stored plan or target deletes it, so the page first lists those and asks to confirm. Users who may
     see the province but not enter its plans (ministry officials, viewers) read the page;
     the approval steps of each plan (workflow.plan_*) are posted here with an `action`.
     """
@@ -245,7 +249,14 @@ def year_plan_edit(request, province_id: int, year: int):
             raise PermissionDenied(_("You may read this year plan but not change it."))
         grid_data = request.POST
     form = YearPlanForm(grid_data, plans=plans, indicators=indicators, targets=targets)
-    if form.is_bound and form.is_valid():
+    removals = []
+    if form.is_bound and form.is_valid() and "confirm_removal" not in request.POST:
+        # Emptying a stored figure deletes it: the user confirms that first (nothing saved yet).
+        # In a locked year the service refuses every change with its reason: nothing to confirm.
+        removals = form.removals(targets)
+        if removals and workflow.year_lock_reason(province, year):
+            removals = []
+    if form.is_bound and form.is_valid() and not removals:
         try:
             result = services.year_plan_save(
                 province=province,
@@ -271,6 +282,7 @@ def year_plan_edit(request, province_id: int, year: int):
     )
     context = {
         "form": form,
+        "removals": removals,
         "editable": editable,
         "decides": may_decide_plans(request.user),
         "action_form": action_form,
@@ -344,8 +356,13 @@ def may_decide_period(user) -> bool:
     return access.can_approve(user) and user.has_perm(APPROVE_PERMISSION)
 
 
+def may_view_reports(user) -> bool:
+    """Every portal role sees the reports (list and pages) of the provinces it reads."""
+    return access.role_of(user) is not None
+
+
 def _require_role(user) -> None:
-    if access.role_of(user) is None:
+    if not may_view_reports(user):
         raise PermissionDenied(_("You are not allowed to see the reports."))
 
 
@@ -404,17 +421,31 @@ def _year_choices(this_year: int, chosen: int) -> list[int]:
     return years if chosen in years else sorted({*years, chosen}, reverse=True)
 
 
-@login_required
-@require_GET
-def periods(request):
-    """The reports a user may see for a year, by period: province staff their own territory's
-    provinces in force at each period's end; the nation-wide roles every province, filterable
-    by region, status and period. Each row links to the report's page."""
-    user = request.user
-    _require_role(user)
+@dataclass(frozen=True)
+class PeriodList:
+    """The reports a user may see for the filters of a GET: what the list page and its Excel copy show."""
+
+    form: PeriodListForm
+    year: int
+    nationwide: bool
+    regions: list[Region]
+    region_code: str
+    status_filter: str
+    period_filter: str
+    groups: list[PeriodGroup]
+
+    @property
+    def row_count(self) -> int:
+        return sum(len(group.rows) for group in self.groups)
+
+
+def period_list(user, params, *, today: datetime.date) -> PeriodList:
+    """The reports `user` may see for a year, by period: province staff their own territory's
+    provinces in force at each period's end; the nation-wide roles every province, filtered by
+    the region, status and period of `params` (a filter that is not understood is left out,
+    and the form says so). Two queries: every province, the year's reports."""
     provinces = ProvinceMap.load()
-    today = timezone.localdate()
-    form = PeriodListForm(request.GET, regions=provinces.regions(), default_year=today.year)
+    form = PeriodListForm(params, regions=provinces.regions(), default_year=today.year)
     year = form.value("year", today.year)
     nationwide = access.sees_everything(user)
     region_code = form.value("region", "") if nationwide else ""
@@ -464,20 +495,56 @@ def periods(request):
             )
         end = period_end(year, code)
         groups.append(PeriodGroup(code, str(Period(code).label), end, end >= today, rows))
+    return PeriodList(
+        form=form,
+        year=year,
+        nationwide=nationwide,
+        regions=provinces.regions(),
+        region_code=region_code,
+        status_filter=status_filter,
+        period_filter=period_filter,
+        groups=groups,
+    )
+
+
+def list_query(params: dict[str, object]) -> str:
+    """The filters given, as a query string (`year=2026&region=south`); empty ones left out."""
+    return urlencode({name: value for name, value in params.items() if value not in (None, "")})
+
+
+@login_required
+@require_GET
+def periods(request):
+    """The reports a user may see for a year, by period (`period_list`). Each row links to the
+    report's page; "Download Excel" gives the same rows for the same filters."""
+    user = request.user
+    _require_role(user)
+    today = timezone.localdate()
+    listing = period_list(user, request.GET, today=today)
+    year = listing.year
+    query = list_query(
+        {
+            "year": year,
+            "region": listing.region_code,
+            "status": listing.status_filter,
+            "period": listing.period_filter,
+        }
+    )
     context = {
-        "form": form,
+        "form": listing.form,
         "year": year,
         "years": _year_choices(today.year, year),
-        "nationwide": nationwide,
-        "regions": provinces.regions(),
-        "region_code": region_code,
-        "status_filter": status_filter,
-        "period_filter": period_filter,
+        "nationwide": listing.nationwide,
+        "regions": listing.regions,
+        "region_code": listing.region_code,
+        "status_filter": listing.status_filter,
+        "period_filter": listing.period_filter,
         "status_choices": REPORT_STATUS_FILTERS,
         "period_choices": Period.choices,
-        "groups": groups,
-        "row_count": sum(len(group.rows) for group in groups),
-        "completeness_url": f"{reverse('programmes:completeness')}?year={year}" if nationwide else "",
+        "groups": listing.groups,
+        "row_count": listing.row_count,
+        "completeness_url": f"{reverse('programmes:completeness')}?year={year}" if listing.nationwide else "",
+        "excel_url": f"{reverse('exports:periods')}?{query}",
     }
     return render(request, "programmes/periods.html", context)
 
@@ -674,22 +741,15 @@ class CompletenessGroup:
     lines: list[CompletenessLine]
 
 
-@login_required
-@require_GET
-def completeness(request):
-    """Reporting completeness of a year for the nation-wide roles: per period and region,
-    reports expected, submitted, approved and late, and the provinces yet to submit.
+def may_view_completeness(user) -> bool:
+    """The nation-wide roles: the completeness covers every province."""
+    return access.sees_everything(user)
 
-    One `selectors.summary` per region over one shared ProvinceMap; the figures are the
-    selector's, as on the dashboards."""
-    user = request.user
-    if not access.sees_everything(user):
-        raise PermissionDenied(
-            _("Only ministry officials, viewers and administrators see the completeness of reports.")
-        )
-    today = timezone.localdate()
-    form = YearFilterForm(request.GET, default_year=today.year)
-    year = form.value("year", today.year)
+
+def completeness_groups(*, year: int, today: datetime.date) -> list[CompletenessGroup]:
+    """Per period of `year`, per region: reports expected, submitted, approved and late, and the
+    provinces yet to submit. One `selectors.reporting_completeness` per region over one shared
+    ProvinceMap: the figures are the selector's, as on the dashboards."""
     provinces = ProvinceMap.load()
     by_region = [
         (region, reporting_completeness(year=year, scope=Scope(region=region), provinces=provinces, today=today))
@@ -705,11 +765,31 @@ def completeness(request):
                 missing = [(p, period_url(p, year, code)) for p in figures.missing_provinces]
                 lines.append(CompletenessLine(region=region, figures=figures, missing=missing))
         groups.append(CompletenessGroup(code, str(Period(code).label), end, end >= today, lines))
+    return groups
+
+
+def completeness_form(params, *, today: datetime.date) -> YearFilterForm:
+    """The completeness filter (the year) of a GET; this year when none or a bad one is given."""
+    return YearFilterForm(params, default_year=today.year)
+
+
+@login_required
+@require_GET
+def completeness(request):
+    """Reporting completeness of a year for the nation-wide roles (`completeness_groups`)."""
+    if not may_view_completeness(request.user):
+        raise PermissionDenied(
+            _("Only ministry officials, viewers and administrators see the completeness of reports.")
+        )
+    today = timezone.localdate()
+    form = completeness_form(request.GET, today=today)
+    year = form.value("year", today.year)
     context = {
         "form": form,
         "year": year,
         "years": _year_choices(today.year, year),
-        "groups": groups,
+        "groups": completeness_groups(year=year, today=today),
         "list_url": f"{reverse('programmes:periods')}?year={year}",
+        "excel_url": f"{reverse('exports:completeness')}?year={year}",
     }
     return render(request, "programmes/completeness.html", context)

@@ -29,11 +29,12 @@ from programmes.workflow import user_display_name
 
 from . import audit
 from .audit_excel import audit_workbook
+from .list_excel import chosen_filters, heading_lines, scope_label
+from .xlsx import XLSX
 
 PER_PAGE = 50
 # The export stops here (and says so in the file): beyond it a spreadsheet is no longer read.
 EXPORT_MAX_ROWS = 50_000
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def may_view_audit(user) -> bool:
@@ -98,12 +99,7 @@ class AuditFilterForm(forms.Form):
 
     def description(self) -> list[str]:
         """The chosen filters as `label: value` lines (labels read from the choices, no query)."""
-        lines = []
-        for name in ("user", "province", "model"):
-            value = self.cleaned_data.get(name)
-            if value not in (None, ""):
-                label = dict(self.fields[name].choices).get(value, value)
-                lines.append(f"{self.fields[name].label}: {label}")
+        lines = chosen_filters(self, {name: self.cleaned_data.get(name) for name in ("user", "province", "model")})
         for name in ("date_from", "date_to"):
             day = self.cleaned_data.get(name)
             if day:
@@ -164,18 +160,11 @@ def _pager(request, count: int) -> Pager:
     )
 
 
-def _scope_label(user) -> str:
-    if access.sees_everything(user):
-        return _("Whole country")
-    own = access.user_province(user)
-    return _("%(province)s and the provinces merged into it") % {"province": own.name} if own else ""
-
-
 @audit_view
 def audit_log(request):
     """The audit page: filters, then the matching changes, newest first, PER_PAGE a page."""
     form = _form(request)
-    context = {"form": form, "scope": _scope_label(request.user)}
+    context = {"form": form, "scope": scope_label(request.user)}
     if form.data and not form.is_valid():
         return render(request, "reports/audit.html", context, status=400)
     filters = form.filters() if form.is_bound else audit.AuditFilters()
@@ -202,15 +191,14 @@ def audit_export(request):
     """The filtered changes as an .xlsx file, one row per changed field (EXPORT_MAX_ROWS at most)."""
     form = _form(request)
     if form.data and not form.is_valid():
-        return render(request, "reports/audit.html", {"form": form, "scope": _scope_label(request.user)}, status=400)
+        return render(request, "reports/audit.html", {"form": form, "scope": scope_label(request.user)}, status=400)
     filters = form.filters() if form.is_bound else audit.AuditFilters()
     now = timezone.localtime()
-    heading = [
-        _("Scope: %(scope)s") % {"scope": _scope_label(request.user)},
-        _("Filters: %(filters)s") % {"filters": "; ".join(form.description() if form.is_bound else []) or _("none")},
-        _("Generated on %(date)s by %(user)s")
-        % {"date": now.strftime("%d/%m/%Y %H:%M"), "user": _person(request.user)},
-    ]
+    heading = heading_lines(
+        scope=scope_label(request.user),
+        filters=form.description() if form.is_bound else [],
+        by=_person(request.user),
+    )
     content = audit_workbook(
         audit.iter_audit_entries(user=request.user, filters=filters), heading=heading, max_rows=EXPORT_MAX_ROWS
     )

@@ -18,8 +18,7 @@ from programmes import access
 
 from .briefing import build_briefing
 from .briefing_excel import briefing_workbook
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from .xlsx import XLSX
 
 
 def may_view_briefings(user) -> bool:

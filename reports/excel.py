@@ -16,7 +16,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO
 
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
@@ -31,18 +30,21 @@ from programmes.selectors import FUNDS, TOTAL, Summary
 from .xlsx import (
     BOLD,
     COUNT_FORMAT,
-    DASH,
-    FORMULA_STARTS,
     MONEY_FORMAT,
     PCT_FORMAT,
     cell,
     formula,
+    generated_line,
     header_row,
-    pct_value,
+    print_setup,
     set_widths,
     sheet_title,
     title_block,
+    wrapped_headers,
 )
+from .xlsx import money as _money
+from .xlsx import percent as _pct
+from .xlsx import text as _text
 
 FUND_LABELS = {"KCQG": "KCQG", "KCDP": "KCĐP"}
 CHUNK_SIZE = 2000
@@ -125,20 +127,12 @@ def _title(result: Summary) -> str:
     return _("Industrial extension results, %(year)s") % {"year": result.year}
 
 
-def _money(sheet, value) -> object:
-    return cell(sheet, int(value), number_format=MONEY_FORMAT)
-
-
-def _pct(sheet, value) -> object:
-    ratio = pct_value(value)
-    return cell(sheet, ratio, number_format=PCT_FORMAT) if ratio != DASH else cell(sheet, DASH)
-
-
 def _summary_sheet(workbook: Workbook, result: Summary, heading: Sequence[str]) -> None:
     sheet = workbook.create_sheet(sheet_title(SHEET_NAMES["summary"]))
-    set_widths(sheet, [44, 22, 22, 22, 16, 14])
+    set_widths(sheet, [60, 22, 22, 22, 16, 14])  # the longest indicator name is 73 characters
     first = len(heading) + 3
     sheet.freeze_panes = f"B{first + 1}"
+    print_setup(sheet, first)
     title_block(sheet, [_title(result), *heading])
     keys = (TOTAL, *FUNDS)
     sheet.append(header_row(sheet, [_("Figure"), _("Total"), *(FUND_LABELS[fund] for fund in FUNDS)]))
@@ -178,14 +172,17 @@ PLAN_TOTAL_COLUMN, ACTUAL_TOTAL_COLUMN = 5, 8
 
 def _provinces_sheet(workbook: Workbook, result: Summary, heading: Sequence[str]) -> None:
     sheet = workbook.create_sheet(sheet_title(SHEET_NAMES["provinces"]))
-    set_widths(sheet, [28, 22, 20, 20, 20, 20, 20, 20, 14])
+    widths = [28, 22, 20, 20, 20, 20, 20, 20, 14]
+    set_widths(sheet, widths)
     header = len(heading) + 3
     sheet.freeze_panes = f"B{header + 1}"
+    print_setup(sheet, header)
     title_block(sheet, [_title(result), *heading])
     plan, actual = _("Plan"), _("Disbursed")
     sheet.append(
-        header_row(
+        wrapped_headers(
             sheet,
+            header,
             [
                 _("Province"),
                 _("Region"),
@@ -195,6 +192,7 @@ def _provinces_sheet(workbook: Workbook, result: Summary, heading: Sequence[str]
                 f"{actual} – {_('Total')}",
                 _("Completion"),
             ],
+            widths,
         )
     )
     for row in result.provinces:
@@ -217,6 +215,7 @@ def _provinces_sheet(workbook: Workbook, result: Summary, heading: Sequence[str]
     completion = formula(sheet, f'=IF({plan_cell}=0,"",{actual_cell}/{plan_cell})', font=BOLD, number_format=PCT_FORMAT)
     sheet.append([cell(sheet, _("Total"), font=BOLD), None, *sums, completion])
     sheet.auto_filter.ref = f"A{header}:I{max(last, header + 1)}"
+    sheet.print_area = f"A1:I{total}"  # the table; the chart beside it would shrink it to a third
     if result.provinces:
         sheet.add_chart(_plan_actual_chart(sheet, header, last), f"K{header}")
 
@@ -248,14 +247,17 @@ def _plan_actual_chart(sheet, header: int, last: int) -> BarChart:
 
 def _projects_sheet(workbook: Workbook, result: Summary, projects: Iterable[Sequence], heading) -> int:
     sheet = workbook.create_sheet(sheet_title(SHEET_NAMES["projects"]))
-    set_widths(sheet, [18, 60, 24, 10, 36, 18, 20, 20, 22])
+    widths = [22, 60, 24, 10, 36, 18, 20, 20, 22]  # codes are 21 characters (KCQG-2016-79-001 and a prefix)
+    set_widths(sheet, widths)
     header = len(heading) + 3
     sheet.freeze_panes = f"C{header + 1}"
+    print_setup(sheet, header)
     title_block(sheet, [_title(result), *heading])
     disbursed = _("Disbursed up to %(date)s") % {"date": date_format(result.as_of, "SHORT_DATE_FORMAT")}
     sheet.append(
-        header_row(
+        wrapped_headers(
             sheet,
+            header,
             [
                 _("Project code"),
                 pgettext("project", "Title"),
@@ -267,6 +269,7 @@ def _projects_sheet(workbook: Workbook, result: Summary, projects: Iterable[Sequ
                 _("Counterpart funds (đồng)"),
                 f"{disbursed} (đồng)",
             ],
+            widths,
         )
     )
     statuses = {value: str(label) for value, label in ProjectStatus.choices}
@@ -304,15 +307,12 @@ def _projects_sheet(workbook: Workbook, result: Summary, projects: Iterable[Sequ
     return count
 
 
-def _text(sheet, value: str):
-    return cell(sheet, value) if value and value.startswith(FORMULA_STARTS) else value
-
-
 def _indicators_sheet(workbook: Workbook, result: Summary, heading: Sequence[str]) -> None:
     sheet = workbook.create_sheet(sheet_title(SHEET_NAMES["indicators"]))
-    set_widths(sheet, [48, 16, 16, 22, 14])
+    set_widths(sheet, [60, 16, 16, 22, 14])
     header = len(heading) + 3
     sheet.freeze_panes = f"B{header + 1}"
+    print_setup(sheet, header)
     title_block(sheet, [_title(result), *heading])
     done = _("Done up to %(date)s") % {"date": date_format(result.as_of, "SHORT_DATE_FORMAT")}
     sheet.append(header_row(sheet, [_("Indicator"), _("Unit"), _("Target"), done, _("Completion")]))
@@ -329,9 +329,4 @@ def heading_lines(*, scope_name: str, result: Summary, period_label: str, genera
     }
     if period_label:
         cutoff += f" ({period_label})"
-    now = timezone.localtime()
-    return [
-        _("Scope: %(scope)s") % {"scope": scope_name},
-        cutoff,
-        _("Generated on %(date)s by %(user)s") % {"date": now.strftime("%d/%m/%Y %H:%M"), "user": generated_by},
-    ]
+    return [_("Scope: %(scope)s") % {"scope": scope_name}, cutoff, generated_line(generated_by)]

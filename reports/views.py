@@ -9,13 +9,12 @@ links; it computes no figure. Who may see the dashboards is decided in one place
 
 import datetime
 import functools
-import tempfile
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -43,6 +42,7 @@ from programmes.workflow import user_display_name
 from . import charts, excel
 from .forms import ReportFilterForm, current_year
 from .templatetags import report_format as fmt
+from .xlsx import file_response
 
 FIRST_YEAR = 2008  # the provinces' current boundaries (before the 2025 merger) date from 08/2008
 TREND_YEARS = 10
@@ -480,8 +480,6 @@ def _pipeline_chart(result: Summary) -> ChartPair:
 
 # ---- Excel export -----------------------------------------------------------------------------
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 @dashboard_view
 def excel_export(request):
@@ -520,20 +518,13 @@ def excel_export(request):
         generated_by=user_display_name(request.user),
     )
     territory = None if scope.kind == "nation" else provinces.territory(scope)
-    # FileResponse closes (and so deletes) the file once it is sent.
-    output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
-    try:
-        excel.report_workbook(
-            result, excel.project_rows(request.user, result, territory), heading=heading, output=output
-        )
-        output.seek(0)
-    except BaseException:
-        output.close()
-        raise
+    projects = excel.project_rows(request.user, result, territory)
     place_slug = {
         "nation": "ca-nuoc",
         "region": data["region"],
         "province": f"tinh-{scope.province and scope.province.code}",
     }
     filename = f"khuyen-cong-{result.year}-{place_slug[scope.kind]}-{result.as_of:%Y%m%d}.xlsx"
-    return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX)
+    return file_response(
+        lambda output: excel.report_workbook(result, projects, heading=heading, output=output), filename
+    )

@@ -233,7 +233,7 @@ def test_year_plan_grid(world, client, role):
     for side, province in (("own", world["a"]), ("other", world["b"])):
         url = reverse("programmes:year-plan-edit", kwargs={"province_id": province.pk, "year": YEAR})
         before = BudgetPlan.objects.get(province=province, year=YEAR).planned_vnd
-        response = client.post(url, {"plan_KCQG": "", "plan_KCDP": "2.000.000.000"})
+        response = client.post(url, {"plan_KCQG": "", "plan_KCDP": "2.000.000.000", "confirm_removal": "1"})
         changed = BudgetPlan.objects.get(province=province, year=YEAR).planned_vnd != before
         assert changed == expected(role, "update", side, BudgetPlan), (role, side, response.status_code)
         if not expected(role, "update", side, BudgetPlan):

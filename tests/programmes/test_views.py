@@ -159,7 +159,16 @@ class YearPlanGridTests(YearPlanTestCase):
         url = edit_url(self.hcm_old, 2024)
         self.client.post(url, grid_data(plan_KCQG="1.000.000", plan_KCDP="5.000", target_trained_workers="7"))
 
-        response = self.client.post(url, grid_data(plan_KCQG="2.000.000", target_trained_workers="7"))
+        emptied = grid_data(plan_KCQG="2.000.000", target_trained_workers="7")
+
+        # Emptying KCĐP would delete its plan: the page asks first and saves nothing.
+        asked = self.client.post(url, emptied)
+        self.assertEqual(asked.status_code, 200)
+        self.assertEqual(asked.context["removals"], ["Kinh phí khuyến công địa phương (KCĐP): 5.000 đ"])
+        self.assertContains(asked, 'name="confirm_removal"')
+        self.assertEqual(BudgetPlan.objects.filter(province=self.hcm_old, year=2024).count(), 2)
+
+        response = self.client.post(url, {**emptied, "confirm_removal": "1"})
 
         self.assertEqual(
             message_texts(response)[-1], _year_plan_message(self.hcm_old, 2024, YearPlanResult(0, 1, 1, 1))
@@ -375,7 +384,8 @@ class YearPlanChooseTests(YearPlanTestCase):
         form = response.context["form"]
         self.assertEqual(form.year, 2026)
         self.assertContains(response, '<option value="2026" selected>')
-        self.assertContains(response, f'<option value="{self.hcm_new.pk}">')
+        # Their only province of the year is already chosen.
+        self.assertContains(response, f'<option value="{self.hcm_new.pk}" selected>')
         self.assertNotContains(response, f'<option value="{self.hcm_old.pk}">')
 
     @time_machine.travel(TODAY, tick=False)
