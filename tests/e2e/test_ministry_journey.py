@@ -1,5 +1,5 @@
-"""A ministry official's work on the demo data: approve a submitted 6-month report, then read
-the figures from the nation down to a province, switch the cut-off and take the Excel report.
+"""A ministry official reads the demo data's figures from the nation down to a province, switches
+the cut-off and takes the Excel report (the approval of a report is in test_staff_journey).
 
 The southern region's 2016 figures are those of the 7th southern conference's report, which
 the demo reproduces; the workbook is opened and compared with the summary selector.
@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from programmes import demo, selectors
-from programmes.models import Province, ReportingPeriod
+from programmes.models import Province
 from programmes.numbers import format_billion_vnd
 from reports import excel
 from tests.e2e.conftest import log_in
@@ -32,24 +32,8 @@ def menu(page, name: str):
     return page.get_by_role("navigation", name="Menu chính").get_by_role("link", name=name, exact=True)
 
 
-def test_ministry_approves_a_report_and_reads_the_figures_down_to_a_province(page, url, shot, demo_data, tmp_path):
+def test_ministry_reads_the_nation_down_to_a_province_and_takes_the_excel(page, url, shot, demo_data, tmp_path):
     log_in(page, url, "bo.congthuong", PASSWORD)
-
-    # The Hồ Chí Minh City 6-month report of 2026, submitted by the province, is approved.
-    menu(page, "Kỳ báo cáo").click()
-    page.get_by_label("Trạng thái").select_option(label="Đã trình")
-    page.get_by_role("button", name="Xem").click()
-    page.get_by_role("region", name="6 tháng 2026").get_by_role("link", name="Thành phố Hồ Chí Minh").click()
-    expect(page.locator(".page-heading .status")).to_have_text("Đã trình")
-    shot("report-to-approve")
-    page.get_by_role("button", name="Phê duyệt", exact=True).click()
-    expect(page.locator(".messages")).to_contain_text("Đã phê duyệt")
-    expect(page.locator(".page-heading .status")).to_have_text("Đã phê duyệt")
-    expect(page.locator(".notice-lock")).to_contain_text("bị khóa")
-    report = ReportingPeriod.objects.get(province__code="79", province__valid_to=None, year=2026, period="H1")
-    assert report.status == "approved"
-    assert report.approved_by.username == "bo.congthuong"
-    shot("report-approved")
 
     # The national dashboard of 2016, then the southern region and one of its provinces.
     menu(page, "Báo cáo").click()

@@ -1,5 +1,6 @@
 """Province staff's year, as they click through it: the plan in the grid (by keyboard), a
-project through its lifecycle, a disbursement and an output, and the 6-month report submitted.
+project through its lifecycle, a disbursement and an output, and the 6-month report submitted;
+then a ministry official approves that report.
 
 Starts from the reference data only, for the new Hồ Chí Minh City in 2026; every figure the
 test expects on screen is one it typed in itself.
@@ -12,6 +13,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from programmes.models import BudgetPlan, Disbursement, IndicatorTarget, Project, ProjectOutput, ReportingPeriod
+from tests import factories
 from tests.e2e.conftest import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -19,7 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 YEAR = 2026
 
 
-def test_province_staff_year_from_plan_to_submitted_report(page, url, shot, hcmc_staff, tmp_path):
+def test_province_staff_year_from_plan_to_approved_report(page, url, shot, hcmc_staff, tmp_path):
     log_in(page, url, "nhanvien.hcm")
     expect(page.locator("html")).to_have_attribute("lang", "vi")
     expect(page.locator(".user-name")).to_have_text("Nguyễn Lan")
@@ -164,3 +166,22 @@ def test_province_staff_year_from_plan_to_submitted_report(page, url, shot, hcmc
     assert period.status == "submitted"
     assert period.submitted_by == hcmc_staff
     shot("report-submitted")
+
+    # A ministry official finds the submitted report and approves it; its money is then locked.
+    page.get_by_role("button", name="Đăng xuất").click()
+    factories.member("ministry", username="chuyenvien.bo", first_name="Hà", last_name="Trần Thị Thu")
+    log_in(page, url, "chuyenvien.bo")
+    page.get_by_role("navigation", name="Menu chính").get_by_role("link", name="Kỳ báo cáo", exact=True).click()
+    page.get_by_label("Trạng thái").select_option(label="Đã trình")
+    page.get_by_role("button", name="Xem").click()
+    page.get_by_role("region", name="6 tháng 2026").get_by_role("link", name="Thành phố Hồ Chí Minh").click()
+    expect(page.locator(".page-heading .status")).to_have_text("Đã trình")
+    shot("report-to-approve")
+    page.get_by_role("button", name="Phê duyệt", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text("Đã phê duyệt")
+    expect(page.locator(".page-heading .status")).to_have_text("Đã phê duyệt")
+    expect(page.locator(".notice-lock")).to_contain_text("bị khóa")
+    period.refresh_from_db()
+    assert period.status == "approved"
+    assert period.approved_by.username == "chuyenvien.bo"
+    shot("report-approved")
