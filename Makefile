@@ -12,7 +12,7 @@ DEV_ENV := DJANGO_DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-postgres lint check-deploy format messages check-messages api-fuzz e2e ci clean
+.PHONY: install run test test-postgres lint check-deploy format messages check-messages api-fuzz e2e ci clean bench bench-quick
 
 $(BIN)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (see README)."; exit 1; }
@@ -47,6 +47,22 @@ e2e: install
 # no 5xx, every response as the OpenAPI schema says.
 api-fuzz: install
 	scripts/with-postgres.sh scripts/api_fuzz.sh 15
+
+# Benchmarks at national scale, load and fault tests (bench/run.py) on a throwaway PostgreSQL;
+# writes bench/RESULTS.md. `make bench QUICK=1` (or `make bench-quick`, which writes
+# bench/out/RESULTS-quick.md instead) is the short version for
+# CI. Installs the bench dependency group, and wrk and PostgreSQL with apt-get when missing.
+$(BIN)/.bench-installed: $(BIN)/.installed pyproject.toml
+	$(BIN)/python -m pip install --quiet --group bench -e .
+	touch $@
+
+bench: $(BIN)/.bench-installed
+	@if ! command -v wrk >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		apt-get update -qq && apt-get install -y -qq -o DPkg::Lock::Timeout=300 wrk postgresql >/dev/null; fi
+	scripts/with-postgres.sh $(BIN)/python bench/run.py $(if $(QUICK),--quick)
+
+bench-quick:
+	$(MAKE) bench QUICK=1
 
 lint: install
 	$(BIN)/ruff check .

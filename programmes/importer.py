@@ -325,7 +325,9 @@ def build_template(province: Province, year: int) -> bytes:
             ]
         )
     for payment in (
-        Disbursement.objects.filter(project__in=projects).select_related("project").order_by("project__code", "date")
+        Disbursement.objects.filter(project__in=projects)
+        .select_related("project")
+        .order_by("project__code", "date", "id")
     ):
         sheets[DISBURSEMENT_SHEET].append(
             [payment.project.code, payment.date, payment.kind, int(payment.amount_vnd), payment.document_number]
@@ -333,7 +335,7 @@ def build_template(province: Province, year: int) -> bytes:
     for output in (
         ProjectOutput.objects.filter(project__in=projects)
         .select_related("project", "indicator")
-        .order_by("project__code", "date")
+        .order_by("project__code", "date", "id")
     ):
         sheets[OUTPUT_SHEET].append([output.project.code, output.indicator.code, output.date, output.value])
     for name in (PROJECT_SHEET, DISBURSEMENT_SHEET, OUTPUT_SHEET):
@@ -851,7 +853,9 @@ class _Importer:
         sheet = DISBURSEMENT_SHEET
         out = self.report.sheets[sheet]
         stored: dict[tuple, list[Disbursement]] = {}
-        for payment in Disbursement.objects.filter(project__in=self.projects.values()).select_related("project"):
+        for payment in (
+            Disbursement.objects.filter(project__in=self.projects.values()).select_related("project").order_by("id")
+        ):
             key = (payment.project.code, payment.date, payment.kind, payment.amount_vnd)
             stored.setdefault(key, []).append(payment)
         for number, raw in self.parsed.rows[sheet]:
@@ -869,7 +873,7 @@ class _Importer:
             label = f"{project.code} {day:%d/%m/%Y} {kind} {amount:,.0f}".replace(",", ".")
             matches = stored.get((project.code, day, kind, amount))
             if matches:
-                payment = matches.pop(0)
+                payment = _take(matches, lambda stored_payment, v=voucher: stored_payment.document_number == v)
                 if payment.document_number == voucher:
                     out.unchanged.append(label)
                 elif self.service(
@@ -895,8 +899,10 @@ class _Importer:
         sheet = OUTPUT_SHEET
         out = self.report.sheets[sheet]
         stored: dict[tuple, list[ProjectOutput]] = {}
-        for output in ProjectOutput.objects.filter(project__in=self.projects.values()).select_related(
-            "project", "indicator", "project__province"
+        for output in (
+            ProjectOutput.objects.filter(project__in=self.projects.values())
+            .select_related("project", "indicator", "project__province")
+            .order_by("id")
         ):
             stored.setdefault((output.project.code, output.indicator.code, output.date), []).append(output)
         for number, raw in self.parsed.rows[sheet]:
@@ -913,7 +919,7 @@ class _Importer:
             label = f"{project.code} {indicator.code} {day:%d/%m/%Y}: {value}"
             matches = stored.get((project.code, indicator.code, day))
             if matches:
-                output = matches.pop(0)
+                output = _take(matches, lambda stored_output, v=value: stored_output.value == v)
                 if output.value == value:
                     out.unchanged.append(label)
                 elif self.service(
@@ -931,6 +937,17 @@ class _Importer:
                 ),
             ):
                 out.created.append(label)
+
+
+def _take(matches: list, same) -> object:
+    """Remove from `matches` (stored rows with a row's key) and return the first one that
+    `same` says is identical to the row, else the first one. Two payments or outputs may share
+    a key (same project, day…): pairing the identical ones first means an unchanged file
+    changes nothing, whatever order the rows come in."""
+    for index, candidate in enumerate(matches):
+        if same(candidate):
+            return matches.pop(index)
+    return matches.pop(0)
 
 
 def _status_path(current: str, wanted: str) -> list[str] | None:

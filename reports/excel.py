@@ -8,7 +8,7 @@ with a thousands format. Totals of the province and project sheets are `=SUM(…
 the rows above them, so that a reader who edits a row sees the total follow.
 
 The workbook is written in write-only mode, row by row, to a file the caller gives: the project
-sheet can hold 100,000 rows without holding them in memory (bench/export_memory.py measures it).
+sheet can hold 100,000 rows without holding them in memory (bench/export_bench.py measures it).
 `project_rows` is the one query behind that sheet.
 """
 

@@ -213,6 +213,38 @@ class TemplateTests(ImportTestCase):
         self.assertEqual(report.counts()["unchanged"], 9)
         self.assertEqual((state(self.hcm, YEAR), counts()), before)
 
+    def test_rows_sharing_a_key_are_paired_with_their_identical_records_in_any_order(self):
+        # Two outputs of one project and indicator on one day, and two payments alike but for
+        # their vouchers: a file listing them in another order still changes nothing.
+        running = Project.objects.get(code="KCQG-2024-79-001")
+        day, trained = datetime.date(2024, 10, 1), factories.indicator("trained_workers")
+        services.output_create(project=running, indicator=trained, date=day, value=12)
+        for voucher in ("UNC-A", "UNC-B"):
+            services.disbursement_create(
+                project=running,
+                date=datetime.date(2024, 10, 5),
+                kind=DisbursementKind.PAYMENT,
+                amount_vnd=Decimal(10_000_000),
+                document_number=voucher,
+            )
+        book = load_workbook(io.BytesIO(self.template()))
+        for name in ("Kết quả", "Giải ngân"):
+            sheet = book[name]
+            rows = [list(row) for row in sheet.iter_rows(min_row=2, values_only=True) if any(row)]
+            for number, row in enumerate(reversed(rows), start=2):
+                for column, value in enumerate(row, start=1):
+                    sheet.cell(number, column).value = value  # cell(…, value=None) would keep the old one
+        reversed_file = io.BytesIO()
+        book.save(reversed_file)
+        before = state(self.hcm, YEAR), counts()
+
+        report = importer.import_file(reversed_file.getvalue(), self.officer, commit=True)
+
+        self.assertEqual(report.errors, [])
+        self.assertEqual({name: sheet.updated for name, sheet in report.sheets.items() if sheet.updated}, {})
+        self.assertEqual(report.counts(), {"created": 0, "updated": 0, "unchanged": 12})
+        self.assertEqual((state(self.hcm, YEAR), counts()), before)
+
     def test_an_emptied_database_gets_the_same_records_back(self):
         data = self.template()
         before = state(self.hcm, YEAR)
