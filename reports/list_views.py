@@ -25,7 +25,6 @@ from django.views.decorators.http import require_GET
 
 from conferences import selectors as conference_selectors
 from conferences import views as conference_views
-from khuyencong.middleware import DOWNLOAD_COOKIE
 from programmes import views as programme_views
 from programmes.workflow import user_display_name
 
@@ -33,10 +32,9 @@ from . import list_excel
 from .list_excel import chosen_filters, filename, heading_lines, scope_label
 from .xlsx import file_response
 
-# Query parameters of a changelist that do not choose rows: the page number, the facet counts,
-# the changelist's own error flag, and the token of the page's "preparing the file…" note
-# (khuyencong.middleware.download_token_middleware has read it before this view runs).
-NOT_ROW_PARAMETERS = ("p", "_facets", "e", DOWNLOAD_COOKIE)
+# Query parameters of a changelist that do not choose rows: the page number, the facet counts
+# and the changelist's own error flag.
+NOT_ROW_PARAMETERS = ("p", "_facets", "e")
 
 
 def list_export(may_view, refusal):

@@ -23,6 +23,18 @@ def test_a_file_sent_as_an_attachment_echoes_the_token_in_a_cookie(rf):
     assert not cookie["httponly"]  # the page's script must read it
 
 
+def test_the_view_never_sees_the_token(rf):
+    seen = {}
+
+    def view(request):
+        seen.update(request.GET)
+        return HttpResponse(b"x")
+
+    download_token_middleware(view)(rf.get("/", {"year": "2016", DOWNLOAD_COOKIE: "lw3k9a0b1c2d3e"}))
+
+    assert seen == {"year": ["2016"]}
+
+
 @pytest.mark.parametrize(
     "token",
     ["", "short", "has space in it", "<script>alert(1)</script>", "x" * 41, "abc;def=ghi12"],
