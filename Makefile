@@ -83,8 +83,11 @@ format: install
 
 # Refresh the catalogues from the code, then compile them. Translations live in
 # locale/vi/LC_MESSAGES/django.po (Vietnamese, the default) and locale/en (English msgids).
+# Without source locations, so that moving code does not rewrite the catalogues; new Vietnamese
+# translations of a branch go in locale/parts/<branch>.po and are filled in from there.
 messages: install
-	$(DEV_ENV) $(BIN)/python manage.py makemessages -l vi -l en --no-obsolete --ignore=.venv --ignore=tests --ignore=bench
+	$(DEV_ENV) $(BIN)/python manage.py makemessages -l vi -l en --no-obsolete --no-location --ignore=.venv --ignore=tests --ignore=bench
+	$(BIN)/python scripts/merge_translation_parts.py
 	$(BIN)/python scripts/english_catalog.py
 	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv
 
