@@ -16,6 +16,10 @@ LOCALE = Path(__file__).resolve().parent.parent / "locale"
 CATALOGUE = LOCALE / "vi" / "LC_MESSAGES" / "django.po"
 
 
+def _untranslated(entry: polib.POEntry) -> bool:
+    return "fuzzy" in entry.flags or not (entry.msgstr or all(entry.msgstr_plural.values()))
+
+
 def main() -> int:
     parts: dict[tuple[str | None, str], polib.POEntry] = {}
     for path in sorted((LOCALE / "parts").glob("*.po")):
@@ -26,8 +30,7 @@ def main() -> int:
     filled = 0
     for entry in catalogue:
         part = parts.get((entry.msgctxt, entry.msgid))
-        untranslated = "fuzzy" in entry.flags or not (entry.msgstr or all(entry.msgstr_plural.values()))
-        if part is None or not untranslated:
+        if part is None or not _untranslated(entry):
             continue
         entry.msgstr = part.msgstr
         if entry.msgid_plural:
@@ -37,7 +40,7 @@ def main() -> int:
         entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
         filled += 1
     catalogue.save()
-    missing = [e.msgid for e in catalogue if not e.obsolete and ("fuzzy" in e.flags or not (e.msgstr or all(e.msgstr_plural.values())))]
+    missing = [entry.msgid for entry in catalogue if not entry.obsolete and _untranslated(entry)]
     print(f"{filled} translations taken from locale/parts; {len(missing)} still untranslated")
     for msgid in missing[:40]:
         print("  untranslated:", msgid[:100])
