@@ -94,22 +94,33 @@ class ProvinceMap:
         found = {p.region_id: p.region for p in self.by_id.values()}
         return sorted(found.values(), key=lambda region: (region.order, region.code))
 
-    def territory(self, scope: Scope) -> set[int]:
-        """Ids of the provinces whose records count for `scope`, of every era."""
+    def own_territory(self, province: Province) -> set[int]:
+        """`province` and the provinces merged into it: whose records count for it."""
+        return {province.pk} | {other for other, p in self.by_id.items() if p.merged_into_id == province.pk}
+
+    def territory(self, scope: Scope, year: int | None = None) -> set[int]:
+        """Ids of the provinces whose records count for `scope`, of every era.
+
+        A province: itself and its predecessors. A region in `year`: the territories of its
+        provinces in force at the end of that year, so that a region is the same piece of the
+        country across the years it is compared with (in 2025 the centre counts old Thanh Hóa's
+        January–June records, the north does not). Without a year, the provinces of every era
+        whose own region is the scope's. The nation: every province.
+        """
         if scope.province is not None:
-            pk = scope.province.pk
-            return {pk} | {other for other, p in self.by_id.items() if p.merged_into_id == pk}
+            return self.own_territory(scope.province)
         if scope.region is not None:
-            return {pk for pk, p in self.by_id.items() if p.region_id == scope.region.pk}
+            if year is None:
+                return {pk for pk, p in self.by_id.items() if p.region_id == scope.region.pk}
+            members = [
+                p for p in self.by_id.values() if p.region_id == scope.region.pk and _in_force(p, _year_end(year))
+            ]
+            return set().union(*(self.own_territory(p) for p in members))
         return set(self.by_id)
 
     def in_force_on(self, ids: Iterable[int], day: datetime.date) -> set[int]:
         """The provinces of `ids` in force on `day`."""
-        return {
-            pk
-            for pk in ids
-            if self.by_id[pk].valid_from <= day and (self.by_id[pk].valid_to is None or self.by_id[pk].valid_to >= day)
-        }
+        return {pk for pk in ids if _in_force(self.by_id[pk], day)}
 
     def in_year(self, ids: Iterable[int], year: int) -> list[Province]:
         """The provinces of `ids` in force on some day of `year`, by code then era."""
@@ -119,31 +130,52 @@ class ProvinceMap:
         )
 
 
+def _in_force(province: Province, day: datetime.date) -> bool:
+    return province.valid_from <= day and (province.valid_to is None or province.valid_to >= day)
+
+
+def _year_end(year: int) -> datetime.date:
+    return datetime.date(year, 12, 31)
+
+
 @dataclass(frozen=True)
 class FundFigures:
     """Plan and actual of one fund (or the total) for a scope, with the nation's to compare.
 
-    Percentages are exact Decimals (round with `progress.round_pct` to show), None when there
-    is nothing to divide by.
+    Amounts are whole đồng; None means no record behind the figure (no approved plan; no project
+    of the year), never 0. `plan_vnd` is the plan as revised, `original_plan_vnd` as first
+    approved. Percentages are exact Decimals (round with `progress.round_pct` to show), None when
+    a figure is missing or there is nothing to divide by.
     """
 
-    plan_vnd: Decimal
-    actual_vnd: Decimal
-    plan_prev_vnd: Decimal
-    nation_plan_vnd: Decimal
-    nation_actual_vnd: Decimal
-    committed_vnd: Decimal
+    plan_vnd: Decimal | None
+    original_plan_vnd: Decimal | None
+    actual_vnd: Decimal | None
+    plan_prev_vnd: Decimal | None
+    original_plan_prev_vnd: Decimal | None
+    nation_plan_vnd: Decimal | None
+    nation_actual_vnd: Decimal | None
+    committed_vnd: Decimal | None
 
     @property
     def completion_pct(self) -> Decimal | None:
+        """Actual over the plan as revised."""
         return progress.completion_pct(self.actual_vnd, self.plan_vnd)
 
     @property
     def plan_growth_pct(self) -> Decimal | None:
+        """The first-approved plan against the previous year's first-approved plan (the ministry's
+        convention for growth)."""
+        return progress.growth_pct(self.original_plan_vnd, self.original_plan_prev_vnd)
+
+    @property
+    def revised_plan_growth_pct(self) -> Decimal | None:
+        """The plan as revised against the previous year's plan as revised."""
         return progress.growth_pct(self.plan_vnd, self.plan_prev_vnd)
 
     @property
     def plan_share_pct(self) -> Decimal | None:
+        """The plan as revised, as a share of the nation's plan as revised."""
         return progress.share_pct(self.plan_vnd, self.nation_plan_vnd)
 
     @property
@@ -164,13 +196,16 @@ class ApprovalCount:
 
 @dataclass(frozen=True)
 class IndicatorFigures:
+    """An indicator's target and output for a scope; None where no target is set or no project
+    of the year is recorded."""
+
     code: str
     name: str
     name_en: str
     unit: str
     unit_en: str
-    target: int
-    actual: int
+    target: int | None
+    actual: int | None
 
     @property
     def completion_pct(self) -> Decimal | None:
@@ -194,24 +229,37 @@ class PeriodCompleteness:
         return progress.ratio_pct(self.submitted, self.expected)
 
 
+ByFund = dict[str, Decimal | None]
+
+
 class _PlanActualRow:
-    """Totals and ratios of a table row with `plan_vnd`/`actual_vnd` by fund and the scope's actual."""
+    """Totals and ratios of a table row with `plan_vnd`/`original_plan_vnd`/`actual_vnd` by fund
+    and the scope's actual."""
 
-    plan_vnd: dict[str, Decimal]
-    actual_vnd: dict[str, Decimal]
-    scope_actual_vnd: Decimal
-
-    @property
-    def plan_total_vnd(self) -> Decimal:
-        return sum(self.plan_vnd.values(), ZERO)
+    plan_vnd: ByFund
+    original_plan_vnd: ByFund
+    actual_vnd: ByFund
+    scope_actual_vnd: Decimal | None
 
     @property
-    def actual_total_vnd(self) -> Decimal:
-        return sum(self.actual_vnd.values(), ZERO)
+    def plan_total_vnd(self) -> Decimal | None:
+        return progress.total(self.plan_vnd.values())
+
+    @property
+    def original_plan_total_vnd(self) -> Decimal | None:
+        return progress.total(self.original_plan_vnd.values())
+
+    @property
+    def actual_total_vnd(self) -> Decimal | None:
+        return progress.total(self.actual_vnd.values())
 
     @property
     def completion_pct(self) -> Decimal | None:
+        """Actual over the plan as revised."""
         return progress.completion_pct(self.actual_total_vnd, self.plan_total_vnd)
+
+    def fund_completion_pct(self, fund: str) -> Decimal | None:
+        return progress.completion_pct(self.actual_vnd[fund], self.plan_vnd[fund])
 
     @property
     def actual_share_pct(self) -> Decimal | None:
@@ -220,12 +268,22 @@ class _PlanActualRow:
 
 @dataclass(frozen=True)
 class ProvinceRow(_PlanActualRow):
-    """One province's line of the province table (its own records only, so that rows add up)."""
+    """One province's line of the province table.
+
+    In the table of a cut-off (`Summary.provinces`) the province is one in force at the cut-off
+    and the figures are its territory's for the whole year (a new province with its
+    predecessors' records), so that rows add up to the scope. In the breakdown by era
+    (`Summary.era_rows`) the figures are the province's own records only, of the days of the
+    year it was in force (`start`–`end`).
+    """
 
     province: Province
-    plan_vnd: dict[str, Decimal]
-    actual_vnd: dict[str, Decimal]
-    scope_actual_vnd: Decimal
+    plan_vnd: ByFund
+    original_plan_vnd: ByFund
+    actual_vnd: ByFund
+    scope_actual_vnd: Decimal | None
+    start: datetime.date
+    end: datetime.date
 
 
 @dataclass(frozen=True)
@@ -233,17 +291,18 @@ class RegionRow(_PlanActualRow):
     """A region's line on the national dashboard: the sum of its provinces' rows."""
 
     region: Region
-    plan_vnd: dict[str, Decimal]
-    actual_vnd: dict[str, Decimal]
+    plan_vnd: ByFund
+    original_plan_vnd: ByFund
+    actual_vnd: ByFund
     province_count: int
-    scope_actual_vnd: Decimal
+    scope_actual_vnd: Decimal | None
 
 
 @dataclass(frozen=True)
 class TrendPoint:
     year: int
-    plan_vnd: Decimal
-    actual_vnd: Decimal
+    plan_vnd: Decimal | None
+    actual_vnd: Decimal | None
 
     @property
     def completion_pct(self) -> Decimal | None:
@@ -264,6 +323,7 @@ class Summary:
     pipeline: dict[str, int]  # project status -> number of the year's projects
     reporting: list[PeriodCompleteness]
     provinces: list[ProvinceRow] = field(default_factory=list)
+    era_rows: list[ProvinceRow] = field(default_factory=list)
     regions: list[RegionRow] = field(default_factory=list)
     trend: list[TrendPoint] = field(default_factory=list)
 
@@ -275,19 +335,80 @@ class Summary:
     def project_count(self) -> int:
         return sum(self.pipeline.values())
 
+    @property
+    def cutoff_day(self) -> datetime.date:
+        """The day whose provinces the table lists: the cut-off, at most the year's end."""
+        return min(self.as_of, _year_end(self.year))
 
-def _plans(years: list[int]) -> dict[tuple[int, int, str], Decimal]:
-    """(year, province id, fund) -> Σ planned đồng of approved plans."""
+    @property
+    def has_two_eras(self) -> bool:
+        """True when some province of the year was in force for part of it only (2025): the
+        table by era (`era_rows`) then differs from the table of the cut-off."""
+        year_start, year_end = datetime.date(self.year, 1, 1), _year_end(self.year)
+        return any(row.start != year_start or row.end != year_end for row in self.era_rows)
+
+
+PlanKey = tuple[int, int, str]  # (year, province id, fund)
+
+
+@dataclass(frozen=True)
+class _Records:
+    """The grouped rows every figure of a summary is summed from (one query each)."""
+
+    plans: dict[PlanKey, Decimal]  # Σ planned đồng (as revised) of approved plans
+    original_plans: dict[PlanKey, Decimal]  # Σ first-approved đồng of the same plans
+    actuals: dict[PlanKey, Decimal]  # net đồng disbursed to the year's projects
+    projects: set[PlanKey]  # (year, province, fund) that have at least one project
+
+    def plan(self, year: int, ids: Iterable[int] | None, fund: str) -> Decimal | None:
+        return _sum_of(self.plans, year, ids, fund)
+
+    def original_plan(self, year: int, ids: Iterable[int] | None, fund: str) -> Decimal | None:
+        return _sum_of(self.original_plans, year, ids, fund)
+
+    def actual(self, year: int, ids: Iterable[int] | None, fund: str) -> Decimal | None:
+        """None when no project of that year and fund exists among `ids`: no money was due."""
+        ids = None if ids is None else set(ids)
+        if not any(y == year and f == fund and (ids is None or pid in ids) for y, pid, f in self.projects):
+            return None
+        return _sum_of(self.actuals, year, ids, fund) or ZERO
+
+    def has_projects(self, year: int, ids: Iterable[int] | None) -> bool:
+        ids = None if ids is None else set(ids)
+        return any(y == year and (ids is None or pid in ids) for y, pid, _f in self.projects)
+
+
+def _sum_of(source: dict[PlanKey, Decimal], year: int, ids: Iterable[int] | None, fund: str) -> Decimal | None:
+    """Σ of `source` for `year` and `fund` among `ids` (None: every province); None when no row."""
+    among = None if ids is None else set(ids)
+    return progress.total(
+        amount
+        for (row_year, pid, row_fund), amount in source.items()
+        if row_year == year and row_fund == fund and (among is None or pid in among)
+    )
+
+
+def _plans(years: list[int]) -> tuple[dict[PlanKey, Decimal], dict[PlanKey, Decimal]]:
+    """Σ planned đồng (as revised) and Σ first-approved đồng of approved plans, by
+    (year, province id, fund). A plan approved before first-approved amounts were kept counts
+    its planned amount as first approved."""
     rows = (
         BudgetPlan.objects.filter(year__in=years, status=ApprovalStatus.APPROVED)
         .values_list("year", "province_id", "funding_source")
-        .annotate(total=Sum("planned_vnd"))
+        .annotate(
+            planned=Sum("planned_vnd"),
+            original=Sum(Coalesce("original_vnd", "planned_vnd"), output_field=MONEY_SUM),
+        )
         .order_by()
     )
-    return {(year, pid, fund): total for year, pid, fund, total in rows}
+    planned, original = {}, {}
+    for year, pid, fund, planned_total, original_total in rows:
+        planned[year, pid, fund] = planned_total
+        original[year, pid, fund] = original_total
+    return planned, original
 
 
-def _actuals(year: int, years: list[int], as_of: datetime.date) -> dict[tuple[int, int, str], Decimal]:
+def _actuals(year: int, years: list[int], as_of: datetime.date) -> dict[PlanKey, Decimal]:
     """(project year, province id, fund) -> net đồng disbursed to that year's projects.
 
     `year`'s projects count their disbursements dated on or before `as_of` (which may fall in
@@ -316,53 +437,60 @@ def summary(
 ) -> Summary:
     """The figures of DESIGN §4 for `scope` in `year`, up to `as_of` (default 31/12 of `year`).
 
-    - plan: Σ planned đồng of the year's approved plans of the scope's territory;
+    - plan: Σ planned đồng (as revised) of the year's approved plans of the scope's territory;
+      first-approved plan: Σ of the same plans' first approved amounts;
     - actual: Σ disbursements of the year's projects dated on or before `as_of`, recoveries
       negative;
-    - growth: plan against the previous year's plan of the same territory (a post-2025
-      province against its predecessors; a region against its provinces of each era);
+    - completion divides actual by the plan as revised; growth compares first-approved plans
+      with the previous year's, on the same territory (a post-2025 province against its
+      predecessors; a region against the territories of the provinces it has at the end of the
+      year); revised-plan growth compares the plans as revised;
     - share: against the nation; indicator completion: outputs dated ≤ `as_of` over targets;
     - plans approved: provinces in force on 1 January with an approved plan of the fund;
+    - no data is not zero: a plan with no approved plan behind it, an actual or an output with
+      no project of the year behind it, a target never set, are None, and so is every ratio
+      that needs them;
+    - `provinces`: the provinces in force at the cut-off, each with its territory's records of
+      the whole year; `era_rows`: every province that has the year's records, its own only;
     - `trend_years` > 0 adds that many years ending with `year` (each cut at its own 31/12,
-      the last at `as_of`).
+      the last at `as_of`), on the scope's territory of `year`.
 
     Queries, whatever the size of the data: provinces (unless `provinces` is given), plans,
-    disbursements, committed support and pipeline, targets, outputs, indicators, reporting
-    periods: 8.
+    disbursements, projects by year/province/status/fund, targets, outputs, indicators,
+    reporting periods: 8.
     """
     scope = scope or Scope()
-    as_of = as_of or datetime.date(year, 12, 31)
+    as_of = as_of or _year_end(year)
     today = today or timezone.localdate()
     provinces = provinces or ProvinceMap.load()
-    ids = provinces.territory(scope)
-    years = sorted({year, year - 1, *range(year - max(trend_years, 1) + 1, year + 1)})
+    ids = provinces.territory(scope, year)
+    trend_range = list(range(year - trend_years + 1, year + 1)) if trend_years > 0 else [year]
+    years = sorted({year, year - 1, *trend_range})
 
-    plans = _plans(years)
-    actuals = _actuals(year, list(range(year - trend_years + 1, year)), as_of)
-    committed, pipeline = _committed_and_pipeline(year, ids)
+    plans, original_plans = _plans(years)
+    committed, pipeline, projects = _projects(year, trend_range, ids)
+    records = _Records(
+        plans=plans,
+        original_plans=original_plans,
+        actuals=_actuals(year, [y for y in trend_range if y < year], as_of),
+        projects=projects,
+    )
 
-    def sums(source, wanted_year: int, among: set[int] | None) -> dict[str, Decimal]:
-        totals = dict.fromkeys(FUNDS, ZERO)
-        for (row_year, pid, fund), amount in source.items():
-            if row_year == wanted_year and (among is None or pid in among):
-                totals[fund] += amount
-        return totals
-
-    plan, plan_prev, nation_plan = sums(plans, year, ids), sums(plans, year - 1, ids), sums(plans, year, None)
-    actual, nation_actual = sums(actuals, year, ids), sums(actuals, year, None)
     funds = {
         fund: FundFigures(
-            plan_vnd=plan[fund],
-            actual_vnd=actual[fund],
-            plan_prev_vnd=plan_prev[fund],
-            nation_plan_vnd=nation_plan[fund],
-            nation_actual_vnd=nation_actual[fund],
-            committed_vnd=committed[fund],
+            plan_vnd=records.plan(year, ids, fund),
+            original_plan_vnd=records.original_plan(year, ids, fund),
+            actual_vnd=records.actual(year, ids, fund),
+            plan_prev_vnd=records.plan(year - 1, ids, fund),
+            original_plan_prev_vnd=records.original_plan(year - 1, ids, fund),
+            nation_plan_vnd=records.plan(year, None, fund),
+            nation_actual_vnd=records.actual(year, None, fund),
+            committed_vnd=committed.get(fund),
         )
         for fund in FUNDS
     }
     funds[TOTAL] = FundFigures(
-        **{name: sum((getattr(funds[f], name) for f in FUNDS), ZERO) for name in FundFigures.__dataclass_fields__}
+        **{name: progress.total(getattr(funds[f], name) for f in FUNDS) for name in FundFigures.__dataclass_fields__}
     )
 
     expected = provinces.in_force_on(ids, datetime.date(year, 1, 1))
@@ -372,79 +500,104 @@ def summary(
         for fund in FUNDS
     }
     scope_actual = funds[TOTAL].actual_vnd
-    rows = [
-        ProvinceRow(
+    cutoff_day = min(as_of, _year_end(year))
+
+    def row(province: Province, among: set[int], start: datetime.date, end: datetime.date) -> ProvinceRow:
+        return ProvinceRow(
             province=province,
-            plan_vnd={fund: plans.get((year, province.pk, fund), ZERO) for fund in FUNDS},
-            actual_vnd={fund: actuals.get((year, province.pk, fund), ZERO) for fund in FUNDS},
+            plan_vnd={fund: records.plan(year, among, fund) for fund in FUNDS},
+            original_plan_vnd={fund: records.original_plan(year, among, fund) for fund in FUNDS},
+            actual_vnd={fund: records.actual(year, among, fund) for fund in FUNDS},
             scope_actual_vnd=scope_actual,
+            start=start,
+            end=end,
+        )
+
+    year_start = datetime.date(year, 1, 1)
+    rows = [
+        row(province, provinces.own_territory(province) & ids, year_start, _year_end(year))
+        for province in sorted(
+            (provinces.by_id[pk] for pk in provinces.in_force_on(ids, cutoff_day)),
+            key=lambda p: (p.code, p.valid_from),
+        )
+    ]
+    era_rows = [
+        row(
+            province,
+            {province.pk},
+            max(province.valid_from, year_start),
+            min(province.valid_to or _year_end(year), _year_end(year)),
         )
         for province in provinces.in_year(ids, year)
     ]
     trend = [
         TrendPoint(
             year=trend_year,
-            plan_vnd=sum(sums(plans, trend_year, ids).values(), ZERO),
-            actual_vnd=sum(sums(actuals, trend_year, ids).values(), ZERO),
+            plan_vnd=progress.total(records.plan(trend_year, ids, fund) for fund in FUNDS),
+            actual_vnd=progress.total(records.actual(trend_year, ids, fund) for fund in FUNDS),
         )
-        for trend_year in range(year - trend_years + 1, year + 1)
+        for trend_year in (trend_range if trend_years > 0 else [])
     ]
-    while len(trend) > 1 and not (trend[0].plan_vnd or trend[0].actual_vnd):
+    while len(trend) > 1 and trend[0].plan_vnd is None and trend[0].actual_vnd is None:
         trend.pop(0)  # years before the portal's records begin
     regions = []
-    for region in provinces.regions():
-        members = [row for row in rows if row.province.region_id == region.pk]
-        if not members:
-            continue
-        regions.append(
-            RegionRow(
-                region=region,
-                plan_vnd={fund: sum((row.plan_vnd[fund] for row in members), ZERO) for fund in FUNDS},
-                actual_vnd={fund: sum((row.actual_vnd[fund] for row in members), ZERO) for fund in FUNDS},
-                province_count=len(
-                    provinces.in_force_on((row.province.pk for row in members), min(as_of, _year_end(year)))
-                ),
-                scope_actual_vnd=scope_actual,
+    if scope.kind == "nation":
+        for region in provinces.regions():
+            members = provinces.territory(Scope(region=region), year)
+            if not members:
+                continue
+            regions.append(
+                RegionRow(
+                    region=region,
+                    plan_vnd={fund: records.plan(year, members, fund) for fund in FUNDS},
+                    original_plan_vnd={fund: records.original_plan(year, members, fund) for fund in FUNDS},
+                    actual_vnd={fund: records.actual(year, members, fund) for fund in FUNDS},
+                    province_count=len(provinces.in_force_on(members, cutoff_day)),
+                    scope_actual_vnd=scope_actual,
+                )
             )
-        )
     return Summary(
         year=year,
         as_of=as_of,
         scope=scope,
-        province_count=1 if scope.kind == "province" else len(provinces.in_force_on(ids, min(as_of, _year_end(year)))),
+        province_count=1 if scope.kind == "province" else len(provinces.in_force_on(ids, cutoff_day)),
         funds=funds,
         plans_approved=plans_approved,
-        indicators=_indicators(year, as_of, ids),
+        indicators=_indicators(year, as_of, ids, has_projects=records.has_projects(year, ids)),
         pipeline=pipeline,
         reporting=_reporting(year, ids, provinces, today),
         provinces=rows,
+        era_rows=era_rows,
         regions=regions,
         trend=trend,
     )
 
 
-def _year_end(year: int) -> datetime.date:
-    return datetime.date(year, 12, 31)
-
-
-def _committed_and_pipeline(year: int, ids: set[int]) -> tuple[dict[str, Decimal], dict[str, int]]:
-    """Support of contracted projects by fund, and the number of projects by status."""
+def _projects(year: int, years: list[int], ids: set[int]) -> tuple[dict[str, Decimal], dict[str, int], set[PlanKey]]:
+    """Support of `year`'s contracted projects by fund, the number of its projects by status,
+    and the (year, province, fund) of `years` that have projects at all."""
     rows = (
-        Project.objects.filter(year=year, province_id__in=ids)
-        .values_list("status", "funding_source")
+        Project.objects.filter(year__in=sorted({year, *years}), province_id__in=ids)
+        .values_list("year", "province_id", "status", "funding_source")
         .annotate(n=Count("id"), support=Sum("support_vnd"))
         .order_by()
     )
-    committed = dict.fromkeys(FUNDS, ZERO)
+    committed: dict[str, Decimal] = {}
     pipeline = dict.fromkeys(ProjectStatus.values, 0)
-    for status, fund, count, support in rows:
+    existing: set[PlanKey] = set()
+    for row_year, pid, status, fund, count, support in rows:
+        existing.add((row_year, pid, fund))
+        if row_year != year:
+            continue
         pipeline[status] += count
         if status in COMMITTED_STATUSES:
-            committed[fund] += support
-    return committed, pipeline
+            committed[fund] = committed.get(fund, ZERO) + support
+    return committed, pipeline, existing
 
 
-def _indicators(year: int, as_of: datetime.date, ids: set[int]) -> list[IndicatorFigures]:
+def _indicators(year: int, as_of: datetime.date, ids: set[int], *, has_projects: bool) -> list[IndicatorFigures]:
+    """Targets and outputs by indicator; a target is None where none was set, an output None
+    where the scope has no project of the year."""
     targets = dict(
         IndicatorTarget.objects.filter(year=year, province_id__in=ids)
         .values_list("indicator_id")
@@ -464,8 +617,8 @@ def _indicators(year: int, as_of: datetime.date, ids: set[int]) -> list[Indicato
             name_en=indicator.name_en,
             unit=indicator.unit,
             unit_en=indicator.unit_en,
-            target=targets.get(indicator.pk, 0),
-            actual=outputs.get(indicator.pk, 0),
+            target=targets.get(indicator.pk),
+            actual=outputs.get(indicator.pk, 0) if has_projects else None,
         )
         for indicator in Indicator.objects.order_by("order", "code")
         if indicator.is_active or indicator.pk in targets or indicator.pk in outputs
@@ -498,7 +651,7 @@ def reporting_completeness(
 
     The `reporting` part of `summary` on its own: one query (the year's reports).
     """
-    return _reporting(year, provinces.territory(scope or Scope()), provinces, today or timezone.localdate())
+    return _reporting(year, provinces.territory(scope or Scope(), year), provinces, today or timezone.localdate())
 
 
 def _reporting(year: int, ids: set[int], provinces: ProvinceMap, today: datetime.date) -> list[PeriodCompleteness]:
