@@ -12,8 +12,9 @@ from django.core.exceptions import ValidationError
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from common.admin import LabelledInlineMixin, SharedChoicesFormSet
 from programmes import access
-from programmes.admin import LabelledInlineMixin, NumberInputsMixin, PortalAdmin, SharedChoicesFormSet
+from programmes.admin import NumberInputsMixin, PortalAdmin
 
 from . import services
 from .models import Award, Conference, Paper, Recommendation

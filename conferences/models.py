@@ -11,10 +11,11 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from common.i18n import is_english
 from programmes.fields import CountField
 from programmes.models import Province, Region, TimeStamped, year_range_check
 
@@ -162,7 +163,7 @@ class Conference(TimeStamped):
         """`Hội nghị khuyến công vùng phía Nam lần thứ VII` (in the page's language)."""
         if not (self.region_id and self.edition):
             return str(_("Regional conference"))
-        english = (get_language() or "").startswith("en")
+        english = is_english()
         region = (self.region.name_en or self.region.name) if english else region_in_text(self.region)
         return _("Industrial extension conference of the %(region)s region, edition %(edition)s") % {
             "region": region,

@@ -16,18 +16,21 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from common.admin import LabelledFormSet, LabelledInlineMixin, SharedChoicesFormSet
+from common.forms import CountFormField, GroupedNumberInput
+from common.i18n import localized
+from common.numbers import format_vnd, group_digits
+
 from . import access, services, workflow
-from .fields import CountField, CountFormField, GroupedNumberInput, MoneyField
+from .fields import CountField, MoneyField
 from .models import (
     ActivityCategory,
     BudgetPlan,
@@ -44,7 +47,6 @@ from .models import (
     Region,
     ReportingPeriod,
 )
-from .numbers import format_vnd, group_digits
 
 MONEY = models.DecimalField(max_digits=18, decimal_places=0)
 
@@ -59,10 +61,6 @@ def count(value: int | None, unit: str = "") -> str:
     if value is None:
         return ""
     return f"{group_digits(value, get_language())} {unit}".strip()
-
-
-def _english() -> bool:
-    return (get_language() or "").lower().startswith("en")
 
 
 @admin.display(description=_("Fund"), ordering="funding_source")
@@ -231,28 +229,6 @@ class YearLockForm(forms.ModelForm):
             self.add_error(None, reason)
 
 
-class LabelledInlineMixin:
-    """A tabular inline's inputs sit under column headings, not beside <label>s: each gets its
-    column's name as `aria-label`, so that a screen reader says which figure it is."""
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if field is not None:
-            # A foreign key's select is wrapped in the admin's "add/change related" widget.
-            widget = getattr(field.widget, "widget", field.widget)
-            widget.attrs.setdefault("aria-label", field.label)
-        return field
-
-
-class LabelledFormSet(BaseInlineFormSet):
-    """The "delete" box of each inline row, named for screen readers (see LabelledInlineMixin)."""
-
-    def add_fields(self, form, index):
-        super().add_fields(form, index)
-        if "DELETE" in form.fields:
-            form.fields["DELETE"].widget.attrs["aria-label"] = _("Delete this row")
-
-
 class PortalTabularInline(LabelledInlineMixin, NumberInputsMixin, admin.TabularInline):
     extra = 1
     formset = LabelledFormSet
@@ -295,35 +271,6 @@ class LockedRowsFormSet(LabelledFormSet):
                 reason = workflow.date_lock_reason(province, day)
                 if reason:
                     raise ValidationError(reason, code="locked")
-
-
-class SharedChoicesFormSet(LabelledFormSet):
-    """An inline form set whose foreign-key selects are filled from one query for all rows.
-
-    Each row's select would otherwise run its own query when rendered: the change page of a
-    project with 50 outputs would run 50 identical indicator queries.
-    """
-
-    shared_choice_fields: tuple[str, ...] = ()
-
-    @cached_property
-    def _shared_choices(self) -> dict[str, list]:
-        # A comprehension rather than list(): list() asks the iterator its length, a COUNT query.
-        return {
-            name: [choice for choice in self.form.base_fields[name].choices]
-            for name in self.shared_choice_fields
-            if name in self.form.base_fields
-        }
-
-    def add_fields(self, form, index):
-        super().add_fields(form, index)
-        for name, choices in self._shared_choices.items():
-            field = form.fields[name]
-            field.choices = choices
-            # The admin wraps the select in RelatedFieldWidgetWrapper, which renders the inner one.
-            inner = getattr(field.widget, "widget", None)
-            if inner is not None:
-                inner.choices = field.widget.choices
 
 
 # --- geography and centres ----------------------------------------------------------------------
@@ -484,7 +431,7 @@ class IndicatorTargetAdmin(PortalAdmin):
 
     @admin.display(description=_("Target value"), ordering="target")
     def target_value(self, obj: IndicatorTarget) -> str:
-        unit = obj.indicator.unit_en if _english() and obj.indicator.unit_en else obj.indicator.unit
+        unit = localized(obj.indicator.unit, obj.indicator.unit_en)
         return count(obj.target, unit)
 
     def lock_reason(self, obj: IndicatorTarget) -> str | None:
@@ -925,7 +872,7 @@ class ProjectOutputAdmin(PortalAdmin):
 
     @admin.display(description=_("Value"), ordering="value")
     def output_value(self, obj: ProjectOutput) -> str:
-        unit = obj.indicator.unit_en if _english() and obj.indicator.unit_en else obj.indicator.unit
+        unit = localized(obj.indicator.unit, obj.indicator.unit_en)
         return count(obj.value, unit)
 
     def lock_reason(self, obj: ProjectOutput) -> str | None:

@@ -6,7 +6,6 @@ through `programmes.services` (the same rules, locks and history as the admin an
 pages), and a refused write answers 400 with field messages, having saved nothing.
 """
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -16,6 +15,8 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
+
+from common.api import run
 
 from . import access, services
 from .models import (
@@ -34,26 +35,6 @@ from .models import (
     Province,
     Region,
 )
-
-
-def as_api_error(error: DjangoValidationError) -> ValidationError:
-    """A Django ValidationError as DRF's 400: {"field": ["message"]}, general ones under non_field_errors."""
-    if hasattr(error, "error_dict"):
-        return ValidationError(
-            {
-                ("non_field_errors" if name == "__all__" else name): messages
-                for name, messages in error.message_dict.items()
-            }
-        )
-    return ValidationError({"non_field_errors": error.messages})
-
-
-def run(write, *args, **kwargs):
-    """Call a service; its ValidationError becomes the API's 400 (the service saved nothing)."""
-    try:
-        return write(*args, **kwargs)
-    except DjangoValidationError as error:
-        raise as_api_error(error) from None
 
 
 class CodeField(serializers.SlugRelatedField):

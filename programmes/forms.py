@@ -5,7 +5,6 @@ whose ValidationError a form shows on the right field with `add_service_error`.
 """
 
 import datetime
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,28 +14,14 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from .fields import CountFormField, WholeNumberFormField
+from common.forms import CountFormField, WholeNumberFormField
+from common.i18n import localized, vietnamese_sort_key
+from common.numbers import format_vnd, group_digits
+
 from .models import MAX_YEAR, MIN_YEAR, ApprovalStatus, BudgetPlan, FundingSource, Indicator, Period, Province
-from .numbers import format_vnd, group_digits
 
 # The year of the 2025 reorganisation, when provinces of both eras carry records.
 MERGER_YEAR = 2025
-
-
-def _english() -> bool:
-    return (get_language() or "").lower().startswith("en")
-
-
-def localized(vietnamese: str, english: str) -> str:
-    """The English text when the page is in English and one exists, else the Vietnamese one."""
-    return english if _english() and english else vietnamese
-
-
-def vietnamese_sort_key(text: str) -> tuple[str, str]:
-    """Alphabetical order the Vietnamese way: tone marks ignored first, đ after d."""
-    lowered = text.lower().replace("đ", "d\uffff")
-    base = "".join(ch for ch in unicodedata.normalize("NFD", lowered) if not unicodedata.combining(ch))
-    return base, lowered
 
 
 def short_date(day: datetime.date) -> str:

@@ -5,10 +5,13 @@ Pure functions, no Django and no ORM, so the dashboard, the API and Excel share 
 display and for the API. Every ratio is None when there is nothing to divide by.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+
+from common.numbers import round_pct
+
+__all__ = ["completion_pct", "growth_pct", "ratio_pct", "round_pct", "share_pct"]
 
 HUNDRED = Decimal(100)
-CENT = Decimal("0.01")
 
 
 def ratio_pct(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
@@ -35,10 +38,3 @@ def growth_pct(current: Decimal | int, previous: Decimal | int) -> Decimal | Non
 def share_pct(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
     """`part` as a percentage of `whole` (a scope's share of the nation); None when `whole` is 0."""
     return ratio_pct(part, whole)
-
-
-def round_pct(value: Decimal | None) -> Decimal | None:
-    """`value` rounded half-up to 2 decimal places (97.015 → 97.02); None stays None."""
-    if value is None:
-        return None
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)

@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from common.numbers import format_vnd
+
 from . import workflow
 from .models import (
     MONEY_SUM,
@@ -36,7 +38,6 @@ from .models import (
     Province,
     signed_amount_vnd,
 )
-from .numbers import format_vnd
 
 S = ProjectStatus
 

@@ -23,6 +23,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from common.numbers import group_digits
+
 from . import access, services, workflow
 from .forms import (
     MERGER_YEAR,
@@ -51,7 +53,6 @@ from .models import (
     ReportingPeriod,
     period_end,
 )
-from .numbers import group_digits
 from .selectors import (
     FUNDS,
     PeriodCompleteness,

@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.i18n import user_display_name
+
 from .models import (
     PERIOD_END,
     ApprovalStatus,
@@ -24,15 +26,6 @@ from .models import (
 )
 
 S = ReportingPeriod.Status
-
-
-def user_display_name(user) -> str:
-    """A person's name the Vietnamese way, family name first ("Trần Thị Thu Hà"); the user name
-    when no name is recorded."""
-    if user is None:
-        return _("the system")
-    name = f"{user.last_name} {user.first_name}".strip()
-    return name or user.get_username()
 
 
 def _period_label(period: ReportingPeriod) -> str:

@@ -35,12 +35,11 @@ from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 from simple_history.utils import get_m2m_reverse_field_name
 
+from common.i18n import user_display_name, vietnamese_sort_key
+from common.numbers import format_vnd, group_digits
 from programmes import access
 from programmes.fields import CountField, MoneyField
-from programmes.forms import vietnamese_sort_key
 from programmes.models import Province
-from programmes.numbers import format_vnd, group_digits
-from programmes.workflow import user_display_name
 
 # The apps whose history-tracked models the audit trail shows: every model with
 # `history = HistoricalRecords()` appears, in the order the app defines them. Without a

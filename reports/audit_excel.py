@@ -17,11 +17,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
-from programmes.numbers import group_digits
+from common.numbers import group_digits
+from common.xlsx import cell, set_widths, title_block
+from common.xlsx import header_row as xlsx_header_row
 
 from .audit import AuditEntry, FieldChange, entry_rows
-from .xlsx import cell, set_widths, title_block
-from .xlsx import header_row as xlsx_header_row
 
 
 @dataclass(frozen=True)

@@ -6,31 +6,28 @@ territory's records only (the selector scopes by `access.visible_province_ids`).
 visitors go to the login page; signed-in users without a role get 403.
 """
 
-import functools
 import math
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django import forms
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
 
+from common.gates import role_gate
+from common.i18n import user_display_name, vietnamese_sort_key
+from common.list_excel import chosen_filters, heading_lines
+from common.xlsx import XLSX
 from programmes import access
-from programmes.forms import vietnamese_sort_key
 from programmes.models import Province
-from programmes.workflow import user_display_name
 
 from . import audit
 from .audit_excel import audit_workbook
-from .list_excel import chosen_filters, heading_lines, scope_label
-from .xlsx import XLSX
+from .list_excel import scope_label
 
 PER_PAGE = 50
 # The export stops here (and says so in the file): beyond it a spreadsheet is no longer read.
@@ -42,18 +39,8 @@ def may_view_audit(user) -> bool:
     return access.role_of(user) is not None
 
 
-def audit_view(view):
-    """Anonymous visitors go to the login page; signed-in users without a role get 403."""
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not may_view_audit(request.user):
-            raise PermissionDenied(_("You are not allowed to see the audit trail."))
-        return view(request, *args, **kwargs)
-
-    return require_GET(wrapper)
+# Anonymous visitors go to the login page; signed-in users without a role get 403.
+audit_view = role_gate(may_view_audit, gettext_lazy("You are not allowed to see the audit trail."))
 
 
 class AuditFilterForm(forms.Form):

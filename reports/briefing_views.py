@@ -6,19 +6,18 @@ The figures cover every province of the conference's region, so only the nation-
 
 import functools
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext_lazy
 
+from common.gates import role_gate
+from common.xlsx import XLSX
 from conferences.selectors import conference_for_briefing
 from programmes import access
 
 from .briefing import build_briefing
 from .briefing_excel import briefing_workbook
-from .xlsx import XLSX
 
 
 def may_view_briefings(user) -> bool:
@@ -27,20 +26,19 @@ def may_view_briefings(user) -> bool:
 
 
 def briefing_view(view):
-    """Anonymous visitors go to the login page; users who may not view get 403; GET only."""
+    """Anonymous visitors go to the login page; users who may not view get 403; GET only; the
+    view gets the conference, or the answer is 404 when there is none."""
 
     @functools.wraps(view)
-    def wrapper(request, pk: int):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not may_view_briefings(request.user):
-            raise PermissionDenied(_("Only the ministry's and nation-wide accounts see the conference briefings."))
+    def with_conference(request, pk: int):
         conference = conference_for_briefing(pk)
         if conference is None:
             raise Http404(_("There is no such conference."))
         return view(request, conference)
 
-    return require_GET(wrapper)
+    return role_gate(
+        may_view_briefings, gettext_lazy("Only the ministry's and nation-wide accounts see the conference briefings.")
+    )(with_conference)
 
 
 @briefing_view

@@ -23,11 +23,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.utils import get_column_letter
 
-from programmes import access
-from programmes.models import Project, ProjectStatus
-from programmes.selectors import FUNDS, TOTAL, Summary
-
-from .xlsx import (
+from common.xlsx import (
     BOLD,
     COUNT_FORMAT,
     MONEY_FORMAT,
@@ -42,9 +38,12 @@ from .xlsx import (
     title_block,
     wrapped_headers,
 )
-from .xlsx import money as _money
-from .xlsx import percent as _pct
-from .xlsx import text as _text
+from common.xlsx import money as _money
+from common.xlsx import percent as _pct
+from common.xlsx import text as _text
+from programmes import access
+from programmes.models import Project, ProjectStatus
+from programmes.selectors import FUNDS, TOTAL, Summary
 
 FUND_LABELS = {"KCQG": "KCQG", "KCDP": "KCĐP"}
 CHUNK_SIZE = 2000

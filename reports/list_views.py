@@ -8,12 +8,9 @@ the screen get 403. Filters the screen would not understand give the screen with
 (400), never a file built from something else.
 """
 
-import functools
-
 from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
@@ -23,36 +20,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from common.gates import role_gate
+from common.i18n import user_display_name
+from common.list_excel import chosen_filters, filename, heading_lines, list_workbook
+from common.xlsx import file_response
 from conferences import selectors as conference_selectors
 from conferences import views as conference_views
 from programmes import views as programme_views
-from programmes.workflow import user_display_name
 
 from . import list_excel
-from .list_excel import chosen_filters, filename, heading_lines, scope_label
-from .xlsx import file_response
+from .list_excel import scope_label
 
 # Query parameters of a changelist that do not choose rows: the page number, the facet counts
 # and the changelist's own error flag.
 NOT_ROW_PARAMETERS = ("p", "_facets", "e")
 
 
-def list_export(may_view, refusal):
-    """Anonymous visitors go to the login page; users for whom `may_view(user)` is False get
-    403 with `refusal`; GET only."""
-
-    def decorate(view):
-        @functools.wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not may_view(request.user):
-                raise PermissionDenied(str(refusal))
-            return view(request, *args, **kwargs)
-
-        return require_GET(wrapper)
-
-    return decorate
+list_export = role_gate  # anonymous: the login page; may not view: 403 with the refusal; GET only
 
 
 def _refused(page):
@@ -64,7 +48,7 @@ def _refused(page):
 def _download(request, *, title: str, filters: list[str], columns, rows, name: str):
     heading = heading_lines(scope=scope_label(request.user), filters=filters, by=user_display_name(request.user))
     return file_response(
-        lambda output: list_excel.list_workbook(output, title=title, heading=heading, columns=columns, rows=rows),
+        lambda output: list_workbook(output, title=title, heading=heading, columns=columns, rows=rows),
         name,
     )
 

@@ -8,21 +8,22 @@ links; it computes no figure. Who may see the dashboards is decided in one place
 """
 
 import datetime
-import functools
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext_lazy
 
+from common.gates import role_gate
+from common.i18n import user_display_name, vietnamese_sort_key
+from common.xlsx import file_response
 from programmes import access
-from programmes.forms import era_note, vietnamese_sort_key
+from programmes.forms import era_note
 from programmes.models import Period, ProjectStatus, Province
 from programmes.selectors import (
     FUNDS,
@@ -37,12 +38,10 @@ from programmes.selectors import (
     Summary,
     summary,
 )
-from programmes.workflow import user_display_name
 
 from . import charts, excel
 from .forms import ReportFilterForm, current_year
 from .templatetags import report_format as fmt
-from .xlsx import file_response
 
 FIRST_YEAR = 2008  # the provinces' current boundaries (before the 2025 merger) date from 08/2008
 TREND_YEARS = 10
@@ -86,18 +85,8 @@ def _check_scope(request, region_code: str | None, province_id: int | None):
     return redirect(f"{target}?{query}" if query else target)
 
 
-def dashboard_view(view):
-    """Anonymous visitors go to the login page; signed-in users who may not view get 403."""
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not may_view_dashboards(request.user):
-            raise PermissionDenied(_("You are not allowed to see the dashboards."))
-        return view(request, *args, **kwargs)
-
-    return require_GET(wrapper)
+# Anonymous visitors go to the login page; signed-in users who may not view get 403.
+dashboard_view = role_gate(may_view_dashboards, gettext_lazy("You are not allowed to see the dashboards."))
 
 
 @dashboard_view

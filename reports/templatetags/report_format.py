@@ -10,7 +10,8 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import get_language
 
-from programmes import numbers
+from common import numbers
+from common.i18n import is_english
 
 register = template.Library()
 
@@ -19,10 +20,6 @@ BILLION = Decimal(10**9)
 
 def _lang() -> str:
     return get_language() or "vi"
-
-
-def _english() -> bool:
-    return _lang().lower().startswith("en")
 
 
 @register.filter
@@ -69,7 +66,7 @@ def digits(value: int | Decimal | None) -> str:
 def axis_pct(value: float | Decimal) -> str:
     """A chart axis label in percent without decimals: `50 %` / `50%`."""
     number = numbers.format_decimal(Decimal(str(value)), 0, _lang())
-    return f"{number}%" if _english() else f"{number} %"
+    return f"{number}%" if is_english() else f"{number} %"
 
 
 @register.filter
@@ -92,7 +89,7 @@ def axis_count(value: float | Decimal) -> str:
 def in_language(obj, field: str = "name") -> str:
     """`obj.<field>_en` when the page is in English and it is filled in, else `obj.<field>`."""
     vietnamese = getattr(obj, field, "")
-    if _english():
+    if is_english():
         return getattr(obj, f"{field}_en", "") or vietnamese
     return vietnamese
 

@@ -9,10 +9,10 @@ from django.test import SimpleTestCase, TestCase
 from django.urls import reverse
 from django.utils.translation import gettext, pgettext
 
+from common.numbers import format_pct
 from conferences import demo as conference_demo
 from conferences.models import Conference
 from programmes import demo
-from programmes.numbers import format_pct
 from programmes.progress import round_pct
 from programmes.selectors import FUNDS, TOTAL, Summary
 from reports.briefing import Briefing, briefing_cutoff, build_briefing

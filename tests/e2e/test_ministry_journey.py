@@ -12,9 +12,9 @@ from django.utils import translation
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from common.numbers import format_billion_vnd
 from programmes import demo, selectors
 from programmes.models import Province
-from programmes.numbers import format_billion_vnd
 from reports import excel
 from tests.e2e.conftest import log_in
 

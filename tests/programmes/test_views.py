@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext
 
-from programmes.fields import AMOUNT_MESSAGES, COUNT_MESSAGES
+from common.forms import AMOUNT_MESSAGES, COUNT_MESSAGES
 from programmes.models import ApprovalStatus, BudgetPlan, FundingSource, Indicator, IndicatorTarget
 from programmes.services import YearPlanResult
 from programmes.views import _year_plan_message

@@ -16,8 +16,8 @@ from django.utils.text import capfirst
 from openpyxl import load_workbook
 from simple_history.models import HistoricalRecords
 
+from common.i18n import vietnamese_sort_key
 from programmes import services, workflow
-from programmes.forms import vietnamese_sort_key
 from programmes.models import ApprovalStatus, BudgetPlan, Disbursement, FundingSource
 from reports import audit, audit_excel
 from tests import factories

@@ -19,11 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from openpyxl import load_workbook
 
+from common import list_excel
+from common.i18n import localized
 from conferences.models import Addressee, Conference, Recommendation, RecommendationStatus
-from programmes.forms import localized, province_label
+from programmes.forms import province_label
 from programmes.models import Period, Province, ReportingPeriod
 from programmes.progress import round_pct
-from reports import list_excel
 from tests import factories
 from tests.conferences import helpers
 
