@@ -14,10 +14,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Round
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .fields import CountField, MoneyField
+from .rules import activity, lifecycle
 
 MIN_YEAR = 2000
 MAX_YEAR = 2100
@@ -379,15 +381,17 @@ class IndicatorTarget(TimeStamped):
 
 
 class ProjectStatus(models.TextChoices):
-    PROPOSED = "proposed", _("Proposed")
-    APPRAISED = "appraised", _("Appraised")
-    APPROVED = "approved", _("Approved")
-    CONTRACTED = "contracted", _("Contracted")
-    IN_PROGRESS = "in_progress", _("In progress")
-    ACCEPTED = "accepted", _("Accepted")
-    SETTLED = "settled", _("Settled")
-    CANCELLED = "cancelled", _("Cancelled")
-    SUSPENDED = "suspended", _("Suspended")
+    """The labels of the lifecycle's statuses; the codes and the steps are rules.lifecycle."""
+
+    PROPOSED = lifecycle.PROPOSED, _("Proposed")
+    APPRAISED = lifecycle.APPRAISED, _("Appraised")
+    APPROVED = lifecycle.APPROVED, _("Approved")
+    CONTRACTED = lifecycle.CONTRACTED, _("Contracted")
+    IN_PROGRESS = lifecycle.IN_PROGRESS, _("In progress")
+    ACCEPTED = lifecycle.ACCEPTED, _("Accepted")
+    SETTLED = lifecycle.SETTLED, _("Settled")
+    CANCELLED = lifecycle.CANCELLED, _("Cancelled")
+    SUSPENDED = lifecycle.SUSPENDED, _("Suspended")
 
 
 class ProjectType(models.TextChoices):
@@ -508,6 +512,15 @@ class Project(TimeStamped):
     def clean(self) -> None:
         validate_province_year(self.province if self.province_id else None, self.year)
 
+    def contract_date(self) -> datetime.date | None:
+        """The date of the project's first contract step; None when none is recorded."""
+        return (
+            self.transitions.filter(to_status=ProjectStatus.CONTRACTED)
+            .order_by("date")
+            .values_list("date", flat=True)
+            .first()
+        )
+
 
 class ProjectTransition(models.Model):
     """One step of a project's lifecycle: when, under which document, by whom."""
@@ -615,9 +628,68 @@ class Disbursement(TimeStamped):
     def clean(self) -> None:
         if not self.project_id or self.date is None:
             return
-        from .services import disbursement_date_check  # the rule lives with the other write rules
-
         disbursement_date_check(self)
+
+
+ACTIVITY_REFUSALS = {
+    activity.NOT_CONTRACTED: _(
+        "Project %(code)s is “%(status)s”: %(what)s can only be recorded once the contract is signed."
+    ),
+    activity.NO_CONTRACT_STEP: _("Project %(code)s has no contract step recorded: record it before %(what)s."),
+}
+
+
+def activity_date_check(project: Project, day: datetime.date, what: str) -> None:
+    """Money and outputs need a signed contract and a date between it and today (rules.activity):
+    ValidationError with the reason otherwise. `what` names the records, in the user's language."""
+    signed_on = project.contract_date() if project.status in lifecycle.MONEY_STATUSES else None
+    refusal = activity.activity_date_refusal(
+        status=project.status, contract_date=signed_on, day=day, today=timezone.localdate()
+    )
+    if refusal in ACTIVITY_REFUSALS:
+        raise ValidationError(
+            ACTIVITY_REFUSALS[refusal]
+            % {"code": project.code, "status": ProjectStatus(project.status).label, "what": what}
+        )
+    if refusal == activity.BEFORE_CONTRACT:
+        raise ValidationError(
+            {
+                "date": _("The date is before the contract was signed (%(date)s).")
+                % {"date": signed_on.strftime("%d/%m/%Y")}
+            }
+        )
+    if refusal == activity.IN_FUTURE:
+        raise ValidationError({"date": _("The date cannot be in the future.")})
+
+
+def disbursement_date_check(disbursement: Disbursement) -> None:
+    """Raise ValidationError when the project's status or contract date forbids this disbursement.
+
+    The row-level rule (used by `Disbursement.clean`); the total is checked by
+    `services.disbursement_check`, because a form set changes several rows at once.
+    """
+    project = disbursement.project
+    activity_date_check(project, disbursement.date, _("disbursements"))
+    if activity.payment_after_stop(
+        status=project.status,
+        status_changed_on=project.status_changed_on,
+        day=disbursement.date,
+        is_recovery=disbursement.kind == DisbursementKind.RECOVERY,
+    ):
+        raise ValidationError(
+            {
+                "kind": _("The project is “%(status)s” since %(date)s: only recoveries can be recorded after that.")
+                % {
+                    "status": ProjectStatus(project.status).label,
+                    "date": project.status_changed_on.strftime("%d/%m/%Y"),
+                }
+            }
+        )
+
+
+def output_date_check(output: "ProjectOutput") -> None:
+    """The row-level rule (used by `ProjectOutput.clean`): a signed contract and a sensible date."""
+    activity_date_check(output.project, output.date, _("outputs"))
 
 
 class ProjectOutput(TimeStamped):
@@ -654,8 +726,6 @@ class ProjectOutput(TimeStamped):
     def clean(self) -> None:
         if not self.project_id or self.date is None:
             return
-        from .services import output_date_check
-
         output_date_check(self)
 
 

@@ -17,7 +17,6 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from . import progress
 from .models import (
     MONEY_SUM,
     ApprovalStatus,
@@ -36,6 +35,7 @@ from .models import (
     period_end,
     signed_amount_vnd,
 )
+from .rules import progress
 
 FUNDS: tuple[str, ...] = tuple(FundingSource.values)
 TOTAL = "total"

@@ -6,7 +6,6 @@ on a ValidationError nothing has been saved.
 """
 
 import datetime
-from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -27,7 +26,6 @@ from .models import (
     ApprovalStatus,
     BudgetPlan,
     Disbursement,
-    DisbursementKind,
     FundingSource,
     Indicator,
     IndicatorTarget,
@@ -36,30 +34,18 @@ from .models import (
     ProjectStatus,
     ProjectTransition,
     Province,
+    disbursement_date_check,
+    output_date_check,
     signed_amount_vnd,
 )
+from .rules import lifecycle
 
 S = ProjectStatus
 
-# The lifecycle of DESIGN §3. A suspended project may also resume to the status it was
-# suspended from (see `allowed_next_statuses`).
-PROJECT_TRANSITIONS: dict[str, tuple[str, ...]] = {
-    S.PROPOSED: (S.APPRAISED, S.CANCELLED),
-    S.APPRAISED: (S.APPROVED, S.CANCELLED),
-    S.APPROVED: (S.CONTRACTED, S.SUSPENDED, S.CANCELLED),
-    S.CONTRACTED: (S.IN_PROGRESS, S.SUSPENDED, S.CANCELLED),
-    S.IN_PROGRESS: (S.ACCEPTED, S.SUSPENDED, S.CANCELLED),
-    S.ACCEPTED: (S.SETTLED,),
-    S.SUSPENDED: (S.CANCELLED,),
-    S.SETTLED: (),
-    S.CANCELLED: (),
-}
-
-# Steps whose legal act is a numbered document: the approval decision and the contract.
-DOCUMENT_REQUIRED = {S.APPROVED, S.CONTRACTED}
-
-# Statuses in which money may have been paid: the contract has been signed.
-MONEY_STATUSES = {S.CONTRACTED, S.IN_PROGRESS, S.ACCEPTED, S.SETTLED, S.SUSPENDED, S.CANCELLED}
+# The lifecycle's table and sets, as the services' callers have always read them here.
+PROJECT_TRANSITIONS = lifecycle.TRANSITIONS
+DOCUMENT_REQUIRED = lifecycle.DOCUMENT_REQUIRED
+MONEY_STATUSES = lifecycle.MONEY_STATUSES
 
 
 def _status_label(status: str) -> str:
@@ -84,12 +70,8 @@ def _money(value: Decimal) -> str:
 
 def allowed_next_statuses(project: Project) -> list[str]:
     """The statuses `project` may move to now, in lifecycle order; empty for a closed project."""
-    allowed = list(PROJECT_TRANSITIONS[project.status])
-    if project.status == S.SUSPENDED:
-        resumed = _status_before_suspension(project)
-        if resumed:
-            allowed.insert(0, resumed)
-    return allowed
+    resumed = _status_before_suspension(project) if project.status == S.SUSPENDED else None
+    return lifecycle.next_statuses(project.status, resumed_from=resumed)
 
 
 def _status_before_suspension(project: Project) -> str | None:
@@ -184,25 +166,12 @@ def project_transition(
 
 
 def lifecycle_path(to_status: str) -> list[str]:
-    """The shortest chain of statuses from `proposed` to `to_status`, excluding `proposed`."""
-    parents: dict[str, str | None] = {S.PROPOSED: None}
-    queue = deque([S.PROPOSED.value])
-    while queue:
-        status = queue.popleft()
-        if status == to_status:
-            break
-        for following in PROJECT_TRANSITIONS[status]:
-            if following not in parents:
-                parents[following] = status
-                queue.append(following)
-    if to_status not in parents:
+    """The shortest chain of statuses from `proposed` to `to_status`, excluding `proposed`;
+    ValidationError for a code that is not a status."""
+    path = lifecycle.shortest_path(S.PROPOSED, to_status)
+    if path is None:
         raise ValidationError({"status": _("Unknown status “%(status)s”.") % {"status": to_status}})
-    path = []
-    step: str | None = to_status
-    while step and step != S.PROPOSED:
-        path.append(step)
-        step = parents[step]
-    return list(reversed(path))
+    return path
 
 
 def next_project_code(province: Province, year: int, funding_source: str) -> str:
@@ -285,52 +254,6 @@ def project_disbursed_vnd(project: Project, *, exclude_pk: int | None = None) ->
     return queryset.aggregate(total=Coalesce(Sum(signed_amount_vnd()), Decimal(0), output_field=MONEY_SUM))["total"]
 
 
-def _contract_date(project: Project) -> datetime.date | None:
-    return project.transitions.filter(to_status=S.CONTRACTED).order_by("date").values_list("date", flat=True).first()
-
-
-def _check_activity_date(project: Project, day: datetime.date, what: str) -> None:
-    """Money and outputs need a signed contract and a date between it and today."""
-    if project.status not in MONEY_STATUSES:
-        raise ValidationError(
-            _("Project %(code)s is “%(status)s”: %(what)s can only be recorded once the contract is signed.")
-            % {"code": project.code, "status": _status_label(project.status), "what": what}
-        )
-    signed_on = _contract_date(project)
-    if signed_on is None:
-        raise ValidationError(
-            _("Project %(code)s has no contract step recorded: record it before %(what)s.")
-            % {"code": project.code, "what": what}
-        )
-    if day < signed_on:
-        raise ValidationError(
-            {
-                "date": _("The date is before the contract was signed (%(date)s).")
-                % {"date": signed_on.strftime("%d/%m/%Y")}
-            }
-        )
-    if day > _today():
-        raise ValidationError({"date": _("The date cannot be in the future.")})
-
-
-def disbursement_date_check(disbursement: Disbursement) -> None:
-    """Raise ValidationError when the project's status or contract date forbids this disbursement.
-
-    The row-level rule (used by `Disbursement.clean`); the total is checked by
-    `disbursement_check`, because a form set changes several rows at once.
-    """
-    project = disbursement.project
-    _check_activity_date(project, disbursement.date, _("disbursements"))
-    stopped_on = project.status_changed_on if project.status in (S.CANCELLED, S.SUSPENDED) else None
-    if stopped_on and disbursement.kind != DisbursementKind.RECOVERY and disbursement.date > stopped_on:
-        raise ValidationError(
-            {
-                "kind": _("The project is “%(status)s” since %(date)s: only recoveries can be recorded after that.")
-                % {"status": _status_label(project.status), "date": stopped_on.strftime("%d/%m/%Y")}
-            }
-        )
-
-
 def disbursement_check(disbursement: Disbursement, *, others_vnd: Decimal | None = None) -> None:
     """Raise ValidationError when `disbursement` may not be recorded on its project: the date
     rules, then the net total, which must stay between 0 and the project's support.
@@ -355,11 +278,6 @@ def disbursement_check(disbursement: Disbursement, *, others_vnd: Decimal | None
                 % {"total": _money(total), "support": _money(project.support_vnd)}
             }
         )
-
-
-def output_date_check(output: ProjectOutput) -> None:
-    """The row-level rule (used by `ProjectOutput.clean`): a signed contract and a sensible date."""
-    _check_activity_date(output.project, output.date, _("outputs"))
 
 
 def output_check(output: ProjectOutput) -> None:

@@ -14,8 +14,8 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.numbers import round_pct
 from programmes import access
-from programmes.progress import round_pct
 from programmes.selectors import FUNDS, TOTAL, ProvinceMap, Summary, summary
 
 from .forms import ReportFilterForm

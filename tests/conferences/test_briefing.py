@@ -13,7 +13,7 @@ from common.numbers import format_pct
 from conferences import demo as conference_demo
 from conferences.models import Conference
 from programmes import demo
-from programmes.progress import round_pct
+from programmes.rules.progress import round_pct
 from programmes.selectors import FUNDS, TOTAL, Summary
 from reports.briefing import Briefing, briefing_cutoff, build_briefing
 from tests import factories

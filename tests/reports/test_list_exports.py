@@ -24,7 +24,7 @@ from common.i18n import localized
 from conferences.models import Addressee, Conference, Recommendation, RecommendationStatus
 from programmes.forms import province_label
 from programmes.models import Period, Province, ReportingPeriod
-from programmes.progress import round_pct
+from programmes.rules.progress import round_pct
 from tests import factories
 from tests.conferences import helpers
 
