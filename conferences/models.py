@@ -177,7 +177,7 @@ class Conference(TimeStamped):
         if self.start_date and not self.organiser:
             self.organiser = agency_name_on(self.start_date)
         host = self.host_province if self.host_province_id else None
-        if host is not None and self.start_date and not _in_force_on(host, self.start_date):
+        if host is not None and self.start_date and not host.in_force_on(self.start_date):
             errors.setdefault("host_province", []).append(
                 _("%(province)s was not in force on %(date)s. Choose the province of that date.")
                 % {"province": host, "date": self.start_date.strftime("%d/%m/%Y")}
@@ -194,10 +194,6 @@ class Conference(TimeStamped):
             )
         if errors:
             raise ValidationError(errors)
-
-
-def _in_force_on(province: Province, day: datetime.date) -> bool:
-    return province.valid_from <= day and (province.valid_to is None or province.valid_to >= day)
 
 
 class Paper(models.Model):

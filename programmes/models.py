@@ -72,6 +72,15 @@ class FundingSource(models.TextChoices):
     KCDP = "KCDP", _("Local fund (KCĐP)")
 
 
+# The short names officials write (KCQG, KCĐP, with Đ), the same in every language.
+FUND_SHORT_LABELS = {FundingSource.KCQG: "KCQG", FundingSource.KCDP: "KCĐP"}
+
+
+def fund_short_label(code: str) -> str:
+    """`KCQG` or `KCĐP` for a fund's code; the code itself when it is not a fund's."""
+    return FUND_SHORT_LABELS.get(code, code)
+
+
 class Region(models.Model):
     """A khuyến công region (north, central & highlands, south); editable data."""
 
@@ -90,9 +99,11 @@ class Region(models.Model):
 
 
 class ProvinceQuerySet(models.QuerySet):
-    def active_on(self, day: datetime.date) -> "ProvinceQuerySet":
-        """Provinces in force on `day`."""
+    def in_force_on(self, day: datetime.date) -> "ProvinceQuerySet":
+        """Provinces in force on `day`: the query twin of `Province.in_force_on`."""
         return self.filter(valid_from__lte=day).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+    active_on = in_force_on  # the API's filter name (`?active_on=`)
 
     def active_in_year(self, year: int) -> "ProvinceQuerySet":
         """Provinces in force on at least one day of `year` (2025 gives both eras)."""
@@ -144,6 +155,11 @@ class Province(models.Model):
         if self.valid_to is not None:
             return f"{self.name} ({self.valid_from.year}–{self.valid_to.year})"
         return self.name
+
+    def in_force_on(self, day: datetime.date) -> bool:
+        """True when the province was in force on `day` (from `valid_from` to `valid_to`, both
+        included; no `valid_to`: still in force)."""
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
     def active_in_year(self, year: int) -> bool:
         """True when the province was in force on at least one day of `year`."""
@@ -819,7 +835,7 @@ class ReportingPeriod(TimeStamped):
             return
         # In 2025 the old provinces report the first half, the new ones 9 months and the year.
         end = self.end_date
-        if end < province.valid_from or (province.valid_to is not None and end > province.valid_to):
+        if not province.in_force_on(end):
             raise ValidationError(
                 {
                     "period": _("%(province)s did not exist on %(date)s, the end of this period.")

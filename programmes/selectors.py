@@ -105,11 +105,7 @@ class ProvinceMap:
 
     def in_force_on(self, ids: Iterable[int], day: datetime.date) -> set[int]:
         """The provinces of `ids` in force on `day`."""
-        return {
-            pk
-            for pk in ids
-            if self.by_id[pk].valid_from <= day and (self.by_id[pk].valid_to is None or self.by_id[pk].valid_to >= day)
-        }
+        return {pk for pk in ids if self.by_id[pk].in_force_on(day)}
 
     def in_year(self, ids: Iterable[int], year: int) -> list[Province]:
         """The provinces of `ids` in force on some day of `year`, by code then era."""

@@ -137,14 +137,14 @@ def _year_rows(today) -> list[YearRow]:
             approved=Count("pk", filter=Q(status=ApprovalStatus.APPROVED)),
         )
     }
-    eras = list(Province.objects.order_by().values_list("valid_from", "valid_to"))
+    eras = list(Province.objects.order_by().only("valid_from", "valid_to"))
     first = min([today.year, *by_year])
     last = min(max([today.year + 1, *by_year]), MAX_YEAR)
     years = range(last, first - 1, -1)
     return [
         YearRow(
             year=year,
-            provinces=sum(1 for start, end in eras if start.year <= year and (end is None or end.year >= year)),
+            provinces=sum(1 for province in eras if province.active_in_year(year)),
             provinces_with_plan=by_year.get(year, {}).get("provinces", 0),
             plans_approved=by_year.get(year, {}).get("approved", 0),
             is_current=year == today.year,

@@ -22,6 +22,7 @@ from .models import (
     Period,
     Province,
     ReportingPeriod,
+    fund_short_label,
     period_end,
 )
 
@@ -85,21 +86,18 @@ def check_date_unlocked(province: Province, day: datetime.date) -> None:
         raise ValidationError(reason, code="locked")
 
 
-FUND_SHORT_NAMES = {"KCQG": "KCQG", "KCDP": "KCĐP"}
-
-
 def plan_lock_reason(plan: BudgetPlan) -> str | None:
     """Why a plan's amount cannot be changed by province staff now, or None."""
     if plan.pk and plan.status == ApprovalStatus.SUBMITTED:
         return _("The %(fund)s plan has been submitted and awaits the ministry's decision.") % {
-            "fund": FUND_SHORT_NAMES.get(plan.funding_source, plan.funding_source)
+            "fund": fund_short_label(plan.funding_source)
         }
     if plan.pk and plan.status == ApprovalStatus.APPROVED:
         return _(
             "The %(fund)s plan was approved (decision %(number)s of %(date)s). A ministry official must send it "
             "back before it can be revised."
         ) % {
-            "fund": FUND_SHORT_NAMES.get(plan.funding_source, plan.funding_source),
+            "fund": fund_short_label(plan.funding_source),
             "number": plan.decision_number or "…",
             "date": plan.approved_on.strftime("%d/%m/%Y") if plan.approved_on else "…",
         }
@@ -117,7 +115,7 @@ def year_lock_reason(province: Province, year: int) -> str | None:
 def expected_in(province: Province, year: int, period: str) -> bool:
     """Whether `province` reports `period` of `year`: it is in force on the period's last day."""
     end = period_end(year, period)
-    return province.valid_from <= end and (province.valid_to is None or end <= province.valid_to)
+    return province.in_force_on(end)
 
 
 @transaction.atomic

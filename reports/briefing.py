@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from conferences.models import Conference
-from programmes.models import CollaboratorNetwork, Period, Province
+from programmes.models import CollaboratorNetwork, Period, Province, fund_short_label
 from programmes.selectors import (
     FUNDS,
     TOTAL,
@@ -44,7 +44,6 @@ from programmes.selectors import (
 )
 
 # How officials write the funds.
-FUND_LABELS = {"KCQG": "KCQG", "KCDP": "KCĐP"}
 # Reporting cut-offs that a briefing may stop at, latest first.
 CUTOFF_PERIODS = (Period.FY, Period.M9, Period.H1)
 
@@ -83,7 +82,7 @@ class FundLine:
 
     @property
     def label(self) -> str:
-        return str(_("Total")) if self.is_total else FUND_LABELS[self.code]
+        return str(_("Total")) if self.is_total else fund_short_label(self.code)
 
 
 @dataclass(frozen=True)
@@ -96,7 +95,7 @@ class ApprovalLine:
 
     @property
     def label(self) -> str:
-        return FUND_LABELS[self.fund]
+        return fund_short_label(self.fund)
 
 
 @dataclass(frozen=True)

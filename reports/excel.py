@@ -42,10 +42,10 @@ from common.xlsx import money as _money
 from common.xlsx import percent as _pct
 from common.xlsx import text as _text
 from programmes import access
-from programmes.models import Project, ProjectStatus
+from programmes.models import FUND_SHORT_LABELS, Project, ProjectStatus, fund_short_label
 from programmes.selectors import FUNDS, TOTAL, Summary
 
-FUND_LABELS = {"KCQG": "KCQG", "KCDP": "KCĐP"}
+FUND_LABELS = FUND_SHORT_LABELS
 CHUNK_SIZE = 2000
 
 # The columns of `project_rows`, in the order of the project sheet.
@@ -281,7 +281,7 @@ def _projects_sheet(workbook: Workbook, result: Summary, projects: Iterable[Sequ
                 _text(sheet, code),
                 _text(sheet, title),
                 province,
-                FUND_LABELS.get(fund, fund),
+                fund_short_label(fund),
                 _text(sheet, category),
                 statuses.get(status, status),
                 _money(sheet, support),

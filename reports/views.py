@@ -24,7 +24,7 @@ from common.i18n import user_display_name, vietnamese_sort_key
 from common.xlsx import file_response
 from programmes import access
 from programmes.forms import era_note
-from programmes.models import Period, ProjectStatus, Province
+from programmes.models import FUND_SHORT_LABELS, Period, ProjectStatus, Province, fund_short_label
 from programmes.selectors import (
     FUNDS,
     TOTAL,
@@ -45,7 +45,6 @@ from .templatetags import report_format as fmt
 
 FIRST_YEAR = 2008  # the provinces' current boundaries (before the 2025 merger) date from 08/2008
 TREND_YEARS = 10
-FUND_SHORT = {"KCQG": "KCQG", "KCDP": "KCĐP"}
 
 # Chart sizes in SVG units: "wide" fills a card on a desktop (the whole width, or half of it),
 # "narrow" a phone's card (about 320 px), so that chart text stays readable on both.
@@ -223,7 +222,7 @@ def _dashboard(request, *, region_code: str | None = None, province_id: int | No
             "breadcrumbs": _breadcrumbs(place, query),
             "funds": funds,
             "fund_parts": [line for line in funds if not line.is_total],
-            "approvals": [ApprovalLine(FUND_SHORT[fund], result.plans_approved[fund]) for fund in FUNDS],
+            "approvals": [ApprovalLine(fund_short_label(fund), result.plans_approved[fund]) for fund in FUNDS],
             "region_lines": [
                 RegionLine(row, _url("reports:region", query, code=row.region.code), charts.meter(row.completion_pct))
                 for row in result.regions
@@ -322,7 +321,7 @@ def _url(name: str, query: str, **kwargs) -> str:
 
 
 def _fund_lines(result: Summary) -> list[FundLine]:
-    labels = {**FUND_SHORT, TOTAL: _("Total")}
+    labels = {**FUND_SHORT_LABELS, TOTAL: _("Total")}
     return [FundLine(key, labels[key], result.funds[key], key == TOTAL) for key in (*FUNDS, TOTAL)]
 
 
