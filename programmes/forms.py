@@ -18,29 +18,22 @@ from common.forms import CountFormField, WholeNumberFormField
 from common.i18n import localized, vietnamese_sort_key
 from common.numbers import format_vnd, group_digits
 
-from .models import MAX_YEAR, MIN_YEAR, ApprovalStatus, BudgetPlan, FundingSource, Indicator, Period, Province
+from .models import (
+    MAX_YEAR,
+    MIN_YEAR,
+    ApprovalStatus,
+    BudgetPlan,
+    FundingSource,
+    Indicator,
+    Period,
+    Province,
+    era_note,
+    province_label,
+    short_date,
+)
 
 # The year of the 2025 reorganisation, when provinces of both eras carry records.
 MERGER_YEAR = 2025
-
-
-def short_date(day: datetime.date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
-def era_note(province: Province, year: int) -> str:
-    """`until 30/06/2025` or `from 01/07/2025` when the province covered only part of `year`;
-    empty when it was in force all year."""
-    if province.valid_to is not None and province.valid_to < datetime.date(year, 12, 31):
-        return _("until %(date)s") % {"date": short_date(province.valid_to)}
-    if province.valid_from > datetime.date(year, 1, 1):
-        return _("from %(date)s") % {"date": short_date(province.valid_from)}
-    return ""
-
-
-def province_label(province: Province, year: int) -> str:
-    note = era_note(province, year)
-    return f"{province.name} ({note})" if note else province.name
 
 
 class YearPlanChooseForm(forms.Form):

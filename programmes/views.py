@@ -36,8 +36,6 @@ from .forms import (
     YearPlanChooseForm,
     YearPlanForm,
     add_service_error,
-    era_note,
-    province_label,
 )
 from .models import (
     MAX_YEAR,
@@ -51,7 +49,9 @@ from .models import (
     Province,
     Region,
     ReportingPeriod,
+    era_note,
     period_end,
+    province_label,
 )
 from .selectors import (
     FUNDS,

@@ -45,7 +45,7 @@ from common.list_excel import (
 )
 from programmes import access
 from programmes.fields import CountField, MoneyField
-from programmes.forms import province_label
+from programmes.models import province_label
 
 # ---- The title block ---------------------------------------------------------------------------
 

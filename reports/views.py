@@ -23,8 +23,7 @@ from common.gates import role_gate
 from common.i18n import user_display_name, vietnamese_sort_key
 from common.xlsx import file_response
 from programmes import access
-from programmes.forms import era_note
-from programmes.models import FUND_SHORT_LABELS, Period, ProjectStatus, Province, fund_short_label
+from programmes.models import FUND_SHORT_LABELS, Period, ProjectStatus, Province, era_note, fund_short_label
 from programmes.selectors import (
     FUNDS,
     TOTAL,
