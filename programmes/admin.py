@@ -29,7 +29,7 @@ from common.forms import CountFormField, GroupedNumberInput
 from common.i18n import localized
 from common.numbers import format_vnd, group_digits
 
-from . import access, services, workflow
+from . import access, services
 from .fields import CountField, MoneyField
 from .models import (
     ActivityCategory,
@@ -47,6 +47,7 @@ from .models import (
     Region,
     ReportingPeriod,
 )
+from .selectors import locks
 
 MONEY = models.DecimalField(max_digits=18, decimal_places=0)
 
@@ -224,7 +225,7 @@ class YearLockForm(forms.ModelForm):
         instance = self.instance
         if self.errors or instance.pk or not (instance.province_id and instance.year):
             return
-        reason = workflow.year_lock_reason(instance.province, instance.year)
+        reason = locks.year_lock_reason(instance.province, instance.year)
         if reason:
             self.add_error(None, reason)
 
@@ -268,7 +269,7 @@ class LockedRowsFormSet(LabelledFormSet):
             if form.instance.pk:
                 days.add(form.initial.get("date"))
             for day in filter(None, days):
-                reason = workflow.date_lock_reason(province, day)
+                reason = locks.date_lock_reason(province, day)
                 if reason:
                     raise ValidationError(reason, code="locked")
 
@@ -400,12 +401,12 @@ class BudgetPlanAdmin(PortalAdmin):
         "notes",
     )
     # The first approved amount is remembered at the first approval; status, decision and date
-    # change only through the approval workflow (workflow.py), never by editing the record.
+    # change only through the approval workflow (services.plans), never by editing the record.
     readonly_fields = ("original", "status", "decision_number", "approved_on")
     excel_values = {"planned": "planned_vnd", "original": "original_vnd"}
 
     def lock_reason(self, obj: BudgetPlan) -> str | None:
-        return workflow.plan_lock_reason(obj)
+        return locks.plan_lock_reason(obj)
 
     @admin.display(description=_("Planned amount"), ordering="planned_vnd")
     def planned(self, obj: BudgetPlan) -> str:
@@ -435,7 +436,7 @@ class IndicatorTargetAdmin(PortalAdmin):
         return count(obj.target, unit)
 
     def lock_reason(self, obj: IndicatorTarget) -> str | None:
-        return workflow.year_lock_reason(obj.province, obj.year)
+        return locks.year_lock_reason(obj.province, obj.year)
 
 
 # --- projects ----------------------------------------------------------------------------------
@@ -829,7 +830,7 @@ class DisbursementAdmin(PortalAdmin):
         return str(obj.project.province)
 
     def lock_reason(self, obj: Disbursement) -> str | None:
-        return workflow.date_lock_reason(obj.project.province, obj.date)
+        return locks.date_lock_reason(obj.project.province, obj.date)
 
     @admin.display(description=_("Amount"), ordering="amount_vnd")
     def amount(self, obj: Disbursement) -> str:
@@ -876,7 +877,7 @@ class ProjectOutputAdmin(PortalAdmin):
         return count(obj.value, unit)
 
     def lock_reason(self, obj: ProjectOutput) -> str | None:
-        return workflow.date_lock_reason(obj.project.province, obj.date)
+        return locks.date_lock_reason(obj.project.province, obj.date)
 
     def save_model(self, request, obj, form, change):
         fields = {name: value for name, value in form.cleaned_data.items() if name != "project"}

@@ -1,6 +1,6 @@
 """Forms of the programme pages: the year-plan grid and its approval, and the reporting workflow.
 
-Forms parse what a page receives; the rules of the workflow are the services' (programmes.workflow),
+Forms parse what a page receives; the rules of the workflow are the services' (programmes.services),
 whose ValidationError a form shows on the right field with `add_service_error`.
 """
 
@@ -114,7 +114,7 @@ class FundRow:
     status: str
     decision: str
     original: str
-    lock: str  # why province staff cannot change the amount now (workflow.plan_lock_reason), or ""
+    lock: str  # why province staff cannot change the amount now (selectors.locks.plan_lock_reason), or ""
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from common.i18n import user_display_name
 from common.numbers import group_digits
 
-from . import access, services, workflow
+from . import access, services
 from .forms import (
     MERGER_YEAR,
     REPORT_STATUS_FILTERS,
@@ -50,6 +51,7 @@ from .models import (
     Region,
     ReportingPeriod,
     era_note,
+    expected_in,
     period_end,
     province_label,
 )
@@ -58,6 +60,7 @@ from .selectors import (
     PeriodCompleteness,
     ProvinceMap,
     Scope,
+    locks,
     report_due_date,
     report_lateness,
     reporting_completeness,
@@ -162,7 +165,7 @@ def home(request):
     context = {
         "anonymous": False,
         # Family name first, as the header shows it (Django's get_full_name puts it last).
-        "display_name": workflow.user_display_name(request.user),
+        "display_name": user_display_name(request.user),
         "can_edit_year_plan": may_edit_year_plan(request.user),
         "years": years,
         "shows_merger_year": any(row.year == MERGER_YEAR for row in years),
@@ -232,7 +235,7 @@ def year_plan_edit(request, province_id: int, year: int):
     nothing saved, a success redirects back here with a message of what changed. Emptying a
     stored plan or target deletes it, so the page first lists those and asks to confirm. Users who may
     see the province but not enter its plans (ministry officials, viewers) read the page;
-    the approval steps of each plan (workflow.plan_*) are posted here with an `action`.
+    the approval steps of each plan (services.plan_*) are posted here with an `action`.
     """
     province, editable = _get_year_plan_province(request.user, province_id, year)
     plans = {plan.funding_source: plan for plan in BudgetPlan.objects.filter(province=province, year=year)}
@@ -255,7 +258,7 @@ def year_plan_edit(request, province_id: int, year: int):
         # Emptying a stored figure deletes it: the user confirms that first (nothing saved yet).
         # In a locked year the service refuses every change with its reason: nothing to confirm.
         removals = form.removals(targets)
-        if removals and workflow.year_lock_reason(province, year):
+        if removals and locks.year_lock_reason(province, year):
             removals = []
     if form.is_bound and form.is_valid() and not removals:
         try:
@@ -271,12 +274,12 @@ def year_plan_edit(request, province_id: int, year: int):
         else:
             messages.success(request, _year_plan_message(province, year, result))
             return redirect("programmes:year-plan-edit", province_id=province.pk, year=year)
-    # A draft plan is locked exactly when its year is (workflow.plan_lock_reason): the year's
+    # A draft plan is locked exactly when its year is (selectors.locks.plan_lock_reason): the year's
     # lock is read once for all of them.
-    year_lock = workflow.year_lock_reason(province, year)
+    year_lock = locks.year_lock_reason(province, year)
     form.show_locks(
         plan_locks={
-            fund: year_lock if plan is None or plan.status == ApprovalStatus.DRAFT else workflow.plan_lock_reason(plan)
+            fund: year_lock if plan is None or plan.status == ApprovalStatus.DRAFT else locks.plan_lock_reason(plan)
             for fund, plan in ((fund, plans.get(fund)) for fund in FundingSource.values)
         },
         targets_lock=year_lock,
@@ -322,16 +325,16 @@ def _plan_action(
     names = {"fund": label, "year": year, "province": province_label(province, year)}
     try:
         if action == "plan_submit":
-            workflow.plan_submit(plan=plan, user=request.user)
+            services.plan_submit(plan=plan, user=request.user)
             message = _("The %(fund)s plan %(year)s of %(province)s was submitted to the ministry for approval.")
         elif action == "plan_approve":
-            plan = workflow.plan_approve(
+            plan = services.plan_approve(
                 plan=plan, user=request.user, decision_number=data["decision_number"], approved_on=data["approved_on"]
             )
             names.update(number=plan.decision_number, date=plan.approved_on.strftime("%d/%m/%Y"))
             message = _("The %(fund)s plan %(year)s of %(province)s was approved (decision %(number)s of %(date)s).")
         else:
-            workflow.plan_return(plan=plan, user=request.user, reason=data["reason"])
+            services.plan_return(plan=plan, user=request.user, reason=data["reason"])
             message = _("The %(fund)s plan %(year)s of %(province)s was sent back to the province as a draft.")
     except ValidationError as error:
         add_service_error(form, error)
@@ -371,13 +374,13 @@ def _sent_by(record: ReportingPeriod | None) -> tuple[str, datetime.datetime | N
     """Who submitted the report and when, while it stands submitted or approved."""
     if record is None or record.status not in SENT or record.submitted_at is None:
         return "", None
-    return workflow.user_display_name(record.submitted_by), record.submitted_at
+    return user_display_name(record.submitted_by), record.submitted_at
 
 
 def _approved_by(record: ReportingPeriod | None) -> tuple[str, datetime.datetime | None]:
     if record is None or record.status != ReportingPeriod.Status.APPROVED or record.approved_at is None:
         return "", None
-    return workflow.user_display_name(record.approved_by), record.approved_at
+    return user_display_name(record.approved_by), record.approved_at
 
 
 def period_url(province: Province, year: int, period: str) -> str:
@@ -469,7 +472,7 @@ def period_list(user, params, *, today: datetime.date) -> PeriodList:
             continue
         rows = []
         for province in chosen:
-            if not workflow.expected_in(province, year, code):
+            if not expected_in(province, year, code):
                 continue
             record = records.get((province.pk, code))
             status = record.status if record is not None else "none"
@@ -581,7 +584,7 @@ def _history(record: ReportingPeriod | None) -> list[HistoryLine]:
         lines.append(
             HistoryLine(
                 when=version.history_date,
-                user=workflow.user_display_name(version.history_user),
+                user=user_display_name(version.history_user),
                 change=change,
                 reason=version.history_change_reason or "",
             )
@@ -599,7 +602,7 @@ def _get_period_province(user, province_id: int, year: int, period: str) -> Prov
     province = Province.objects.select_related("region").filter(pk=province_id).first()
     if province is None or not access.can_see_province(user, province):
         raise Http404(_("There is no such report."))
-    if not workflow.expected_in(province, year, period):
+    if not expected_in(province, year, period):
         raise Http404(_("This province does not report this period."))
     return province
 
@@ -608,7 +611,7 @@ def _get_period_province(user, province_id: int, year: int, period: str) -> Prov
 @require_http_methods(["GET", "POST"])
 def period_detail(request, province_id: int, year: int, period: str):
     """A province's report of one period: its figures up to the period's end, its status and
-    history, and the steps the user may take on it (each through programmes.workflow)."""
+    history, and the steps the user may take on it (each through programmes.services)."""
     user = request.user
     province = _get_period_province(user, province_id, year, period)
     record = (
@@ -699,21 +702,21 @@ def _period_action(
     }
     try:
         if action == "submit":
-            workflow.period_submit(province=province, year=year, period=period, user=request.user)
+            services.period_submit(province=province, year=year, period=period, user=request.user)
             message = _("The %(period)s %(year)s report of %(province)s was submitted to the ministry.")
         elif record is None:
             raise ValidationError(_("There is no report yet: the province has not submitted it."), code="status")
         elif action == "approve":
-            workflow.period_approve(period=record, user=request.user)
+            services.period_approve(period=record, user=request.user)
             message = _(
                 "The %(period)s %(year)s report of %(province)s was approved. Its disbursements and outputs "
                 "dated up to %(date)s and the %(year)s plans and targets are now locked."
             )
         elif action == "return":
-            workflow.period_return(period=record, user=request.user, reason=form.cleaned_data["reason"])
+            services.period_return(period=record, user=request.user, reason=form.cleaned_data["reason"])
             message = _("The %(period)s %(year)s report of %(province)s was sent back to the province.")
         else:
-            workflow.period_reopen(period=record, user=request.user, reason=form.cleaned_data["reason"])
+            services.period_reopen(period=record, user=request.user, reason=form.cleaned_data["reason"])
             message = _(
                 "The %(period)s %(year)s report of %(province)s was reopened: its records can be changed again."
             )

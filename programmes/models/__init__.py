@@ -66,6 +66,7 @@ from .reporting import (
     PERIOD_END,
     Period,
     ReportingPeriod,
+    expected_in,
     period_end,
 )
 
@@ -110,6 +111,7 @@ __all__ = [
     "validate_province_year",
     "whole_non_negative_vnd_check",
     "era_note",
+    "expected_in",
     "province_label",
     "short_date",
     "year_range_check",

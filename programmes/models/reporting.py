@@ -30,6 +30,11 @@ def period_end(year: int, period: str) -> datetime.date:
     return datetime.date(year, month, day)
 
 
+def expected_in(province: Province, year: int, period: str) -> bool:
+    """Whether `province` reports `period` of `year`: it is in force on the period's last day."""
+    return province.in_force_on(period_end(year, period))
+
+
 class ReportingPeriod(TimeStamped):
     """A province's 6-month, 9-month or full-year report: open → submitted → approved."""
 
