@@ -23,11 +23,11 @@ from common.i18n import user_display_name, vietnamese_sort_key
 from common.list_excel import chosen_filters, heading_lines
 from common.xlsx import XLSX
 from programmes import access
+from programmes.exports import scope_label
 from programmes.models import Province
 
 from . import audit
 from .audit_excel import audit_workbook
-from .list_excel import scope_label
 
 PER_PAGE = 50
 # The export stops here (and says so in the file): beyond it a spreadsheet is no longer read.

@@ -1,17 +1,9 @@
-"""Excel copies of the portal's lists: the reporting periods, the completeness of reports, the
-conferences, the recommendations tracker and the admin changelists ("Tải Excel" on each).
+"""The admin changelists' "Download Excel": every row a changelist shows, on all its pages, for
+the same query string and the same user, with its list_display's labels and display values,
+written by programmes.exports.download.
 
-One writer for all of them, `list_workbook`: a title block (the list, its scope and filters,
-generated at and by), the column headers (bold, frozen, with an autofilter), then one row per
-item, written in write-only mode so that 100,000 rows keep memory flat. Each list declares its
-columns once, as `Column(header, width, kind)`, next to the function that turns the screen's
-own rows into cell values: no figure is computed here (STYLE C6, C14). The kind gives the
-number format (whole đồng, counts, percentages, dates); text goes through `xlsx.text`, so a
-value typed as `=HYPERLINK(…)` shows as typed and never runs.
-
-`changelist_columns`/`changelist_rows` read an admin ChangeList: its list_display, with the
-labels and display values of the page, over every page of its queryset (same filters, search,
-ordering and province scoping), read in chunks.
+`changelist_columns`/`changelist_rows` read an admin ChangeList: its list_display over every
+page of its queryset (same filters, search, ordering and province scoping), read in chunks.
 """
 
 import datetime
@@ -19,197 +11,37 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib.admin.options import IS_FACETS_VAR, IS_POPUP_VAR, TO_FIELD_VAR
+from django.apps import apps
+from django.contrib import admin, messages
+from django.contrib.admin.options import IS_FACETS_VAR, IS_POPUP_VAR, TO_FIELD_VAR, IncorrectLookupParameters
 from django.contrib.admin.utils import label_for_field, lookup_field
 from django.contrib.admin.views.main import ALL_VAR, ORDER_VAR, SEARCH_VAR
-from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, PermissionDenied
 from django.db import models
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeData
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, override
+from django.utils.translation import override
+from django.views.decorators.http import require_GET
 
-from common.i18n import localized
-from common.list_excel import (
-    CHUNK_SIZE,
-    COUNT,
-    DATE,
-    LONG_TEXT,
-    MONEY,
-    NUMBER,
-    PCT,
-    TEXT,
-    Column,
-    filename,
-)
-from programmes import access
+from common.list_excel import CHUNK_SIZE, COUNT, DATE, LONG_TEXT, MONEY, NUMBER, TEXT, Column, filename
+from programmes.exports import download
 from programmes.fields import CountField, MoneyField
-from programmes.models import province_label
-
-# ---- The title block ---------------------------------------------------------------------------
-
-
-def scope_label(user) -> str:
-    """`Whole country` for the nation-wide roles; the province and those merged into it for
-    province staff; empty for a user with neither."""
-    if access.sees_everything(user):
-        return _("Whole country")
-    own = access.user_province(user)
-    return _("%(province)s and the provinces merged into it") % {"province": own.name} if own else ""
-
-
-# ---- Reporting periods and completeness ----------------------------------------------------------
-
-LATENESS = {"late": gettext_lazy("Late"), "overdue": gettext_lazy("Overdue")}
-
-
-def period_columns(*, nationwide: bool) -> list[Column]:
-    """The columns of the reporting-period list; the region only for the nation-wide roles, as on screen."""
-    return [
-        Column(_("Period"), 12),
-        Column(_("Province"), 30),
-        *([Column(_("Region"), 24)] if nationwide else []),
-        Column(_("Status"), 16),
-        Column(capfirst(_("reason for the last return or reopening")), 36, LONG_TEXT),
-        Column(capfirst(_("submitted at")), 19, DATE),
-        Column(capfirst(_("submitted by")), 24),
-        Column(capfirst(_("approved at")), 19, DATE),
-        Column(capfirst(_("approved by")), 24),
-        Column(_("Due"), 12, DATE),
-        Column(_("Late or overdue"), 14),
-    ]
-
-
-def period_rows(groups, *, year: int, nationwide: bool) -> Iterator[list]:
-    """The rows of `programmes.views.period_list`'s groups, in the page's order."""
-    for group in groups:
-        for row in group.rows:
-            reason = row.record.status_reason if row.status == "open" and row.record is not None else ""
-            yield [
-                group.label,
-                province_label(row.province, year),
-                *([localized(row.province.region.name, row.province.region.name_en)] if nationwide else []),
-                row.status_label,
-                reason,
-                row.submitted_at,
-                row.submitted_by,
-                row.approved_at,
-                row.approved_by,
-                row.due,
-                str(LATENESS.get(row.lateness, "")),
-            ]
-
-
-def completeness_columns() -> list[Column]:
-    return [
-        Column(_("Period"), 12),
-        Column(_("Region"), 26),
-        Column(_("Expected"), 11, COUNT),
-        Column(_("Submitted"), 11, COUNT),
-        Column(_("Share submitted"), 13, PCT),
-        Column(_("Approved"), 13, COUNT),
-        Column(_("Late"), 11, COUNT),
-        Column(_("Not submitted"), 60, LONG_TEXT),
-    ]
-
-
-def completeness_rows(groups) -> Iterator[list]:
-    """The rows of `programmes.views.completeness_groups`: the selector's figures, as on the page."""
-    for group in groups:
-        for line in group.lines:
-            figures = line.figures
-            yield [
-                group.label,
-                localized(line.region.name, line.region.name_en),
-                figures.expected,
-                figures.submitted,
-                figures.submitted_pct,
-                figures.approved,
-                figures.late,
-                ", ".join(province.name for province, _url in line.missing),
-            ]
-
-
-# ---- Conferences and recommendations -------------------------------------------------------------
-
-
-def conference_columns() -> list[Column]:
-    return [
-        Column(_("Region"), 24),
-        Column(capfirst(_("edition")), 9),
-        Column(_("Year"), 7, NUMBER),
-        Column(capfirst(_("start date")), 12, DATE),
-        Column(_("Host province"), 22),
-        Column(capfirst(_("city")), 24),
-        Column(capfirst(_("next host (receives the flag)")), 26),
-        Column(_("Year of the next conference"), 14, NUMBER),
-        Column(_("Note"), 40, LONG_TEXT),
-    ]
-
-
-def conference_rows(chains) -> Iterator[list]:
-    """The rows of `conferences.selectors.conference_chains`: region by region, newest first."""
-    for chain in chains:
-        region = localized(chain.region.name, chain.region.name_en)
-        for link in chain.links:
-            conference = link.conference
-            following = conference.next_host_province
-            note = ""
-            if link.handover_kept is False:
-                note = _("The %(year)s conference was held in %(province)s.") % {
-                    "year": link.handover_year,
-                    "province": link.following.host_province.name,
-                }
-            yield [
-                region,
-                conference.edition_roman,
-                conference.year,
-                conference.start_date,
-                conference.host_province.name,
-                conference.city,
-                following.name if following else "",
-                link.handover_year if following else None,
-                note,
-            ]
-
-
-def recommendation_columns() -> list[Column]:
-    return [
-        Column(_("Conference"), 24),
-        Column(capfirst(_("start date")), 12, DATE),
-        Column(_("Recommendation"), 60, LONG_TEXT),
-        Column(_("Raised by"), 28, LONG_TEXT),
-        Column(_("Addressed to"), 28, LONG_TEXT),
-        Column(_("Status"), 16),
-        Column(capfirst(_("resolved on")), 12, DATE),
-        Column(_("Response"), 50, LONG_TEXT),
-    ]
-
-
-def recommendation_rows(recommendations) -> Iterator[list]:
-    """The rows of `conferences.selectors.recommendation_list`, in its order."""
-    for item in recommendations:
-        conference = item.conference
-        region = localized(conference.region.name, conference.region.name_en)
-        yield [
-            f"{region} {conference.edition_roman}",
-            conference.start_date,
-            item.text,
-            item.raised_by,
-            item.addressee_label,
-            str(item.get_status_display()),
-            item.resolved_on,
-            item.response,
-        ]
-
-
-# ---- Admin changelists -----------------------------------------------------------------------------
 
 # Widths by kind; a text column is as wide as its field allows, within these bounds.
 WIDTHS = {NUMBER: 9, COUNT: 14, MONEY: 20, DATE: 12}
+
+
 DATETIME_WIDTH, YES_NO_WIDTH, WRAPPED_WIDTH = 19, 10, 30
+
+
 MIN_TEXT_WIDTH, MAX_TEXT_WIDTH = 12, 50
+
+
 LONG_CHARS = 200  # a text field this long is wrapped in a wide column
 
 
@@ -371,3 +203,43 @@ def changelist_filename(changelist) -> str:
     """`de-an-20260710.xlsx`: the records' Vietnamese name, whatever the page's language."""
     with override("vi"):
         return filename(str(changelist.opts.verbose_name_plural))
+
+
+# Query parameters of a changelist that do not choose rows: the page number, the facet counts
+# and the changelist's own error flag.
+NOT_ROW_PARAMETERS = ("p", "_facets", "e")
+
+
+@require_GET
+def changelist_xlsx(request, app_label: str, model_name: str):
+    """Every row an admin changelist shows, on all its pages, for the same query string (filters,
+    search, date drill-down, ordering) and the same user: the ChangeList itself chooses the
+    rows, so its scoping (ScopedAdminMixin.get_queryset) and its joins apply. Mounted behind
+    `admin.site.admin_view` (login and staff status), like the changelist."""
+    try:
+        model = apps.get_model(app_label, model_name)
+        model_admin = admin.site.get_model_admin(model)
+    except (LookupError, admin.sites.NotRegistered):
+        raise Http404(_("There is no such list.")) from None
+    if not getattr(model_admin, "excel_export", False):
+        raise Http404(_("There is no such list."))
+    if not model_admin.has_view_or_change_permission(request):
+        raise PermissionDenied
+    params = request.GET.copy()
+    for name in NOT_ROW_PARAMETERS:
+        params.pop(name, None)
+    request.GET = params
+    try:
+        changelist = model_admin.get_changelist_instance(request)
+    except IncorrectLookupParameters:
+        messages.error(request, _("The list's filters were not understood, so no Excel file was made. Filter again."))
+        return redirect(reverse(f"admin:{app_label}_{model._meta.model_name}_changelist"))
+    columns = changelist_columns(changelist)
+    return download(
+        request,
+        title=changelist_title(changelist),
+        filters=changelist_filters(changelist),
+        columns=[column.column for column in columns],
+        rows=changelist_rows(changelist, columns),
+        name=changelist_filename(changelist),
+    )
