@@ -1,77 +1,43 @@
-"""REST API v1 for the programme records (DESIGN §5): regions, provinces, plans, targets,
-projects with their lifecycle, disbursements and outputs.
-
-Thin on purpose (STYLE C13): every read is scoped by `programmes.access`, every write goes
-through `programmes.services` (the same rules, locks and history as the admin and the
-pages), and a refused write answers 400 with field messages, having saved nothing.
+"""The programme's API endpoints. Thin on purpose: every read is scoped by `programmes.access`,
+every write goes through `programmes.services` (the same rules, locks and history as the admin
+and the pages), and a refused write answers 400 with field messages, having saved nothing.
 """
 
 from django.db.models import ProtectedError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers, viewsets
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from common.api import run
 
-from . import access, services
-from .models import (
-    MAX_YEAR,
-    MIN_YEAR,
-    ActivityCategory,
+from .. import access, services
+from ..models import (
     ApprovalStatus,
     BudgetPlan,
     Disbursement,
-    Indicator,
     IndicatorTarget,
     Project,
     ProjectOutput,
     ProjectStatus,
-    ProjectTransition,
     Province,
     Region,
 )
-
-
-class CodeField(serializers.SlugRelatedField):
-    """A reference by code (category, indicator). Refuses text that cannot be a code before
-    asking the database: PostgreSQL rejects a NUL byte in a query with an error, not a miss."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str) or "\x00" in data or len(data) > 64:
-            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data).replace("\x00", ""))
-        return super().to_internal_value(data)
-
-
-class ReadOnlyForAll:
-    """Reads for every role (scoped by province); writes need a province the user enters."""
-
-    def require_edit(self, province) -> None:
-        if not access.can_edit_province(self.request.user, province):
-            raise PermissionDenied(_("You may not enter records for this province."))
-
-    def check_permissions(self, request):
-        super().check_permissions(request)
-        if access.role_of(request.user) is None:
-            raise PermissionDenied(_("Your account has no role in the portal; ask an administrator."))
-        if (
-            request.method not in ("GET", "HEAD", "OPTIONS")
-            and access.editable_province_ids(request.user) == frozenset()
-        ):
-            raise PermissionDenied(_("Your role may read but not change records."))
-
-
-# --- reference data --------------------------------------------------------------------------
-
-
-class RegionSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Region
-        fields = ["code", "name", "name_en"]
+from .filters import BudgetPlanFilter, IndicatorTargetFilter, ProjectFilter, ProvinceFilter
+from .permissions import ReadOnlyForAll
+from .serializers import (
+    BudgetPlanSerializer,
+    DisbursementSerializer,
+    IndicatorTargetSerializer,
+    ProjectOutputSerializer,
+    ProjectSerializer,
+    ProvinceSerializer,
+    RegionSerializer,
+    TransitionSerializer,
+)
 
 
 class RegionViewSet(ReadOnlyForAll, viewsets.ReadOnlyModelViewSet):
@@ -83,72 +49,12 @@ class RegionViewSet(ReadOnlyForAll, viewsets.ReadOnlyModelViewSet):
     pagination_class = None
 
 
-class ProvinceSerializer(serializers.ModelSerializer):
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
-
-    class Meta:
-        model = Province
-        fields = ["id", "code", "name", "kind", "region", "valid_from", "valid_to", "merged_into"]
-
-
-class ProvinceFilter(filters.FilterSet):
-    region = filters.CharFilter(field_name="region__code", label=_("Region code"))
-    active_on = filters.DateFilter(method="filter_active_on", label=_("In force on (YYYY-MM-DD)"))
-
-    class Meta:
-        model = Province
-        fields = ["region", "active_on", "code"]
-
-    def filter_active_on(self, queryset, name, value):
-        return queryset.active_on(value)
-
-
 class ProvinceViewSet(ReadOnlyForAll, viewsets.ReadOnlyModelViewSet):
     """Provinces of both eras: 63 to 30/06/2025, 34 from 01/07/2025 (`merged_into` links them)."""
 
     queryset = Province.objects.select_related("region").order_by("code", "valid_from")
     serializer_class = ProvinceSerializer
     filterset_class = ProvinceFilter
-
-
-# --- plans and targets -----------------------------------------------------------------------
-
-
-class RecordFilter(filters.FilterSet):
-    """Filters shared by the province records: year, province (id), region (code), fund."""
-
-    region = filters.CharFilter(field_name="province__region__code", label=_("Region code"))
-
-
-class BudgetPlanSerializer(serializers.ModelSerializer):
-    year = serializers.IntegerField(min_value=MIN_YEAR, max_value=MAX_YEAR)
-    planned_vnd = serializers.DecimalField(max_digits=18, decimal_places=0, min_value=0)
-
-    class Meta:
-        model = BudgetPlan
-        fields = [
-            "id",
-            "province",
-            "year",
-            "funding_source",
-            "planned_vnd",
-            "original_vnd",
-            "status",
-            "decision_number",
-            "approved_on",
-            "notes",
-            "status_reason",
-            "updated_at",
-        ]
-        read_only_fields = ["original_vnd", "status_reason", "updated_at"]
-        # Uniqueness and every other rule are the model's (full_clean, in the service): one message.
-        validators = []
-
-
-class BudgetPlanFilter(RecordFilter):
-    class Meta:
-        model = BudgetPlan
-        fields = ["year", "province", "region", "funding_source", "status"]
 
 
 @extend_schema_view(
@@ -192,26 +98,6 @@ class BudgetPlanViewSet(ReadOnlyForAll, viewsets.ModelViewSet):
         run(services.budget_plan_delete, plan=instance, user=self.request.user)
 
 
-class IndicatorTargetSerializer(serializers.ModelSerializer):
-    year = serializers.IntegerField(min_value=MIN_YEAR, max_value=MAX_YEAR)
-    indicator = CodeField(slug_field="code", queryset=Indicator.objects.all())
-    target = serializers.IntegerField(min_value=0, max_value=10**9)
-
-    class Meta:
-        model = IndicatorTarget
-        fields = ["id", "province", "year", "indicator", "target", "updated_at"]
-        read_only_fields = ["updated_at"]
-        validators = []
-
-
-class IndicatorTargetFilter(RecordFilter):
-    indicator = filters.CharFilter(field_name="indicator__code")
-
-    class Meta:
-        model = IndicatorTarget
-        fields = ["year", "province", "region", "indicator"]
-
-
 class IndicatorTargetViewSet(ReadOnlyForAll, viewsets.ModelViewSet):
     """A province's target for an indicator in a year (trained workers, models built…)."""
 
@@ -240,56 +126,6 @@ class IndicatorTargetViewSet(ReadOnlyForAll, viewsets.ModelViewSet):
     def perform_destroy(self, instance):
         self.require_edit(instance.province)
         run(services.indicator_target_delete, target=instance, user=self.request.user)
-
-
-# --- projects --------------------------------------------------------------------------------
-
-
-class ProjectSerializer(serializers.ModelSerializer):
-    year = serializers.IntegerField(min_value=MIN_YEAR, max_value=MAX_YEAR)
-    code = serializers.CharField(max_length=64, required=False, allow_blank=True)
-    category = CodeField(slug_field="code", queryset=ActivityCategory.objects.all())
-    support_vnd = serializers.DecimalField(max_digits=18, decimal_places=0, min_value=0)
-    counterpart_vnd = serializers.DecimalField(max_digits=18, decimal_places=0, min_value=0, required=False)
-    status = serializers.ChoiceField(choices=ProjectStatus.choices, required=False)
-    status_date = serializers.DateField(
-        write_only=True,
-        required=False,
-        help_text="On create: the date of the lifecycle steps implied by `status` (default 1 January of the year).",
-    )
-    disbursed_vnd = serializers.DecimalField(max_digits=20, decimal_places=0, read_only=True)
-
-    class Meta:
-        model = Project
-        fields = [
-            "id",
-            *Project.DESCRIPTIVE_FIELDS,
-            "status",
-            "status_date",
-            "status_changed_on",
-            "disbursed_vnd",
-            "updated_at",
-        ]
-        read_only_fields = ["status_changed_on", "updated_at"]
-        validators = []
-
-
-class ProjectFilter(RecordFilter):
-    category = filters.CharFilter(field_name="category__code")
-
-    class Meta:
-        model = Project
-        fields = ["year", "province", "region", "funding_source", "status", "category"]
-
-
-class TransitionSerializer(serializers.ModelSerializer):
-    to = serializers.ChoiceField(source="to_status", choices=ProjectStatus.choices)
-    user = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
-
-    class Meta:
-        model = ProjectTransition
-        fields = ["id", "from_status", "to", "date", "document_number", "note", "user", "recorded_at"]
-        read_only_fields = ["from_status", "user", "recorded_at"]
 
 
 class ProjectViewSet(ReadOnlyForAll, viewsets.ModelViewSet):
@@ -359,9 +195,6 @@ class ProjectViewSet(ReadOnlyForAll, viewsets.ModelViewSet):
         return Response(TransitionSerializer(step).data, status=201)
 
 
-# --- money and outputs of a project ------------------------------------------------------------
-
-
 class ProjectChildViewSet(ReadOnlyForAll, viewsets.ModelViewSet):
     """Records nested under /projects/{project_pk}/: the project must be visible (else 404)."""
 
@@ -377,15 +210,6 @@ class ProjectChildViewSet(ReadOnlyForAll, viewsets.ModelViewSet):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no request, no project
             return self.model.objects.none()
         return self.model.objects.filter(project=self.get_project()).select_related("project__province")
-
-
-class DisbursementSerializer(serializers.ModelSerializer):
-    amount_vnd = serializers.DecimalField(max_digits=18, decimal_places=0, min_value=1)
-
-    class Meta:
-        model = Disbursement
-        fields = ["id", "date", "amount_vnd", "kind", "document_number", "note", "updated_at"]
-        read_only_fields = ["updated_at"]
 
 
 class DisbursementViewSet(ProjectChildViewSet):
@@ -417,16 +241,6 @@ class DisbursementViewSet(ProjectChildViewSet):
     def perform_destroy(self, instance):
         self.require_edit(self.get_project().province)
         run(services.disbursement_delete, disbursement=instance, user=self.request.user)
-
-
-class ProjectOutputSerializer(serializers.ModelSerializer):
-    indicator = CodeField(slug_field="code", queryset=Indicator.objects.all())
-    value = serializers.IntegerField(min_value=1, max_value=10**9)
-
-    class Meta:
-        model = ProjectOutput
-        fields = ["id", "indicator", "date", "value", "note", "updated_at"]
-        read_only_fields = ["updated_at"]
 
 
 class ProjectOutputViewSet(ProjectChildViewSet):
