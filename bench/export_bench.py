@@ -61,7 +61,7 @@ def projects(user, first: int, last: int):
 
 def export_portal(user, first: int, last: int, output) -> int:
     from programmes.selectors import ProvinceMap, summary
-    from reports import excel
+    from reports.dashboard import excel
 
     result = summary(year=last, provinces=ProvinceMap.load())
     heading = excel.heading_lines(
@@ -74,7 +74,7 @@ def export_portal(user, first: int, last: int, output) -> int:
 def export_plain(user, first: int, last: int, output) -> int:
     from openpyxl import Workbook
 
-    from reports import excel
+    from reports.dashboard import excel
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("projects")
@@ -131,7 +131,7 @@ def child(method: str, first: int, last: int, trace: bool) -> dict:
     from django.contrib.auth import get_user_model
     from django.db import connection
 
-    import reports.excel  # noqa: F401
+    import reports.dashboard.excel  # noqa: F401
 
     if method == "import-export":
         import import_export.resources  # noqa: F401

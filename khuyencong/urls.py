@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from conferences import exports as conference_exports
 from programmes import exports as programme_exports
 from programmes import views as programme_views
-from reports import briefing_views, changelist_export
+from reports import changelist_export
+from reports.briefing import views as briefing_views
 
 admin.site.site_header = _("Industrial extension portal")
 admin.site.site_title = _("Industrial extension portal")

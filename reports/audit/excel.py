@@ -21,7 +21,7 @@ from common.numbers import group_digits
 from common.xlsx import cell, set_widths, title_block
 from common.xlsx import header_row as xlsx_header_row
 
-from .audit import AuditEntry, FieldChange, entry_rows
+from .entries import AuditEntry, FieldChange, entry_rows
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from common.xlsx import COUNT_FORMAT, DASH, MONEY_FORMAT, PCT_FORMAT, pct_value, sheet_title
 from programmes.models import Period
 
-from .briefing import Briefing
+from .build import Briefing
 
 HEADER_FILL = PatternFill("solid", fgColor="E8F0FA")
 BOLD = Font(bold=True)

@@ -25,9 +25,9 @@ from common.xlsx import XLSX
 from programmes import access
 from programmes.exports import scope_label
 from programmes.models import Province
+from reports import audit
 
-from . import audit
-from .audit_excel import audit_workbook
+from .excel import audit_workbook
 
 PER_PAGE = 50
 # The export stops here (and says so in the file): beyond it a spreadsheet is no longer read.

@@ -16,8 +16,8 @@ from common.xlsx import XLSX
 from conferences.selectors import conference_for_briefing
 from programmes import access
 
-from .briefing import build_briefing
-from .briefing_excel import briefing_workbook
+from .build import build_briefing
+from .excel import briefing_workbook
 
 
 def may_view_briefings(user) -> bool:
