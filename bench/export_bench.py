@@ -4,7 +4,7 @@ Three ways to write the same projects (2012–2026: 100,000 rows at full scale) 
 file, all from the same queryset (the projects a ministry official may read, with the đồng
 disbursed up to 31/12 of the last year, ordered by year, province and code):
 
-- portal: `reports.excel.report_workbook`, as the "Tải Excel" view writes it (summary,
+- portal: `reports.dashboard.excel.report_workbook`, as the "Tải Excel" view writes it (summary,
   province, project and indicator sheets; write-only mode; rows from
   `.values_list(*PROJECT_FIELDS).iterator(chunk_size=CHUNK_SIZE)` as `excel.project_rows`
   reads them, over the year range instead of one year);
@@ -236,7 +236,7 @@ def run(*, rounds: int) -> Section:
         "Excel export",
         intro=[
             f"Every project of {FIRST_YEAR}–{LAST_YEAR} ({rows:,} rows) to .xlsx, three ways, from the same queryset:",
-            "the portal's workbook (`reports.excel.report_workbook`: four sheets, styles, totals, chart),",
+            "the portal's workbook (`reports.dashboard.excel.report_workbook`: four sheets, styles, totals, chart),",
             "a plain write-only openpyxl dump of the same `values_list` rows, and django-import-export's",
             f"ModelResource + XLSX format. Each run in a fresh process; {rounds} untraced round(s) in rotating order",
             "(median seconds, min–max, largest RSS growth), then one tracemalloc run each for the portal and",

@@ -21,7 +21,7 @@ from programmes.models import Province, Region, TimeStamped, year_range_check
 
 from .numerals import to_roman
 
-# The ministry agency that runs the conferences, by the date its name took effect (domain.md §7).
+# The ministry agency that runs the conferences, by the date its name took effect (docs/reference/domain.md §7).
 # The 2017 instrument is not confirmed (probably Decree 98/2017/NĐ-CP of 18/08/2017, which TT
 # 15/2017/TT-BCT of 31/08/2017 already cites); the 2025 name follows Decree 40/2025/NĐ-CP,
 # in force on 01/03/2025. The name is stored on each conference as it was then: this table only

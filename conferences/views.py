@@ -1,8 +1,8 @@
 """Pages of the regional conferences: the hosts' chain per region, one conference, and the
-recommendations tracker (DESIGN §6).
+recommendations tracker (docs/design.md §6).
 
-Every signed-in user with a portal role reads them (DESIGN §7); the views only parse, call a
-selector and pick a template, which formats what it is given (STYLE C20).
+Every signed-in user with a portal role reads them (docs/design.md §7); the views only parse, call a
+selector and pick a template, which formats what it is given (docs/architecture.md, C20).
 """
 
 from dataclasses import dataclass

@@ -1,4 +1,4 @@
-"""Who may see and change what (DESIGN §7): roles, the provinces a user covers, scoped querysets.
+"""Who may see and change what (docs/design.md §7): roles, the provinces a user covers, scoped querysets.
 
 Every path to the records goes through here: the admin's querysets, the pages, the API, the
 Excel export and import. The rule per model is its `province_lookup` (models.ScopedQuerySet);
@@ -12,7 +12,7 @@ the rule per user is `visible_province_ids` / `editable_province_ids`.
 | admin          | everything                             | users, reference data, and any record        |
 
 The administrator may correct any province's records (bulk loading, integrations through the
-API, fixing a province's mistake): DESIGN §7 gives them users and reference data only, but
+API, fixing a province's mistake): docs/design.md §7 gives them users and reference data only, but
 someone must be able to enter a province's data when its staff cannot.
 """
 

@@ -66,7 +66,7 @@ def _is_long(field: models.Field) -> bool:
 
 def _kind(field: models.Field | None, attribute: str) -> str:
     """How a changelist column is written: đồng for money (a MoneyField, or a `_vnd` figure
-    such as an annotated total: STYLE C16), counts, dates, plain numbers, or text, wrapped when
+    such as an annotated total: docs/architecture.md C16), counts, dates, plain numbers, or text, wrapped when
     it may be long (a long field, a record's name, a column the admin computes)."""
     if isinstance(field, MoneyField) or attribute.endswith("_vnd"):
         return MONEY

@@ -153,7 +153,7 @@ class PortalAdmin(NumberInputsMixin, ScopedAdminMixin, admin.ModelAdmin):
 
     @property
     def excel_export(self) -> bool:
-        """Whether the changelist offers "Download Excel" (reports.list_views.changelist_xlsx):
+        """Whether the changelist offers "Download Excel" (reports.changelist_export.changelist_xlsx):
         the province-owned records, scoped as the list is."""
         return self._scoped()
 

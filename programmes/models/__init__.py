@@ -33,14 +33,11 @@ from .geography import (
 )
 from .money import (
     ACTIVITY_REFUSALS,
-    MONEY_SUM,
     Disbursement,
-    DisbursementKind,
     ProjectOutput,
     activity_date_check,
     disbursement_date_check,
     output_date_check,
-    signed_amount_vnd,
 )
 from .plans import (
     ApprovalStatus,
@@ -69,6 +66,7 @@ from .reporting import (
     expected_in,
     period_end,
 )
+from .sums import MONEY_SUM, DisbursementKind, signed_amount_vnd
 
 __all__ = [
     "ACTIVITY_REFUSALS",

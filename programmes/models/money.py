@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -17,27 +17,7 @@ from ..rules import activity, lifecycle
 from .base import ScopedQuerySet, TimeStamped, whole_non_negative_vnd_check
 from .projects import Project, ProjectStatus
 from .reference import Indicator
-
-# Sums of whole đồng: two more digits than one amount, so that national totals fit.
-MONEY_SUM = models.DecimalField(max_digits=20, decimal_places=0)
-
-
-def signed_amount_vnd() -> models.Case:
-    """A disbursement's amount as it counts in totals, for use in queries: recoveries negative.
-
-    The query-side twin of `Disbursement.signed_amount_vnd`.
-    """
-    return models.Case(
-        models.When(kind=DisbursementKind.RECOVERY, then=-F("amount_vnd")),
-        default=F("amount_vnd"),
-        output_field=MONEY_SUM,
-    )
-
-
-class DisbursementKind(models.TextChoices):
-    ADVANCE = "advance", _("Advance")
-    PAYMENT = "payment", _("Payment")
-    RECOVERY = "recovery", _("Recovery (money returned)")
+from .sums import DisbursementKind
 
 
 class Disbursement(TimeStamped):

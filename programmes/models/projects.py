@@ -17,6 +17,7 @@ from ..rules import lifecycle
 from .base import ScopedQuerySet, TimeStamped, whole_non_negative_vnd_check, year_range_check
 from .geography import Province, validate_province_year
 from .reference import ActivityCategory, FundingSource
+from .sums import MONEY_SUM, signed_amount_vnd
 
 
 class ProjectStatus(models.TextChoices):
@@ -58,11 +59,10 @@ class ProjectQuerySet(ScopedQuerySet):
         when given, 0 when nothing was paid.
 
         A correlated subquery rather than a join, so that each project stays one row and other
-        sums over other relations are not multiplied (STYLE C7).
+        sums over other relations are not multiplied (docs/architecture.md, C7).
         """
-        from .money import MONEY_SUM, Disbursement, signed_amount_vnd  # money's models point at Project
-
-        disbursements = Disbursement.objects.filter(project=models.OuterRef("pk"))
+        disbursement = self.model._meta.get_field("disbursements").related_model
+        disbursements = disbursement.objects.filter(project=models.OuterRef("pk"))
         if as_of is not None:
             disbursements = disbursements.filter(date__lte=as_of)
         totals = (

@@ -1,7 +1,7 @@
 """The programme's arithmetic: completion, growth and share, in Decimal.
 
 Pure functions, no Django and no ORM, so the dashboard, the API and Excel share one definition
-(DESIGN §4). Ratios are exact; rounding (half-up, 2 places) happens only in `round_pct`, for
+(docs/design.md §4). Ratios are exact; rounding (half-up, 2 places) happens only in `round_pct`, for
 display and for the API. Every ratio is None when there is nothing to divide by.
 """
 

@@ -82,7 +82,7 @@ def summary(
     trend_years: int = 0,
     today: datetime.date | None = None,
 ) -> Summary:
-    """The figures of DESIGN §4 for `scope` in `year`, up to `as_of` (default 31/12 of `year`).
+    """The figures of docs/design.md §4 for `scope` in `year`, up to `as_of` (default 31/12 of `year`).
 
     - plan: Σ planned đồng of the year's approved plans of the scope's territory;
     - actual: Σ disbursements of the year's projects dated on or before `as_of`, recoveries

@@ -1,6 +1,6 @@
 """The audit trail as an .xlsx file: a title block, then one row per changed field.
 
-A pure function of the selector's entries (STYLE C14): no request, no ORM. The columns are
+A pure function of the selector's entries (docs/architecture.md, C14): no request, no ORM. The columns are
 declared once, below. Every text cell that Excel could read as a formula (`=`, `+`, `-`, `@`,
 a tab or a carriage return first) is stored as text with Excel's quote prefix, so that a note
 typed as `=HYPERLINK(…)` shows as typed and never runs.

@@ -1,7 +1,7 @@
 """The audit pages: every change to the programme's records, filtered, paged and exported, and
 the history of one record (issue item 4).
 
-Who may look: every portal role (DESIGN §7); province staff see the changes to their own
+Who may look: every portal role (docs/design.md §7); province staff see the changes to their own
 territory's records only (the selector scopes by `access.visible_province_ids`). Anonymous
 visitors go to the login page; signed-in users without a role get 403.
 """

@@ -1,4 +1,4 @@
-"""A conference's briefing: the figures of its region from the portal's own records (DESIGN §6).
+"""A conference's briefing: the figures of its region from the portal's own records (docs/design.md §6).
 
 Read-only and built on `programmes.selectors.summary`, so every figure is the one the dashboards,
 the summary endpoint and the workbooks show for the same region and cut-off:
@@ -8,12 +8,12 @@ the summary endpoint and the workbooks show for the same region and cut-off:
   day (30/06 for a conference in July–September, 30/09 for one in October–December), or up
   to the conference's day itself when it is held before 30 June.
 
-Why the last reporting cut-off rather than the conference's day (DESIGN §6 says "to the
+Why the last reporting cut-off rather than the conference's day (docs/design.md §6 says "to the
 conference date"): provinces report at 30/06 and 30/09, and a disbursement made in the weeks
 before a conference is often entered only with the next report, so figures "to 28/07" would
 be incomplete in a way no one can see; the figures quoted at the conferences are the 6- and
 9-month ones (the 7th southern conference, 28/07/2016, reported the first six months:
-shared/reference/example_south_2016.md). The briefing names its cut-off date everywhere, and the
+docs/reference/example_south_2016.md). The briefing names its cut-off date everywhere, and the
 summary endpoint gives the same figures for any other date.
 
 Besides the two summaries (sharing one ProvinceMap), one query reads the collaborator networks

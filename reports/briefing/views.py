@@ -1,4 +1,4 @@
-"""The conference briefing: a printable page and an Excel download (DESIGN §6).
+"""The conference briefing: a printable page and an Excel download (docs/design.md §6).
 
 The figures cover every province of the conference's region, so only the nation-wide roles
 (ministry, viewer, administrator) see them, as on the region dashboards; province staff get 403.

@@ -1,4 +1,4 @@
-"""GET /api/v1/reports/summary/: the figures of DESIGN §4 as JSON (DESIGN §5).
+"""GET /api/v1/reports/summary/: the figures of docs/design.md §4 as JSON (docs/design.md §5).
 
 Amounts and percentages are decimal strings (percentages rounded half-up to 2 places); a
 percentage with nothing to divide by is null.

@@ -1,7 +1,7 @@
 """The dashboard report as an .xlsx workbook: "Tổng hợp", "Tỉnh", "Đề án" and "Chỉ tiêu".
 
 `report_workbook` is a pure function of a computed `Summary` and an iterable of project rows
-(STYLE C14): no request and no ORM, so that the file shows the figures of the screen and of
+(docs/architecture.md, C14): no request and no ORM, so that the file shows the figures of the screen and of
 the summary endpoint. Percentages are the portal's (`progress.round_pct`, half-up to 2 places)
 stored as ratios with a percent format (97.02 → 0.9702, shown 97,02 %); amounts are whole đồng
 with a thousands format. Totals of the province and project sheets are `=SUM(…)` formulas over

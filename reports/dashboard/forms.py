@@ -1,6 +1,6 @@
 """The filters every report takes: year, scope (region or province) and cut-off date.
 
-One form for the dashboards, the summary endpoint and the Excel workbooks (STYLE C8), so that
+One form for the dashboards, the summary endpoint and the Excel workbooks (docs/architecture.md, C8), so that
 "2016, south, 30/06" means the same rows everywhere.
 """
 

@@ -1,7 +1,7 @@
-"""Dashboards: national → region → province, for a year and a cut-off date (DESIGN §6).
+"""Dashboards: national → region → province, for a year and a cut-off date (docs/design.md §6).
 
 Each page parses its filters with `ReportFilterForm`, calls `selectors.summary` once and hands
-the result to the template, which only formats it (STYLE C20). The view picks values: it
+the result to the template, which only formats it (docs/architecture.md, C20). The view picks values: it
 orders the province table, sends the rows to the chart geometry of `charts.py` and builds
 links; it computes no figure. Who may see the dashboards is decided in one place,
 `may_view_dashboards`.
@@ -55,7 +55,7 @@ from .page import (
 
 
 def may_view_dashboards(user) -> bool:
-    """True when `user` has a portal role (DESIGN §7); which scopes they see is `_check_scope`."""
+    """True when `user` has a portal role (docs/design.md §7); which scopes they see is `_check_scope`."""
     return access.role_of(user) is not None
 
 

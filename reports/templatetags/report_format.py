@@ -1,8 +1,8 @@
 """Display formatting for the report pages: amounts, percentages and counts in the page's language.
 
-Thin wrappers over `programmes.numbers` with the active language (`123,37 tỷ đồng`, `97,02 %`
+Thin wrappers over `common.numbers` with the active language (`123,37 tỷ đồng`, `97,02 %`
 in Vietnamese; `123.37 billion VND`, `97.02%` in English). No figure is computed here: the
-filters only format what the selectors return (STYLE C20).
+filters only format what the selectors return (docs/architecture.md, C20).
 """
 
 from decimal import Decimal

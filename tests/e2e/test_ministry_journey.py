@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from common.numbers import format_billion_vnd
 from programmes import demo, selectors
 from programmes.models import Province
-from reports import excel
+from reports.dashboard import excel
 from tests.e2e.conftest import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
