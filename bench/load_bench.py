@@ -12,7 +12,7 @@ interleaved (A B C A B C…), so that other load on the machine falls on all thr
 Requests/s is the total over all rounds; latency percentiles are the medians of the rounds'
 percentiles; errors are socket errors plus non-2xx answers, summed. wrk, gunicorn and
 PostgreSQL share the machine's cores: the numbers are those of one small server, not of the
-load balancer set-up of DESIGN §1.
+load balancer set-up of docs/design.md §1.
 """
 
 import json

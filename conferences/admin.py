@@ -1,7 +1,7 @@
 """Data entry (Django admin) for the conferences: a conference with its papers, recommendations
 and awards on one page, and the recommendations on their own to follow them up.
 
-Conferences are the ministry's (DESIGN §7): every change needs the model permission (the role
+Conferences are the ministry's (docs/design.md §7): every change needs the model permission (the role
 groups of programmes.access give this app's to the ministry) and a role that approves
 (`access.can_approve`) or a superuser; every other role with the view permission only looks.
 """
@@ -12,8 +12,9 @@ from django.core.exceptions import ValidationError
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from common.admin import LabelledInlineMixin, SharedChoicesFormSet
 from programmes import access
-from programmes.admin import LabelledInlineMixin, NumberInputsMixin, PortalAdmin, SharedChoicesFormSet
+from programmes.admin import NumberInputsMixin, PortalAdmin
 
 from . import services
 from .models import Award, Conference, Paper, Recommendation

@@ -1,7 +1,7 @@
-"""REST API v1 for the regional conferences: a read-only list and detail (DESIGN §5).
+"""REST API v1 for the regional conferences: a read-only list and detail (docs/design.md §5).
 
-Thin on purpose (STYLE C13): the querysets come from `conferences.selectors`; every user with a
-portal role reads (DESIGN §7), and changes are made in the admin by the ministry.
+Thin on purpose (docs/architecture.md, C13): the querysets come from `conferences.selectors`; every user with a
+portal role reads (docs/design.md §7), and changes are made in the admin by the ministry.
 `GET /api/v1/conferences/?region=south&year=2016`, `GET /api/v1/conferences/{id}/` with the
 papers, recommendations and awards nested.
 """

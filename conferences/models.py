@@ -11,16 +11,17 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from common.i18n import is_english
 from programmes.fields import CountField
 from programmes.models import Province, Region, TimeStamped, year_range_check
 
 from .numerals import to_roman
 
-# The ministry agency that runs the conferences, by the date its name took effect (domain.md §7).
+# The ministry agency that runs the conferences, by the date its name took effect (docs/reference/domain.md §7).
 # The 2017 instrument is not confirmed (probably Decree 98/2017/NĐ-CP of 18/08/2017, which TT
 # 15/2017/TT-BCT of 31/08/2017 already cites); the 2025 name follows Decree 40/2025/NĐ-CP,
 # in force on 01/03/2025. The name is stored on each conference as it was then: this table only
@@ -162,7 +163,7 @@ class Conference(TimeStamped):
         """`Hội nghị khuyến công vùng phía Nam lần thứ VII` (in the page's language)."""
         if not (self.region_id and self.edition):
             return str(_("Regional conference"))
-        english = (get_language() or "").startswith("en")
+        english = is_english()
         region = (self.region.name_en or self.region.name) if english else region_in_text(self.region)
         return _("Industrial extension conference of the %(region)s region, edition %(edition)s") % {
             "region": region,
@@ -176,7 +177,7 @@ class Conference(TimeStamped):
         if self.start_date and not self.organiser:
             self.organiser = agency_name_on(self.start_date)
         host = self.host_province if self.host_province_id else None
-        if host is not None and self.start_date and not _in_force_on(host, self.start_date):
+        if host is not None and self.start_date and not host.in_force_on(self.start_date):
             errors.setdefault("host_province", []).append(
                 _("%(province)s was not in force on %(date)s. Choose the province of that date.")
                 % {"province": host, "date": self.start_date.strftime("%d/%m/%Y")}
@@ -193,10 +194,6 @@ class Conference(TimeStamped):
             )
         if errors:
             raise ValidationError(errors)
-
-
-def _in_force_on(province: Province, day: datetime.date) -> bool:
-    return province.valid_from <= day and (province.valid_to is None or province.valid_to >= day)
 
 
 class Paper(models.Model):

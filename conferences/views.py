@@ -1,22 +1,20 @@
 """Pages of the regional conferences: the hosts' chain per region, one conference, and the
-recommendations tracker (DESIGN §6).
+recommendations tracker (docs/design.md §6).
 
-Every signed-in user with a portal role reads them (DESIGN §7); the views only parse, call a
-selector and pick a template, which formats what it is given (STYLE C20).
+Every signed-in user with a portal role reads them (docs/design.md §7); the views only parse, call a
+selector and pick a template, which formats what it is given (docs/architecture.md, C20).
 """
 
-import functools
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext_lazy
 
+from common.gates import role_gate
 from programmes import access
 
 from . import selectors
@@ -29,18 +27,8 @@ def may_view_conferences(user) -> bool:
     return access.role_of(user) is not None
 
 
-def conference_page(view):
-    """Anonymous visitors go to the login page; signed-in users without a role get 403."""
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not may_view_conferences(request.user):
-            raise PermissionDenied(_("You are not allowed to see the conferences."))
-        return view(request, *args, **kwargs)
-
-    return require_GET(wrapper)
+# Anonymous visitors go to the login page; signed-in users without a role get 403.
+conference_page = role_gate(may_view_conferences, gettext_lazy("You are not allowed to see the conferences."))
 
 
 @conference_page

@@ -41,6 +41,7 @@ from .models import (
     Province,
 )
 from .numbers import NumberFormatError, parse_whole_number
+from .rules import lifecycle
 
 TEMPLATE_VERSION = "khuyencong-import-v1"
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -799,7 +800,7 @@ class _Importer:
                 self.bad_projects.add(code)
 
     def _move(self, sheet: str, number: int, project: Project, status: str, day: datetime.date | None) -> bool:
-        path = _status_path(project.status, status)
+        path = lifecycle.shortest_path(project.status, status)
         if path is None:
             self.error(
                 sheet,
@@ -948,28 +949,6 @@ def _take(matches: list, same) -> object:
         if same(candidate):
             return matches.pop(index)
     return matches.pop(0)
-
-
-def _status_path(current: str, wanted: str) -> list[str] | None:
-    """The shortest chain of lifecycle steps from `current` to `wanted`; None when there is none."""
-    parents: dict[str, str | None] = {current: None}
-    queue = [current]
-    while queue:
-        status = queue.pop(0)
-        if status == wanted:
-            break
-        for following in services.PROJECT_TRANSITIONS[status]:
-            if following not in parents:
-                parents[following] = status
-                queue.append(following)
-    if wanted not in parents:
-        return None
-    path = []
-    step = wanted
-    while step != current:
-        path.append(step)
-        step = parents[step]
-    return list(reversed(path))
 
 
 def import_file(data: bytes, user, *, commit: bool, filename: str = "") -> ImportReport:

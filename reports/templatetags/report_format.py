@@ -1,8 +1,8 @@
 """Display formatting for the report pages: amounts, percentages and counts in the page's language.
 
-Thin wrappers over `programmes.numbers` with the active language (`123,37 tỷ đồng`, `97,02 %`
+Thin wrappers over `common.numbers` with the active language (`123,37 tỷ đồng`, `97,02 %`
 in Vietnamese; `123.37 billion VND`, `97.02%` in English). No figure is computed here: the
-filters only format what the selectors return (STYLE C20).
+filters only format what the selectors return (docs/architecture.md, C20).
 """
 
 from decimal import Decimal
@@ -10,7 +10,8 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import get_language
 
-from programmes import numbers
+from common import numbers
+from common.i18n import is_english
 
 register = template.Library()
 
@@ -19,10 +20,6 @@ BILLION = Decimal(10**9)
 
 def _lang() -> str:
     return get_language() or "vi"
-
-
-def _english() -> bool:
-    return _lang().lower().startswith("en")
 
 
 @register.filter
@@ -69,7 +66,7 @@ def digits(value: int | Decimal | None) -> str:
 def axis_pct(value: float | Decimal) -> str:
     """A chart axis label in percent without decimals: `50 %` / `50%`."""
     number = numbers.format_decimal(Decimal(str(value)), 0, _lang())
-    return f"{number}%" if _english() else f"{number} %"
+    return f"{number}%" if is_english() else f"{number} %"
 
 
 @register.filter
@@ -92,7 +89,7 @@ def axis_count(value: float | Decimal) -> str:
 def in_language(obj, field: str = "name") -> str:
     """`obj.<field>_en` when the page is in English and it is filled in, else `obj.<field>`."""
     vietnamese = getattr(obj, field, "")
-    if _english():
+    if is_english():
         return getattr(obj, f"{field}_en", "") or vietnamese
     return vietnamese
 

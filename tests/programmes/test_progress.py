@@ -4,7 +4,7 @@ from django.test import SimpleTestCase
 from hypothesis import given
 from hypothesis import strategies as st
 
-from programmes.progress import completion_pct, difference, growth_pct, round_pct, share_pct, total
+from programmes.rules.progress import completion_pct, difference, growth_pct, round_pct, share_pct, total
 
 amounts = st.integers(min_value=0, max_value=10**15).map(Decimal)
 positive = st.integers(min_value=1, max_value=10**15).map(Decimal)

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
-from programmes import progress, selectors, services
+from programmes import selectors, services
 from programmes.models import (
     ApprovalStatus,
     BudgetPlan,
@@ -26,6 +26,7 @@ from programmes.models import (
     Region,
     ReportingPeriod,
 )
+from programmes.rules import progress
 from tests import factories
 
 D = datetime.date

@@ -17,7 +17,7 @@ from django.db.models import Sum
 from django.test import TestCase
 from django.urls import reverse
 
-from programmes import demo, progress
+from programmes import demo
 from programmes.models import (
     ApprovalStatus,
     BudgetPlan,
@@ -29,6 +29,7 @@ from programmes.models import (
     Region,
     ReportingPeriod,
 )
+from programmes.rules import progress
 from programmes.selectors import ProvinceMap, Scope, summary
 from tests import factories
 

@@ -12,11 +12,11 @@ from django.utils import translation
 from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string
 
+from common.xlsx import DASH
 from programmes import demo, selectors, services
 from programmes.models import Project, Province, Region
-from reports import excel
-from reports.api import KEYS, summary_payload
-from reports.xlsx import DASH
+from reports.dashboard import excel
+from reports.dashboard.api import KEYS, summary_payload
 from tests import factories
 
 URL = reverse("reports:excel")
