@@ -134,6 +134,8 @@ def summary(
     provinces: ProvinceMap | None = None,
     trend_years: int = 0,
     today: datetime.date | None = None,
+    region_year: int | None = None,
+    listed_on: datetime.date | None = None,
 ) -> Summary:
     """The figures of DESIGN §4 for `scope` in `year`, up to `as_of` (default 31/12 of `year`).
 
@@ -153,7 +155,11 @@ def summary(
     - `provinces`: the provinces in force at the cut-off, each with its territory's records of
       the whole year; `era_rows`: every province that has the year's records, its own only;
     - `trend_years` > 0 adds that many years ending with `year` (each cut at its own 31/12,
-      the last at `as_of`), on the scope's territory of `year`.
+      the last at `as_of`), on the scope's territory of `year`;
+    - `region_year` (default `year`): the year whose year-end provinces make a region's
+      territory, and `listed_on` (default the cut-off, at most 31/12 of `year`): the day whose
+      provinces `provinces` lists — so that a briefing's previous year is computed on the
+      conference year's territory and lists the same provinces (2024 for the 2025 groupings).
 
     Queries, whatever the size of the data: provinces (unless `provinces` is given), plans,
     disbursements, projects by year/province/status/fund, targets, outputs, indicators,
@@ -163,7 +169,7 @@ def summary(
     as_of = as_of or _year_end(year)
     today = today or timezone.localdate()
     provinces = provinces or ProvinceMap.load()
-    ids = provinces.territory(scope, year)
+    ids = provinces.territory(scope, region_year or year)
     trend_range = list(range(year - trend_years + 1, year + 1)) if trend_years > 0 else [year]
     years = sorted({year, year - 1, *trend_range})
 
@@ -201,6 +207,7 @@ def summary(
     }
     scope_actual = funds[TOTAL].actual_vnd
     cutoff_day = min(as_of, _year_end(year))
+    listed_day = listed_on or cutoff_day
 
     def row(province: Province, among: set[int], start: datetime.date, end: datetime.date) -> ProvinceRow:
         return ProvinceRow(
@@ -217,7 +224,7 @@ def summary(
     rows = [
         row(province, provinces.own_territory(province) & ids, year_start, _year_end(year))
         for province in sorted(
-            (provinces.by_id[pk] for pk in provinces.in_force_on(ids, cutoff_day)),
+            (provinces.by_id[pk] for pk in provinces.in_force_on(ids, listed_day)),
             key=lambda p: (p.code, p.valid_from),
         )
     ]
@@ -243,7 +250,7 @@ def summary(
     regions = []
     if scope.kind == "nation":
         for region in provinces.regions():
-            members = provinces.territory(Scope(region=region), year)
+            members = provinces.territory(Scope(region=region), region_year or year)
             if not members:
                 continue
             regions.append(
@@ -252,7 +259,7 @@ def summary(
                     plan_vnd={fund: records.plan(year, members, fund) for fund in FUNDS},
                     original_plan_vnd={fund: records.original_plan(year, members, fund) for fund in FUNDS},
                     actual_vnd={fund: records.actual(year, members, fund) for fund in FUNDS},
-                    province_count=len(provinces.in_force_on(members, cutoff_day)),
+                    province_count=len(provinces.in_force_on(members, listed_day)),
                     scope_actual_vnd=scope_actual,
                 )
             )
@@ -260,7 +267,7 @@ def summary(
         year=year,
         as_of=as_of,
         scope=scope,
-        province_count=1 if scope.kind == "province" else len(provinces.in_force_on(ids, cutoff_day)),
+        province_count=1 if scope.kind == "province" else len(provinces.in_force_on(ids, listed_day)),
         funds=funds,
         plans_approved=plans_approved,
         indicators=_indicators(year, as_of, ids, has_projects=records.has_projects(year, ids)),

@@ -3,7 +3,8 @@
 Read-only and built on `programmes.selectors.summary`, so every figure is the one the dashboards,
 the summary endpoint and the workbooks show for the same region and cut-off:
 
-- the previous year in full: `summary(year − 1, as_of=31/12)`;
+- the previous year in full: `summary(year − 1, as_of=31/12)`, on the conference year's
+  territory and provinces (a region of 2025 against its provinces' predecessors in 2024);
 - the conference's year up to the last reporting cut-off on or before the conference's first
   day (30/06 for a conference in July–September, 30/09 for one in October–December), or up
   to the conference's day itself when it is held before 30 June.
@@ -108,7 +109,8 @@ class IndicatorLine:
 
 @dataclass(frozen=True)
 class ProvinceLine:
-    """A province of the region: its own records in both years and its collaborator network."""
+    """A province of the region in force at the cut-off: its territory's records in both years
+    and its collaborator network."""
 
     province: Province
     current: ProvinceRow
@@ -178,10 +180,19 @@ def build_briefing(
     scope = Scope(region=conference.region)
     year = conference.year
     as_of, period = briefing_cutoff(conference.start_date)
-    previous = summary(year=year - 1, as_of=datetime.date(year - 1, 12, 31), scope=scope, provinces=provinces)
     current = summary(year=year, as_of=as_of, scope=scope, provinces=provinces)
+    # The previous year on the conference year's territory and listing the conference year's
+    # provinces: in 2025 the centre compares its 11 provinces with their predecessors' 2024.
+    previous = summary(
+        year=year - 1,
+        as_of=datetime.date(year - 1, 12, 31),
+        scope=scope,
+        provinces=provinces,
+        region_year=year,
+        listed_on=current.cutoff_day,
+    )
 
-    in_force = provinces.in_force_on(provinces.territory(scope), min(as_of, datetime.date(year, 12, 31)))
+    in_force = provinces.in_force_on(provinces.territory(scope, year), current.cutoff_day)
     networks = _networks(year, in_force, provinces)
     previous_rows = {row.province.pk: row for row in previous.provinces}
     previous_indicators = {indicator.code: indicator for indicator in previous.indicators}

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django import template
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from common import numbers
 from common.i18n import is_english
@@ -18,47 +19,55 @@ register = template.Library()
 BILLION = Decimal(10**9)
 
 
+def no_data() -> str:
+    """What a page shows for a figure with no record behind it (None): never 0, never a bare dash."""
+    return _("no data")
+
+
 def _lang() -> str:
     return get_language() or "vi"
 
 
 @register.filter
 def billion_vnd(value: Decimal | int | None) -> str:
-    """`65,47 tỷ đồng` / `65.47 billion VND`; a dash for None."""
-    return numbers.format_billion_vnd(value, _lang()) or "–"
+    """`65,47 tỷ đồng` / `65.47 billion VND`; "chưa có số liệu" for None."""
+    return numbers.format_billion_vnd(value, _lang()) or no_data()
 
 
 @register.filter
 def billions(value: Decimal | int | None) -> str:
     """The number of `billion_vnd` without its unit (`65,47`), for table cells under a unit heading."""
     if value is None:
-        return "–"
+        return no_data()
     return numbers.format_billion_vnd(value, _lang()).split(" ", 1)[0]
 
 
 @register.filter
 def million_vnd(value: Decimal | int | None) -> str:
-    """`850,5 triệu đồng` / `850.5 million VND`; a dash for None."""
-    return numbers.format_million_vnd(value, _lang()) or "–"
+    """`850,5 triệu đồng` / `850.5 million VND`; "chưa có số liệu" for None."""
+    return numbers.format_million_vnd(value, _lang()) or no_data()
 
 
 @register.filter
 def vnd(value: Decimal | int | None) -> str:
-    """`1.250.000.000 đ` / `1,250,000,000 VND`; a dash for None."""
-    return numbers.format_vnd(value, _lang()) or "–"
+    """`1.250.000.000 đ` / `1,250,000,000 VND`; "chưa có số liệu" for None."""
+    return numbers.format_vnd(value, _lang()) or no_data()
 
 
 @register.filter
 def pct(value: Decimal | None) -> str:
-    """`97,02 %` / `97.02%`, rounded half-up to 2 places; a dash when there was nothing to divide by."""
+    """`97,02 %` / `97.02%`, rounded half-up to 2 places; "chưa có số liệu" when a figure is
+    missing or there was nothing to divide by."""
+    if value is None:
+        return no_data()
     return numbers.format_pct(value, _lang())
 
 
 @register.filter
 def digits(value: int | Decimal | None) -> str:
-    """A whole number with the language's thousands separator: `1.724` / `1,724`; a dash for None."""
+    """A whole number with the language's thousands separator: `1.724` / `1,724`; "chưa có số liệu" for None."""
     if value is None:
-        return "–"
+        return no_data()
     return numbers.group_digits(value, _lang())
 
 
