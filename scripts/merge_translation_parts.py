@@ -17,7 +17,11 @@ CATALOGUE = LOCALE / "vi" / "LC_MESSAGES" / "django.po"
 
 
 def _untranslated(entry: polib.POEntry) -> bool:
-    return "fuzzy" in entry.flags or not (entry.msgstr or all(entry.msgstr_plural.values()))
+    # An entry without plural forms has an empty msgstr_plural, and all() of nothing is True:
+    # the plural forms count only for an entry that has them.
+    if entry.msgid_plural:
+        return "fuzzy" in entry.flags or not (entry.msgstr_plural and all(entry.msgstr_plural.values()))
+    return "fuzzy" in entry.flags or not entry.msgstr
 
 
 def main() -> int:

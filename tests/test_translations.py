@@ -14,13 +14,23 @@ def _entries(lang: str) -> list[polib.POEntry]:
     return [entry for entry in polib.pofile(str(LOCALE / lang / "LC_MESSAGES" / "django.po")) if not entry.obsolete]
 
 
+def _translated(entry: polib.POEntry) -> bool:
+    # all() of an entry's empty msgstr_plural is True: the plural forms count only when it has them.
+    if "fuzzy" in entry.flags:
+        return False
+    return bool(entry.msgstr_plural) and all(entry.msgstr_plural.values()) if entry.msgid_plural else bool(entry.msgstr)
+
+
 def test_every_message_is_translated_into_vietnamese():
-    missing = [
-        entry.msgid
-        for entry in _entries("vi")
-        if "fuzzy" in entry.flags or not (entry.msgstr or all(entry.msgstr_plural.values()))
-    ]
+    missing = [entry.msgid for entry in _entries("vi") if not _translated(entry)]
     assert missing == []
+
+
+def test_an_empty_translation_counts_as_missing():
+    assert not _translated(polib.POEntry(msgid="Revoke", msgstr=""))
+    assert not _translated(polib.POEntry(msgid="a", msgid_plural="as", msgstr_plural={0: ""}))
+    assert not _translated(polib.POEntry(msgid="Revoke", msgstr="Thu hồi", flags=["fuzzy"]))
+    assert _translated(polib.POEntry(msgid="Revoke", msgstr="Thu hồi"))
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
