@@ -25,6 +25,7 @@ urlpatterns = [
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("tai-khoan/", include("accounts.urls")),
     # The lists' Excel copies, under their pages' paths (the admin's included): before those.
     path("", include("reports.export_urls")),
     path("quan-tri/", admin.site.urls),
