@@ -1,0 +1,1 @@
+"""Helpers every app may use; imports no portal app."""
