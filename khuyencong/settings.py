@@ -364,10 +364,6 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Largest amount a form accepts, in đồng: far above any provincial budget line (the whole
-# national programme is a few hundred billion a year), so a typo of extra zeros is refused.
-MAX_AMOUNT_VND = 10**15
-
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -24,7 +24,7 @@ from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from .models import Province, UserProfile
+from .models import BudgetPlan, IndicatorTarget, Province, UserProfile
 
 
 class Role(StrEnum):
@@ -218,6 +218,25 @@ def can_edit_province(user, province: Province | int | None) -> bool:
     return ids is None or pk in ids
 
 
+WRITE_ACTIONS = ("add", "change", "delete")
+
+
+def may_write(user, action: str, model: type[Model], province: Province | int | None) -> bool:
+    """The one authority check of a write, for the admin, the pages and the API alike: the
+    Django permission of `action` ("add", "change" or "delete") on `model`, which the user's
+    role grants, and a province the user enters records for. False for a `province` of None."""
+    if action not in WRITE_ACTIONS:
+        raise ValueError(f"unknown write action {action!r}")
+    opts = model._meta
+    return user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}") and can_edit_province(user, province)
+
+
+def require_write(user, action: str, model: type[Model], province: Province | int | None) -> None:
+    """PermissionDenied (with the reason) unless `may_write(user, action, model, province)`."""
+    if not may_write(user, action, model, province):
+        raise PermissionDenied(_("You may not enter records for this province."))
+
+
 def can_see_province(user, province: Province | int) -> bool:
     ids = visible_province_ids(user)
     pk = province if isinstance(province, int) else province.pk
@@ -281,7 +300,8 @@ def may_edit_year_plan(user, province: Province | None = None) -> bool:
         return False
     if province is None:
         return editable_province_ids(user) != frozenset()
-    return can_edit_province(user, province)
+    # The grid writes plans and targets: the one write check (may_write) for both.
+    return all(may_write(user, "change", model, province) for model in (BudgetPlan, IndicatorTarget))
 
 
 def may_read_year_plans(user) -> bool:

@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from common import workbook_guard
+from common.numbers import NumberFormatError, exceeds_max_amount, parse_whole_number
 
 from . import access, services
 from .models import (
@@ -42,7 +43,6 @@ from .models import (
     ProjectType,
     Province,
 )
-from .numbers import NumberFormatError, parse_whole_number
 from .rules import lifecycle
 
 TEMPLATE_VERSION = "khuyencong-import-v1"
@@ -50,7 +50,6 @@ DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 # The members of an .xlsx are XML, which compresses well; more than this unpacked is a zip bomb.
 DEFAULT_MAX_UNCOMPRESSED_BYTES = 60 * 1024 * 1024
 DEFAULT_MAX_ROWS = 5000
-MAX_AMOUNT_VND = Decimal(10) ** 15  # a thousand billion đồng: more is a typing mistake
 
 META_SHEET = "_meta"
 LISTS_SHEET = "_danh_muc"
@@ -518,7 +517,7 @@ def _whole(value, *, required: bool = True) -> Decimal | None:
         raise _CellProblem(msg_not_number())
     if number < 0:
         raise _CellProblem(msg_negative())
-    if number >= MAX_AMOUNT_VND:
+    if exceeds_max_amount(number):
         raise _CellProblem(_("The number is too large."))
     return number
 

@@ -408,3 +408,107 @@ def test_excel_export(world, client, role):
     for query in ({"year": YEAR}, {"year": YEAR, "region": "south"}):
         response = client.get(url, query)
         assert (response.status_code == 200) == (role in ("ministry", "viewer", "admin")), (role, query)
+
+
+# --- the service's rule, beside the permission ----------------------------------------------------
+#
+# For each delete path (the record's admin page, the list's "delete selected" action, the API),
+# a record whose deletion a service rule refuses: the permission column says what the user's
+# role allows on it, the rule column that the record is still there afterwards and the answer
+# is a refusal, not a 500. The permission may already refuse (a lock makes the admin page
+# read-only); the rule must hold even where it does not (the net total of a project's money).
+
+DELETE_PATHS = ["admin page", "admin action", "api"]
+
+
+def _net_total_case(world):
+    """Province A's project paid 100 million with 60 million recovered: its payment may be
+    deleted by the permission, not by the rule (the net total would be −60 million)."""
+    project = world["records"]["own"][Project]
+    services.disbursement_create(project=project, date=D(YEAR, 4, 3), amount_vnd=Decimal(6 * 10**7), kind="recovery")
+    return world["records"]["own"][Disbursement], f"{API}/projects/{project.pk}/disbursements/"
+
+
+def _locked_case(world, model):
+    """Province A's record of `model`, locked by the approval of its 6-month report (the
+    records are dated April, the plans and targets are of the report's year)."""
+    from programmes import workflow
+
+    ministry = world["users"]["ministry"]
+    period = workflow.period_submit(
+        province=world["a"], year=YEAR, period="H1", user=world["users"]["staff_a"], today=D(YEAR, 7, 5)
+    )
+    workflow.period_approve(period=period, user=ministry)
+    record = world["records"]["own"][model]
+    project = world["records"]["own"][Project]
+    listing = {
+        BudgetPlan: f"{API}/budget-plans/",
+        IndicatorTarget: f"{API}/indicator-targets/",
+        Disbursement: f"{API}/projects/{project.pk}/disbursements/",
+        ProjectOutput: f"{API}/projects/{project.pk}/outputs/",
+    }[model]
+    return record, listing
+
+
+# (case, model, the permission allows the deletion) — the rule must hold in every row.
+SERVICE_RULE_CASES = [
+    ("net total", Disbursement, True),
+    ("approved report", Disbursement, False),
+    ("approved report", ProjectOutput, False),
+    ("approved report", BudgetPlan, False),
+    ("approved report", IndicatorTarget, False),
+]
+
+
+@pytest.mark.parametrize("path", DELETE_PATHS)
+@pytest.mark.parametrize(
+    ("case", "model", "permission_allows"),
+    SERVICE_RULE_CASES,
+    ids=[f"{case}-{model.__name__}" for case, model, _ in SERVICE_RULE_CASES],
+)
+def test_the_services_rule_holds_on_every_delete_path(world, client, path, case, model, permission_allows):
+    from rest_framework.test import APIClient
+
+    record, listing = _net_total_case(world) if case == "net total" else _locked_case(world, model)
+    staff = world["users"]["staff_a"]
+    model_admin = admin.site._registry[model]
+    assert model_admin.has_delete_permission(_request(staff), record) == permission_allows
+
+    prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+    if path == "api":
+        api = APIClient()
+        api.force_login(staff)
+        response = api.delete(f"{listing}{record.pk}/")
+        assert response.status_code in (400, 403), response.content[:300]
+    else:
+        client.force_login(staff)
+        if path == "admin page":
+            response = client.post(reverse(f"{prefix}_delete", args=[record.pk]), {"post": "yes"})
+        else:
+            response = client.post(
+                reverse(f"{prefix}_changelist"),
+                {"action": "delete_selected", "_selected_action": [str(record.pk)], "post": "yes"},
+            )
+        assert response.status_code in (200, 302, 403), response.status_code
+    assert model.objects.filter(pk=record.pk).exists(), (case, model.__name__, path)
+
+
+def test_the_api_and_the_admin_ask_the_same_authority(world):
+    """One authority check (access.may_write): a permission taken from the role takes the write
+    from the admin and from the API alike, where the API used to ask the role's province only."""
+    from django.contrib.auth.models import Group, Permission
+    from rest_framework.test import APIClient
+
+    group = Group.objects.get(name="province_staff")
+    group.permissions.remove(Permission.objects.get(codename="delete_disbursement"))
+    staff = type(world["users"]["staff_a"]).objects.get(pk=world["users"]["staff_a"].pk)  # fresh permission cache
+    record = world["records"]["own"][Disbursement]
+
+    assert not access.may_write(staff, "delete", Disbursement, world["a"])
+    assert access.may_write(staff, "change", Disbursement, world["a"])
+    assert not admin.site._registry[Disbursement].has_delete_permission(_request(staff), record)
+    client = APIClient()
+    client.force_login(staff)
+    response = client.delete(f"{API}/projects/{record.project_id}/disbursements/{record.pk}/")
+    assert response.status_code == 403
+    assert Disbursement.objects.filter(pk=record.pk).exists()

@@ -17,11 +17,8 @@ from .base import (
     fund,
     record_province,
 )
-from .disbursements import DISBURSEMENTS_BELOW_ZERO, DISBURSEMENTS_OVER_SUPPORT
 
 __all__ = [
-    "DISBURSEMENTS_BELOW_ZERO",
-    "DISBURSEMENTS_OVER_SUPPORT",
     "NumberInputsMixin",
     "PortalAdmin",
     "PortalTabularInline",

@@ -4,9 +4,7 @@ every row checked by the services' rules (the contract, the support, the locks).
 
 from decimal import Decimal
 
-from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from common.admin import SharedChoicesFormSet
@@ -18,17 +16,7 @@ from ..models import (
     ProjectOutput,
 )
 from ..selectors import locks
-from .base import LockedRowsFormSet, PortalAdmin, PortalTabularInline, adopt, count, money
-
-DISBURSEMENTS_OVER_SUPPORT = _(
-    "Together these rows bring the project's disbursements to %(total)s, more than its support "
-    "of %(support)s. Nothing was saved."
-)
-
-
-DISBURSEMENTS_BELOW_ZERO = _(
-    "Together these rows return %(recovered)s more than was disbursed to the project. Nothing was saved."
-)
+from .base import LockedRowsFormSet, PortalAdmin, PortalTabularInline, ServiceCheckedForm, adopt, count, money
 
 
 class DisbursementFormSet(LockedRowsFormSet):
@@ -56,16 +44,7 @@ class DisbursementFormSet(LockedRowsFormSet):
                 continue
             if form.instance.amount_vnd is not None:
                 total += form.instance.signed_amount_vnd
-        if total < 0:
-            raise ValidationError(
-                DISBURSEMENTS_BELOW_ZERO % {"recovered": money(-total)},
-                code="recovered_too_much",
-            )
-        if total > project.support_vnd:
-            raise ValidationError(
-                DISBURSEMENTS_OVER_SUPPORT % {"total": money(total), "support": money(project.support_vnd)},
-                code="over_support",
-            )
+        services.net_total_check(project, total, together=True)
 
 
 class MoneyRecordInline(PortalTabularInline):
@@ -79,6 +58,7 @@ class MoneyRecordInline(PortalTabularInline):
 
 class DisbursementInline(MoneyRecordInline):
     model = Disbursement
+    save_service = staticmethod(services.disbursements_save)
     formset = DisbursementFormSet
     fields = ("date", "kind", "amount_vnd", "document_number", "note")
 
@@ -93,6 +73,7 @@ class OutputFormSet(LockedRowsFormSet, SharedChoicesFormSet):
 
 class ProjectOutputInline(MoneyRecordInline):
     model = ProjectOutput
+    save_service = staticmethod(services.outputs_save)
     formset = OutputFormSet
     fields = ("indicator", "date", "value", "note")
 
@@ -107,22 +88,6 @@ class ProjectOutputInline(MoneyRecordInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("project", "indicator")
-
-
-class ServiceCheckedForm(forms.ModelForm):
-    """A money or output row's form: after the model's own checks, the service's `check` (totals,
-    locks), whose ValidationError lands on the form like any other."""
-
-    check = None  # a function of the unsaved record, raising ValidationError
-
-    def _post_clean(self):
-        super()._post_clean()
-        if self.errors or not self.instance.project_id:
-            return
-        try:
-            type(self).check(self.instance)
-        except ValidationError as error:
-            self._update_errors(error)
 
 
 class DisbursementAdminForm(ServiceCheckedForm):
@@ -142,6 +107,15 @@ class DisbursementAdmin(PortalAdmin):
     date_hierarchy = "date"
     fields = ("project", "date", "kind", "amount_vnd", "document_number", "note")
     excel_values = {"amount": "signed_amount_vnd"}  # a recovery negative, as on the page
+
+    @staticmethod
+    def delete_service(obj: Disbursement, user) -> None:
+        services.disbursement_delete(disbursement=obj, user=user)
+
+    def deletion_order(self, objects: list[Disbursement]) -> list[Disbursement]:
+        # Recoveries first: deleting a recovery never takes the net total below zero, so a
+        # payment and its recovery selected together can both go.
+        return sorted(objects, key=lambda row: row.signed_amount_vnd)
 
     @admin.display(description=_("Project"), ordering="project__code")
     def project_code(self, obj: Disbursement) -> str:
@@ -184,6 +158,10 @@ class ProjectOutputAdmin(PortalAdmin):
     date_hierarchy = "date"
     fields = ("project", "indicator", "date", "value", "note")
     excel_values = {"output_value": "value"}
+
+    @staticmethod
+    def delete_service(obj: ProjectOutput, user) -> None:
+        services.output_delete(output=obj, user=user)
 
     @admin.display(description=_("Project"), ordering="project__code")
     def project_code(self, obj: ProjectOutput) -> str:

@@ -14,12 +14,20 @@ from ..models import (
     ReportingPeriod,
 )
 from ..selectors import locks
-from .base import PortalAdmin, YearLockForm, count, fund, money
+from .base import PortalAdmin, ServiceCheckedForm, count, fund, money
+
+
+class BudgetPlanAdminForm(ServiceCheckedForm):
+    check = staticmethod(services.budget_plan_check)
+
+
+class IndicatorTargetAdminForm(ServiceCheckedForm):
+    check = staticmethod(services.indicator_target_check)
 
 
 @admin.register(BudgetPlan)
 class BudgetPlanAdmin(PortalAdmin):
-    form = YearLockForm
+    form = BudgetPlanAdminForm
     list_display = (
         "province",
         "year",
@@ -64,10 +72,14 @@ class BudgetPlanAdmin(PortalAdmin):
     def save_model(self, request, obj, form, change):
         services.budget_plan_save(plan=obj, user=request.user)
 
+    @staticmethod
+    def delete_service(obj: BudgetPlan, user) -> None:
+        services.budget_plan_delete(plan=obj, user=user)
+
 
 @admin.register(IndicatorTarget)
 class IndicatorTargetAdmin(PortalAdmin):
-    form = YearLockForm
+    form = IndicatorTargetAdminForm
     list_display = ("province", "year", "indicator", "target_value")
     list_filter = ("year", "indicator", "province__region")
     search_fields = ("province__name", "=province__code", "indicator__name")
@@ -82,6 +94,13 @@ class IndicatorTargetAdmin(PortalAdmin):
 
     def lock_reason(self, obj: IndicatorTarget) -> str | None:
         return locks.year_lock_reason(obj.province, obj.year)
+
+    def save_model(self, request, obj, form, change):
+        services.indicator_target_save(target=obj, user=request.user)
+
+    @staticmethod
+    def delete_service(obj: IndicatorTarget, user) -> None:
+        services.indicator_target_delete(target=obj, user=user)
 
 
 @admin.register(ReportingPeriod)

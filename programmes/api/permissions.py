@@ -11,8 +11,16 @@ from .. import access
 class ReadOnlyForAll:
     """Reads for every role (scoped by province); writes need a province the user enters."""
 
-    def require_edit(self, province) -> None:
-        if not access.can_edit_province(self.request.user, province):
+    # The write each method is, for the Django permission that access.may_write asks.
+    METHOD_ACTIONS = {"POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete"}
+
+    def require_edit(self, province, *, action: str | None = None, model=None) -> None:
+        """PermissionDenied unless the user may make this request's write (`action`, by default
+        the method's) on `model` (by default the serializer's) in `province`: the same check
+        as the admin's (access.may_write)."""
+        action = action or self.METHOD_ACTIONS[self.request.method]
+        model = model or self.get_serializer_class().Meta.model
+        if not access.may_write(self.request.user, action, model, province):
             raise PermissionDenied(_("You may not enter records for this province."))
 
     def check_permissions(self, request):

@@ -179,7 +179,8 @@ class ProjectViewSet(ReadOnlyForAll, viewsets.ModelViewSet):
         if request.method == "GET":
             steps = project.transitions.select_related("user").order_by("date", "id")
             return Response(TransitionSerializer(steps, many=True).data)
-        self.require_edit(project.province)
+        # A step changes the project (its status): the project's change permission.
+        self.require_edit(project.province, action="change", model=Project)
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

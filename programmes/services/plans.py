@@ -24,22 +24,40 @@ from ..selectors import locks
 from .support import authored, require_reason, with_reason
 
 
+def _stored_and_new_year_locks(record, stored) -> None:
+    """Refuse (ValidationError, code "locked") when an approved report locks the year of
+    `record` or, for a stored record, the year and province it is moved from."""
+    places = {(record.province, record.year)}
+    if stored is not None:
+        places.add((stored.province, stored.year))
+    for province, year in sorted(places, key=lambda place: (place[0].pk, place[1])):
+        reason = locks.year_lock_reason(province, year)
+        if reason:
+            raise ValidationError(reason, code="locked")
+
+
+def budget_plan_check(plan: BudgetPlan) -> None:
+    """Raise ValidationError when `plan` may not be saved: the stored plan is locked
+    (submitted, approved, its year's report approved: locks.plan_lock_reason), or the year it
+    is moved into is locked. The admin's form asks this too, so the refusal lands on the form."""
+    stored = BudgetPlan.objects.select_related("province").filter(pk=plan.pk).first() if plan.pk else None
+    reason = locks.plan_lock_reason(stored) if stored else None
+    if reason:
+        raise ValidationError(reason, code="locked")
+    _stored_and_new_year_locks(plan, stored)
+
+
 @transaction.atomic
 def budget_plan_save(*, plan: BudgetPlan, user=None) -> BudgetPlan:
     """Validate and save `plan`; at its first approval remember the approved amount.
 
-    Refused (ValidationError) while the stored plan is locked: submitted, approved, or covered by
-    an approved report (locks.plan_lock_reason). Status changes go through `plan_submit`,
+    Refused (ValidationError) by `budget_plan_check`. Status changes go through `plan_submit`,
     `plan_approve` and `plan_return`.
     """
     plan.full_clean()  # first: a year out of range is a field error, not a lock question
-    stored = BudgetPlan.objects.select_related("province").filter(pk=plan.pk).first() if plan.pk else None
-    reason = locks.plan_lock_reason(stored) if stored else locks.year_lock_reason(plan.province, plan.year)
-    if reason:
-        raise ValidationError(reason, code="locked")
+    budget_plan_check(plan)
     if plan.status == ApprovalStatus.APPROVED and plan.original_vnd is None:
         plan.original_vnd = plan.planned_vnd
-    plan.full_clean()
     authored(plan, user).save()
     return plan
 
@@ -53,17 +71,19 @@ def budget_plan_delete(*, plan: BudgetPlan, user=None) -> None:
     authored(plan, user).delete()
 
 
+def indicator_target_check(target: IndicatorTarget) -> None:
+    """Raise ValidationError when an approved report locks the target's year, or the year
+    and province a stored target is moved from."""
+    stored = IndicatorTarget.objects.select_related("province").filter(pk=target.pk).first() if target.pk else None
+    _stored_and_new_year_locks(target, stored)
+
+
 @transaction.atomic
 def indicator_target_save(*, target: IndicatorTarget, user=None) -> IndicatorTarget:
-    """Validate and save a target; refused once a report of its year is approved (or of the year
-    it was moved from)."""
+    """Validate and save a target; refused by `indicator_target_check` once a report of its
+    year is approved (or of the year it was moved from)."""
     target.full_clean()  # first: a year out of range is a field error, not a lock question
-    stored = IndicatorTarget.objects.select_related("province").filter(pk=target.pk).first() if target.pk else None
-    for province, year in {(target.province, target.year), *([(stored.province, stored.year)] if stored else [])}:
-        reason = locks.year_lock_reason(province, year)
-        if reason:
-            raise ValidationError(reason, code="locked")
-    target.full_clean()
+    indicator_target_check(target)
     authored(target, user).save()
     return target
 

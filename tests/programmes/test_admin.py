@@ -16,7 +16,6 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from common.forms import COUNT_MESSAGES
-from programmes import admin as programme_admin
 from programmes import services, workflow
 from programmes.models import (
     ActivityCategory,
@@ -597,7 +596,7 @@ def test_two_new_rows_that_together_exceed_the_support_are_refused(staff_client,
     response = staff_client.post(admin_url(Project, "change", project.pk), data)
 
     assert response.status_code == 200
-    message = str(programme_admin.DISBURSEMENTS_OVER_SUPPORT) % {
+    message = str(services.ROWS_OVER_SUPPORT) % {
         "total": "600.000.000 đ",
         "support": "500.000.000 đ",
     }
@@ -615,7 +614,7 @@ def test_recoveries_that_together_exceed_what_was_paid_are_refused(staff_client,
 
     response = staff_client.post(admin_url(Project, "change", project.pk), data)
 
-    message = str(programme_admin.DISBURSEMENTS_BELOW_ZERO) % {"recovered": "100.000.000 đ"}
+    message = str(services.ROWS_RECOVER_MORE) % {"recovered": "100.000.000 đ"}
     assert response.context["inline_admin_formsets"][0].formset.non_form_errors() == [message]
     assert services.project_disbursed_vnd(project) == Decimal(300_000_000)
 
@@ -653,7 +652,7 @@ def test_a_single_row_over_the_support_is_refused(staff_client, provinces):
     response = staff_client.post(admin_url(Project, "change", project.pk), data)
 
     formset = response.context["inline_admin_formsets"][0].formset
-    message = str(programme_admin.DISBURSEMENTS_OVER_SUPPORT) % {
+    message = str(services.ROWS_OVER_SUPPORT) % {
         "total": "600.000.000 đ",
         "support": "500.000.000 đ",
     }
