@@ -68,6 +68,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports
 
 # Django's deployment checks with the production environment of .env.example, in an otherwise
 # empty environment: a throwaway secret key (the example leaves it blank) and SQLite instead of

@@ -4,7 +4,7 @@ Three ways to write the same projects (2012–2026: 100,000 rows at full scale) 
 file, all from the same queryset (the projects a ministry official may read, with the đồng
 disbursed up to 31/12 of the last year, ordered by year, province and code):
 
-- portal: `reports.excel.report_workbook`, as the "Tải Excel" view writes it (summary,
+- portal: `reports.dashboard.excel.report_workbook`, as the "Tải Excel" view writes it (summary,
   province, project and indicator sheets; write-only mode; rows from
   `.values_list(*PROJECT_FIELDS).iterator(chunk_size=CHUNK_SIZE)` as `excel.project_rows`
   reads them, over the year range instead of one year);
@@ -61,7 +61,7 @@ def projects(user, first: int, last: int):
 
 def export_portal(user, first: int, last: int, output) -> int:
     from programmes.selectors import ProvinceMap, summary
-    from reports import excel
+    from reports.dashboard import excel
 
     result = summary(year=last, provinces=ProvinceMap.load())
     heading = excel.heading_lines(
@@ -74,7 +74,7 @@ def export_portal(user, first: int, last: int, output) -> int:
 def export_plain(user, first: int, last: int, output) -> int:
     from openpyxl import Workbook
 
-    from reports import excel
+    from reports.dashboard import excel
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("projects")
@@ -131,7 +131,7 @@ def child(method: str, first: int, last: int, trace: bool) -> dict:
     from django.contrib.auth import get_user_model
     from django.db import connection
 
-    import reports.excel  # noqa: F401
+    import reports.dashboard.excel  # noqa: F401
 
     if method == "import-export":
         import import_export.resources  # noqa: F401
@@ -236,7 +236,7 @@ def run(*, rounds: int) -> Section:
         "Excel export",
         intro=[
             f"Every project of {FIRST_YEAR}–{LAST_YEAR} ({rows:,} rows) to .xlsx, three ways, from the same queryset:",
-            "the portal's workbook (`reports.excel.report_workbook`: four sheets, styles, totals, chart),",
+            "the portal's workbook (`reports.dashboard.excel.report_workbook`: four sheets, styles, totals, chart),",
             "a plain write-only openpyxl dump of the same `values_list` rows, and django-import-export's",
             f"ModelResource + XLSX format. Each run in a fresh process; {rounds} untraced round(s) in rotating order",
             "(median seconds, min–max, largest RSS growth), then one tracemalloc run each for the portal and",

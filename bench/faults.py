@@ -460,7 +460,7 @@ def import_child(province_id: int, rows: int) -> None:
 def figures_digest(today: datetime.date) -> dict:
     """Every summary figure of every year and scope, as the summary endpoint gives them, hashed."""
     from programmes.selectors import ProvinceMap, Scope, summary
-    from reports.api import summary_payload
+    from reports.dashboard.api import summary_payload
 
     provinces = ProvinceMap.load()
     digest = hashlib.sha256()

@@ -6,7 +6,7 @@ queries and its Python roll-ups: plan, previous plan, national plan, actual, nat
 and committed support by fund; projects by status; approved plans against expected ones; the
 province count; indicator targets and outputs; reporting completeness per period (late
 included); the province and region rows; and, with `trend_years`, the trend. The percentages of
-DESIGN §4 are ratios of these sums (`progress.py`), so equal sums mean equal figures.
+docs/design.md §4 are ratios of these sums (`programmes.rules.progress`), so equal sums mean equal figures.
 
 `summary_figures` reduces a `Summary` to the same shape, so that the benchmark can assert that
 the two agree before it compares their times: a faster query that computes something else

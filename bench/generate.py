@@ -15,7 +15,7 @@ The rows obey the portal's rules, so the figures mean something:
 - money is whole đồng (multiples of 1,000), amounts positive, targets and outputs positive;
 - every date of a project (its steps, money, outputs) lies in its year, within the province's
   era (old provinces until 30/06/2025, new ones from 01/07/2025) and not after DATA_END;
-- lifecycle steps follow services.PROJECT_TRANSITIONS, approval and contract steps carry a
+- lifecycle steps follow programmes.rules.lifecycle, approval and contract steps carry a
   document number, and `status_changed_on` is the last step's date;
 - money and outputs only after the contract date, at most one output per project, indicator
   and day (the import matches outputs on those three); a suspended or cancelled project receives
@@ -44,6 +44,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import log, setup_django
+from programmes.rules import lifecycle
 
 FIRST_YEAR, LAST_YEAR = 2012, 2026
 # The last day any record is dated: fixed (not today) so that a seed always gives the same rows.
@@ -79,17 +80,14 @@ TABLES = (
 
 # What a project's history looks like, by kind: its lifecycle steps after `proposed`.
 PATHS = {
-    "proposed": (),
-    "appraised": ("appraised",),
-    "approved": ("appraised", "approved"),
-    "contracted": ("appraised", "approved", "contracted"),
-    "in_progress": ("appraised", "approved", "contracted", "in_progress"),
-    "accepted": ("appraised", "approved", "contracted", "in_progress", "accepted"),
-    "settled": ("appraised", "approved", "contracted", "in_progress", "accepted", "settled"),
-    "cancelled_early": ("appraised", "cancelled"),
-    "cancelled_late": ("appraised", "approved", "contracted", "in_progress", "cancelled"),
-    "suspended": ("appraised", "approved", "contracted", "in_progress", "suspended"),
+    **{status: tuple(lifecycle.shortest_path(lifecycle.PROPOSED, status)) for status in lifecycle.STATUSES[:7]},
+    "cancelled_early": (*lifecycle.shortest_path(lifecycle.PROPOSED, lifecycle.APPRAISED), lifecycle.CANCELLED),
+    "cancelled_late": (*lifecycle.shortest_path(lifecycle.PROPOSED, lifecycle.IN_PROGRESS), lifecycle.CANCELLED),
+    "suspended": (*lifecycle.shortest_path(lifecycle.PROPOSED, lifecycle.IN_PROGRESS), lifecycle.SUSPENDED),
 }
+# The legal steps and the steps that need a document, as SQL lists for RULE_CHECKS.
+STEPS_SQL = ", ".join(f"('{a}', '{b}')" for a, following in lifecycle.TRANSITIONS.items() for b in following)
+DOCUMENT_STEPS_SQL = ", ".join(f"'{status}'" for status in sorted(lifecycle.DOCUMENT_REQUIRED))
 # Kinds of a closed year, and of the current one (2026, still running on DATA_END).
 CLOSED_YEAR_KINDS = {
     "settled": 82,
@@ -624,13 +622,8 @@ RULE_CHECKS = {
             WINDOW w AS (PARTITION BY t.project_id ORDER BY t.date, t.id)
         ) s JOIN programmes_project p ON p.id = s.project_id JOIN programmes_province pr ON pr.id = p.province_id
         WHERE s.from_status <> s.before OR s.date < s.previous_date OR s.date NOT BETWEEN {WINDOW}
-           OR (s.from_status, s.to_status) NOT IN (
-               ('proposed', 'appraised'), ('proposed', 'cancelled'), ('appraised', 'approved'),
-               ('appraised', 'cancelled'), ('approved', 'contracted'), ('approved', 'suspended'),
-               ('approved', 'cancelled'), ('contracted', 'in_progress'), ('contracted', 'suspended'),
-               ('contracted', 'cancelled'), ('in_progress', 'accepted'), ('in_progress', 'suspended'),
-               ('in_progress', 'cancelled'), ('accepted', 'settled'), ('suspended', 'cancelled'))
-           OR (s.to_status IN ('approved', 'contracted') AND s.document_number = '')
+           OR (s.from_status, s.to_status) NOT IN ({STEPS_SQL})
+           OR (s.to_status IN ({DOCUMENT_STEPS_SQL}) AND s.document_number = '')
     """,
     "status or its date differs from the last step": """
         SELECT count(*) FROM programmes_project p LEFT JOIN LATERAL (

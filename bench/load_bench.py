@@ -12,7 +12,7 @@ interleaved (A B C A B C…), so that other load on the machine falls on all thr
 Requests/s is the total over all rounds; latency percentiles are the medians of the rounds'
 percentiles; errors are socket errors plus non-2xx answers, summed. wrk, gunicorn and
 PostgreSQL share the machine's cores: the numbers are those of one small server, not of the
-load balancer set-up of DESIGN §1.
+load balancer set-up of docs/design.md §1.
 """
 
 import json
@@ -40,9 +40,10 @@ def free_port() -> int:
 
 
 def token_for(user) -> str:
-    from rest_framework.authtoken.models import Token
+    from accounts.models import ApiToken
 
-    return Token.objects.get_or_create(user=user)[0].key
+    _instance, token = ApiToken.objects.create(user=user)
+    return token
 
 
 class Server:

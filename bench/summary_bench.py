@@ -108,7 +108,7 @@ def run(*, repeats: int, ministry_user) -> list[Section]:
 
     from bench.figures import disagreements, hand_figures, summary_figures
     from programmes.selectors import ProvinceMap, summary
-    from reports.views import TREND_YEARS
+    from reports.dashboard.views import TREND_YEARS
 
     today = timezone.localdate()
     client = Client()

@@ -1,7 +1,7 @@
 """Data entry (Django admin) for the conferences: a conference with its papers, recommendations
 and awards on one page, and the recommendations on their own to follow them up.
 
-Conferences are the ministry's (DESIGN §7): every change needs the model permission (the role
+Conferences are the ministry's (docs/design.md §7): every change needs the model permission (the role
 groups of programmes.access give this app's to the ministry) and a role that approves
 (`access.can_approve`) or a superuser; every other role with the view permission only looks.
 """
@@ -12,11 +12,12 @@ from django.core.exceptions import ValidationError
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from common.admin import LabelledInlineMixin, SharedChoicesFormSet
 from programmes import access
-from programmes.admin import LabelledInlineMixin, NumberInputsMixin, PortalAdmin, SharedChoicesFormSet
+from programmes.admin import NumberInputsMixin, PortalAdmin
 
 from . import services
-from .models import Award, Conference, Paper, Recommendation
+from .models import Award, Conference, Paper, Recommendation, ReportedFigure
 
 
 class MinistryWritesMixin:
@@ -75,6 +76,15 @@ class AwardInline(MinistryWritesMixin, LabelledInlineMixin, NumberInputsMixin, a
     }
 
 
+class ReportedFigureInline(MinistryWritesMixin, LabelledInlineMixin, NumberInputsMixin, admin.TabularInline):
+    """The figures the conference's report quoted, as printed; its page and briefing set each
+    beside the portal's."""
+
+    model = ReportedFigure
+    extra = 0
+    fields = ("order", "year", "figure", "fund", "indicator", "value", "quoted_as", "source")
+
+
 class ConferenceAdminForm(forms.ModelForm):
     class Meta:
         model = Conference
@@ -123,7 +133,7 @@ class ConferenceAdmin(MinistryWritesMixin, PortalAdmin):
         (_("Participants"), {"fields": ("attending_provinces", "attendee_count")}),
         (None, {"fields": ("summary", "next_host_province")}),
     )
-    inlines = [PaperInline, RecommendationInline, AwardInline]
+    inlines = [PaperInline, RecommendationInline, AwardInline, ReportedFigureInline]
 
     @admin.display(description=_("Conference"), ordering="edition")
     def title(self, obj: Conference) -> str:

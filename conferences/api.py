@@ -1,7 +1,7 @@
-"""REST API v1 for the regional conferences: a read-only list and detail (DESIGN §5).
+"""REST API v1 for the regional conferences: a read-only list and detail (docs/design.md §5).
 
-Thin on purpose (STYLE C13): the querysets come from `conferences.selectors`; every user with a
-portal role reads (DESIGN §7), and changes are made in the admin by the ministry.
+Thin on purpose (docs/architecture.md, C13): the querysets come from `conferences.selectors`; every user with a
+portal role reads (docs/design.md §7), and changes are made in the admin by the ministry.
 `GET /api/v1/conferences/?region=south&year=2016`, `GET /api/v1/conferences/{id}/` with the
 papers, recommendations and awards nested.
 """
@@ -17,7 +17,7 @@ from programmes import access
 from programmes.models import Province
 
 from . import selectors
-from .models import Award, Conference, Paper, Recommendation
+from .models import Award, Conference, Paper, Recommendation, ReportedFigure
 
 
 class HasPortalRole(BasePermission):
@@ -128,8 +128,20 @@ class ConferenceListApi(generics.ListAPIView):
         return selectors.conference_list()
 
 
+class ReportedFigureSerializer(serializers.ModelSerializer):
+    """A figure as the conference's report quoted it: `value` in its unit (đồng, percent or count)."""
+
+    indicator = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    value = serializers.DecimalField(max_digits=20, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = ReportedFigure
+        fields = ["id", "order", "year", "figure", "fund", "indicator", "value", "quoted_as", "source"]
+
+
 class ConferenceDetailApi(generics.RetrieveAPIView):
-    """One conference with its attending provinces, papers, recommendations and awards."""
+    """One conference with its attending provinces, papers, recommendations, awards and the
+    figures its report quoted."""
 
     class OutputSerializer(serializers.ModelSerializer):
         region = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -141,6 +153,7 @@ class ConferenceDetailApi(generics.RetrieveAPIView):
         papers = PaperSerializer(many=True, read_only=True)
         recommendations = RecommendationSerializer(many=True, read_only=True)
         awards = AwardSerializer(many=True, read_only=True)
+        reported_figures = ReportedFigureSerializer(many=True, read_only=True)
 
         class Meta:
             ref_name = "ConferenceDetail"
@@ -166,6 +179,7 @@ class ConferenceDetailApi(generics.RetrieveAPIView):
                 "papers",
                 "recommendations",
                 "awards",
+                "reported_figures",
             ]
 
     permission_classes = [IsAuthenticated, HasPortalRole]

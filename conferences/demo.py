@@ -1,14 +1,25 @@
 """Demo conferences (`python manage.py load_demo_conferences`, after programmes' `load_demo`).
 
-Each region gets its chain of conferences 2015–2019, the flag of each going to the next year's
-host. What the agency reported is kept as reported: the 7th southern conference (Bình Dương,
-28/07/2016, shared/reference/example_south_2016.md: 23 collectives and 24 individuals awarded
-for 2013–2015, An Giang's 11-person district collaborator network, the 2017 host TP Hồ Chí
-Minh), the 11th northern (Ninh Bình, 2016) and the 12th northern (Việt Trì, Phú Thọ,
-05/10/2017: 28 provinces, 12 units awarded, flag to Nghệ An). Editions follow from them and from
-the later conferences of domain.md §5.1 (southern XIV in 2024, central & highlands XIII in 2023,
-with no conference in 2021). The other hosts, dates, people and texts are invented but
-plausible. The provinces are those before the 2025 merger.
+Each region gets its chain of conferences 2015–2026, the flag of each going to the host of the
+region's next conference. What the agency reported is kept as reported: the 7th southern
+conference (Bình Dương, 28/07/2016, shared/reference/example_south_2016.md: 23 collectives and
+24 individuals awarded for 2013–2015, An Giang's 11-person district collaborator network, the
+2017 host TP Hồ Chí Minh), the 11th northern (Ninh Bình, 2016), the 12th northern (Việt Trì, Phú
+Thọ, 05/10/2017, example_north_2017.md: 28 provinces, 12 units awarded, flag to Nghệ An), the
+13th central & highlands (Gia Nghĩa, Đắk Nông, 26/10/2023), the 14th southern (hosted by Kiên
+Giang, 10/10/2024) and the 14th central & highlands (Đà Nẵng, 04/12/2025, gathering the 11
+provinces of provinces_34.csv). Editions follow from them: no conference in 2021 in any region,
+none of the central & highlands in 2024.
+
+Conferences before 01/07/2025 gather the region's provinces of the 63; the 2025 ones, held after
+the merger, gather the 34 provinces' new groupings (NEW_ERA_REGIONS: north 15, central &
+highlands 11, south 8), named by code rather than read from the editable regions of the
+database. The 2024 hosts hand the flag to the province of the new era that held the 2025
+conference. Each region's 2026 conference is being prepared: the Conference model has no
+status, so it is one dated after the demo day (programmes.demo.AS_OF) with its host and
+provinces but no chairs, attendance, papers, recommendations or awards; its briefing stops at
+the last reporting cut-off before that date, like any other. The other hosts, dates, people and
+texts are invented but plausible.
 
 Idempotent: conferences are found by (region, edition) and updated; their papers,
 recommendations and awards are replaced. Names come from a fixed seed, so every load gives the
@@ -18,10 +29,13 @@ same data.
 import datetime
 import random
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
-from programmes.models import ExtensionCentre, Province, Region
+from programmes.demo import AS_OF
+from programmes.models import ExtensionCentre, Indicator, Province, Region
 
 from . import services
 from .models import (
@@ -33,12 +47,23 @@ from .models import (
     RecipientKind,
     Recommendation,
     RecommendationStatus,
+    ReportedFigure,
     agency_name_on,
 )
 
 D = datetime.date
 SEED = "khuyencong-demo-conferences"
 LAST_OLD_DAY = D(2025, 6, 30)
+MERGER_DAY = D(2025, 7, 1)
+# The conference groupings of the 34 provinces from 01/07/2025 (shared/reference/provinces_34.csv,
+# by new-era code): the 14th central & highlands conference (Đà Nẵng, 04/12/2025) gathered the 11
+# listed. Named here rather than read from the regions in the database, which are editable data
+# and may still hold another split of the new provinces.
+NEW_ERA_REGIONS = {
+    "north": ("01", "04", "08", "11", "12", "14", "15", "19", "20", "22", "24", "25", "31", "33", "37"),
+    "central_highlands": ("38", "40", "42", "44", "46", "48", "51", "52", "56", "66", "68"),
+    "south": ("75", "79", "80", "82", "86", "91", "92", "96"),
+}
 
 FAMILY_NAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Ngô")
 MALE_NAMES = ("Văn Hùng", "Minh Tuấn", "Quốc Bảo", "Hữu Phước", "Thanh Tùng", "Văn Tài", "Đức Thắng", "Văn Long")
@@ -87,6 +112,10 @@ class ConferenceSpec:
     recommendations: tuple[RecommendationSpec, ...] = ()
     summary: str = ""
     days: int = 1
+    # The era of the provinces named (host, papers, recommendations, attending, awards): the 34
+    # provinces from 01/07/2025. The next host's era defaults to the conference's.
+    new_era: bool = False
+    next_host_new_era: bool | None = None
 
 
 COLLABORATOR_PAY = RecommendationSpec(
@@ -153,6 +182,25 @@ TYPICAL_PRODUCTS = RecommendationSpec(
     resolved_on=D(2020, 6, 30),
 )
 
+DECREE_235_GUIDANCE = RecommendationSpec(
+    "Đề nghị Bộ Công Thương sớm ban hành thông tư hướng dẫn Nghị định số 235/2025/NĐ-CP sửa đổi, bổ sung "
+    "Nghị định số 45/2012/NĐ-CP về khuyến công, để các địa phương xây dựng chương trình khuyến công giai đoạn "
+    "2026–2030.",
+    Addressee.MINISTRY,
+    status=RecommendationStatus.IN_PROGRESS,
+    response="Bộ đang hoàn thiện dự thảo thông tư, lấy ý kiến các địa phương.",
+)
+COMMUNE_NETWORK = RecommendationSpec(
+    "Đề nghị hướng dẫn tổ chức lại mạng lưới cộng tác viên khuyến công ở cấp xã sau khi kết thúc hoạt động "
+    "của chính quyền cấp huyện từ ngày 01/07/2025.",
+    Addressee.MINISTRY,
+)
+MERGED_PROVINCES_FUNDS = RecommendationSpec(
+    "Đề nghị Ủy ban nhân dân các tỉnh sau sắp xếp bố trí kinh phí khuyến công địa phương năm 2026 không thấp "
+    "hơn tổng kinh phí của các tỉnh hợp nhất năm 2025.",
+    Addressee.PROVINCE,
+)
+
 SOUTH_7_PAPERS = (
     PaperSpec(
         "95",
@@ -204,7 +252,8 @@ NORTH_12_PAPERS = (
 )
 
 SPECS: tuple[ConferenceSpec, ...] = (
-    # Phía Bắc: X (2015) … XIV (2019); the 11th in Ninh Bình (domain.md §5.1), the 12th in Việt Trì.
+    # Phía Bắc: X (2015) … XX (2026); the 11th in Ninh Bình (domain.md §5.1), the 12th in Việt Trì. No
+    # conference in 2021 in any region: the 2020 hosts handed the flag for 2021 and held the next one in 2022.
     ConferenceSpec(
         "north",
         10,
@@ -312,7 +361,125 @@ SPECS: tuple[ConferenceSpec, ...] = (
         ),
         recommendations=(TYPICAL_PRODUCTS, DIGITAL_SKILLS),
     ),
-    # Miền Trung – Tây Nguyên: VI (2015) … X (2019), leading to XIII in Đắk Nông (2023).
+    ConferenceSpec(
+        "north",
+        15,
+        D(2020, 11, 26),
+        "38",
+        "Thành phố Thanh Hóa",
+        "Trung tâm Hội nghị tỉnh Thanh Hóa",
+        "24",
+        170,
+        9,
+        6,
+        award_type=AwardType.AGENCY,
+        award_period="năm 2020",
+        papers=(
+            PaperSpec(
+                "38", "Khuyến công Thanh Hóa hỗ trợ cơ sở công nghiệp nông thôn vượt qua khó khăn do dịch Covid-19"
+            ),
+            PaperSpec("17", "Phát triển nghề dệt thổ cẩm gắn với du lịch cộng đồng tại Hòa Bình"),
+        ),
+        recommendations=(DIGITAL_SKILLS, LOCAL_FUNDS),
+    ),
+    ConferenceSpec(
+        "north",
+        16,
+        D(2022, 10, 20),
+        "24",
+        "Thành phố Bắc Giang",
+        "Trung tâm Hội nghị tỉnh Bắc Giang",
+        "31",
+        190,
+        10,
+        7,
+        award_type=AwardType.AGENCY,
+        award_period="năm 2022",
+        papers=(
+            PaperSpec("24", "Hỗ trợ chế biến vải thiều và nông sản sau thu hoạch tại Bắc Giang"),
+            PaperSpec("35", "Khuyến công Hà Nam hỗ trợ làng nghề mây tre đan xuất khẩu"),
+        ),
+        recommendations=(CLUSTER_INFRASTRUCTURE, PROCEDURES),
+    ),
+    ConferenceSpec(
+        "north",
+        17,
+        D(2023, 10, 12),
+        "31",
+        "Thành phố Hải Phòng",
+        "Trung tâm Hội nghị thành phố Hải Phòng",
+        "20",
+        195,
+        10,
+        8,
+        award_type=AwardType.AGENCY,
+        award_period="năm 2023",
+        papers=(
+            PaperSpec("31", "Hỗ trợ doanh nghiệp công nghiệp nông thôn ứng dụng sản xuất sạch hơn tại Hải Phòng"),
+            PaperSpec("12", "Đào tạo nghề cho lao động dân tộc thiểu số tại Lai Châu"),
+        ),
+        recommendations=(DIGITAL_SKILLS, VOCATIONAL_TRAINING),
+    ),
+    ConferenceSpec(
+        "north",
+        18,
+        D(2024, 10, 17),
+        "20",
+        "Thành phố Lạng Sơn",
+        "Trung tâm Hội nghị tỉnh Lạng Sơn",
+        "19",
+        200,
+        9,
+        7,
+        award_type=AwardType.AGENCY,
+        award_period="năm 2024",
+        papers=(
+            PaperSpec("20", "Khuyến công Lạng Sơn hỗ trợ chế biến hồi, quế và nông sản vùng biên giới"),
+            PaperSpec("30", "Hải Dương hỗ trợ cơ sở sản xuất bánh gai, bánh đậu xanh ứng dụng máy móc"),
+        ),
+        recommendations=(LOCAL_FUNDS, PROCEDURES),
+        next_host_new_era=True,
+    ),
+    ConferenceSpec(
+        "north",
+        19,
+        D(2025, 11, 13),
+        "19",
+        "Thái Nguyên",
+        "Trung tâm Hội nghị tỉnh Thái Nguyên",
+        "33",
+        180,
+        15,
+        10,
+        award_period="giai đoạn 2021–2025",
+        papers=(
+            PaperSpec("19", "Khuyến công Thái Nguyên sau hợp nhất: hỗ trợ chế biến chè và sản phẩm OCOP"),
+            PaperSpec("25", "Phú Thọ thống nhất kế hoạch khuyến công của ba tỉnh hợp nhất năm 2025"),
+        ),
+        recommendations=(DECREE_235_GUIDANCE, COMMUNE_NETWORK, MERGED_PROVINCES_FUNDS),
+        summary=(
+            "15 tỉnh, thành phố phía Bắc sau sắp xếp đơn vị hành chính dự; tổng kết công tác khuyến công giai "
+            "đoạn 2021–2025, triển khai Chương trình khuyến công quốc gia giai đoạn 2026–2030 và Nghị định số "
+            "235/2025/NĐ-CP; trao cờ đăng cai năm 2026 cho tỉnh Hưng Yên."
+        ),
+        new_era=True,
+    ),
+    ConferenceSpec(
+        "north",
+        20,
+        D(2026, 12, 10),
+        "33",
+        "Hưng Yên",
+        "Trung tâm Hội nghị tỉnh Hưng Yên",
+        None,
+        0,
+        0,
+        0,
+        award_type=AwardType.AGENCY,
+        new_era=True,
+    ),
+    # Miền Trung – Tây Nguyên: VI (2015) … XV (2026); XIII in Gia Nghĩa, Đắk Nông (26/10/2023) and XIV in Đà Nẵng
+    # (04/12/2025) as reported, so none in 2024 (nor in 2021).
     ConferenceSpec(
         "central_highlands",
         6,
@@ -408,7 +575,104 @@ SPECS: tuple[ConferenceSpec, ...] = (
         ),
         recommendations=(LOCAL_FUNDS,),
     ),
-    # Phía Nam: VI (2015) … X (2019), leading to XIV in Kiên Giang (2024).
+    ConferenceSpec(
+        "central_highlands",
+        11,
+        D(2020, 11, 19),
+        "46",
+        "Thành phố Huế",
+        "Trung tâm Hội nghị tỉnh Thừa Thiên Huế",
+        "54",
+        125,
+        8,
+        5,
+        award_type=AwardType.AGENCY,
+        award_period="năm 2020",
+        papers=(
+            PaperSpec("46", "Hỗ trợ làng nghề truyền thống Huế phục hồi sản xuất sau dịch Covid-19"),
+            PaperSpec("58", "Khuyến công Ninh Thuận hỗ trợ chế biến nho, táo và hải sản"),
+        ),
+        recommendations=(DIGITAL_SKILLS, LOCAL_FUNDS),
+    ),
+    ConferenceSpec(
+        "central_highlands",
+        12,
+        D(2022, 11, 10),
+        "54",
+        "Thành phố Tuy Hòa",
+        "Trung tâm Hội nghị tỉnh Phú Yên",
+        "67",
+        130,
+        9,
+        6,
+        award_type=AwardType.AGENCY,
+        award_period="năm 2022",
+        papers=(
+            PaperSpec("54", "Khuyến công Phú Yên hỗ trợ chế biến cá ngừ đại dương"),
+            PaperSpec("44", "Phát triển sản phẩm công nghiệp nông thôn tiêu biểu tại Quảng Bình"),
+        ),
+        recommendations=(CLUSTER_INFRASTRUCTURE, VOCATIONAL_TRAINING),
+    ),
+    ConferenceSpec(
+        "central_highlands",
+        13,
+        D(2023, 10, 26),
+        "67",
+        "Thành phố Gia Nghĩa",
+        "Trung tâm Hội nghị tỉnh Đắk Nông",
+        "48",
+        135,
+        9,
+        7,
+        award_type=AwardType.AGENCY,
+        award_period="năm 2023",
+        papers=(
+            PaperSpec("67", "Khuyến công Đắk Nông hỗ trợ chế biến cà phê, hồ tiêu và mắc ca"),
+            PaperSpec("62", "Hỗ trợ đồng bào dân tộc thiểu số Kon Tum phát triển nghề dệt thổ cẩm"),
+        ),
+        recommendations=(PROCEDURES, DIGITAL_SKILLS),
+    ),
+    ConferenceSpec(
+        "central_highlands",
+        14,
+        D(2025, 12, 4),
+        "48",
+        "Thành phố Đà Nẵng",
+        "Trung tâm Hội nghị thành phố Đà Nẵng",
+        "44",
+        150,
+        11,
+        8,
+        award_period="giai đoạn 2021–2025",
+        papers=(
+            PaperSpec("48", "Khuyến công Đà Nẵng sau hợp nhất với Quảng Nam: hỗ trợ làng nghề và cụm công nghiệp"),
+            PaperSpec("40", "Nghệ An hỗ trợ cơ sở công nghiệp nông thôn chuyển đổi số"),
+            PaperSpec("66", "Đắk Lắk hỗ trợ chế biến cà phê đặc sản và hải sản"),
+        ),
+        recommendations=(DECREE_235_GUIDANCE, COMMUNE_NETWORK),
+        summary=(
+            "11 tỉnh, thành phố miền Trung – Tây Nguyên sau sắp xếp đơn vị hành chính dự: Thanh Hóa, Nghệ An, Hà "
+            "Tĩnh, Quảng Trị, Huế, Đà Nẵng, Quảng Ngãi, Gia Lai, Đắk Lắk, Khánh Hòa, Lâm Đồng; tổng kết công tác "
+            "khuyến công giai đoạn 2021–2025 và triển khai giai đoạn 2026–2030; trao cờ đăng cai năm 2026 cho "
+            "tỉnh Quảng Trị."
+        ),
+        new_era=True,
+    ),
+    ConferenceSpec(
+        "central_highlands",
+        15,
+        D(2026, 12, 17),
+        "44",
+        "Quảng Trị",
+        "Trung tâm Hội nghị tỉnh Quảng Trị",
+        None,
+        0,
+        0,
+        0,
+        award_type=AwardType.AGENCY,
+        new_era=True,
+    ),
+    # Phía Nam: VI (2015) … XVI (2026); XIV hosted by Kiên Giang (10/10/2024, Phú Quốc) as reported.
     ConferenceSpec(
         "south",
         6,
@@ -513,7 +777,194 @@ SPECS: tuple[ConferenceSpec, ...] = (
         ),
         recommendations=(DIGITAL_SKILLS,),
     ),
+    ConferenceSpec(
+        "south",
+        11,
+        D(2020, 10, 29),
+        "92",
+        "Thành phố Cần Thơ",
+        "Trung tâm Hội nghị thành phố Cần Thơ",
+        "75",
+        165,
+        9,
+        8,
+        award_type=AwardType.AGENCY,
+        award_period="năm 2020",
+        papers=(
+            PaperSpec("92", "Cần Thơ hỗ trợ cơ sở chế biến nông sản ứng dụng máy móc thiết bị"),
+            PaperSpec("93", "Khuyến công Hậu Giang hỗ trợ sản xuất sản phẩm OCOP"),
+        ),
+        recommendations=(DIGITAL_SKILLS, COLLABORATOR_PAY),
+    ),
+    ConferenceSpec(
+        "south",
+        12,
+        D(2022, 9, 22),
+        "75",
+        "Thành phố Biên Hòa",
+        "Trung tâm Hội nghị tỉnh Đồng Nai",
+        "72",
+        170,
+        10,
+        8,
+        award_type=AwardType.AGENCY,
+        award_period="năm 2022",
+        papers=(
+            PaperSpec("75", "Đồng Nai di dời cơ sở sản xuất gây ô nhiễm vào cụm công nghiệp"),
+            PaperSpec("70", "Khuyến công Bình Phước hỗ trợ chế biến hạt điều"),
+        ),
+        recommendations=(CLUSTER_INFRASTRUCTURE, LOCAL_FUNDS),
+    ),
+    ConferenceSpec(
+        "south",
+        13,
+        D(2023, 9, 28),
+        "72",
+        "Thành phố Tây Ninh",
+        "Trung tâm Hội nghị tỉnh Tây Ninh",
+        "91",
+        170,
+        10,
+        9,
+        award_type=AwardType.AGENCY,
+        award_period="năm 2023",
+        papers=(
+            PaperSpec("72", "Tây Ninh hỗ trợ sản xuất bánh tráng, muối tôm ứng dụng máy móc"),
+            PaperSpec("84", "Khuyến công Trà Vinh hỗ trợ chế biến thạch dừa"),
+        ),
+        recommendations=(PROCEDURES, VOCATIONAL_TRAINING),
+    ),
+    ConferenceSpec(
+        "south",
+        14,
+        D(2024, 10, 10),
+        "91",
+        "Thành phố Phú Quốc",
+        "Trung tâm Hội nghị thành phố Phú Quốc",
+        "96",
+        180,
+        11,
+        9,
+        award_type=AwardType.AGENCY,
+        award_period="năm 2024",
+        papers=(
+            PaperSpec(
+                "91",
+                "Kiên Giang tổ chức hội chợ công nghiệp nông thôn và bình chọn sản phẩm tiêu biểu khu vực phía Nam",
+            ),
+            PaperSpec("95", "Bạc Liêu hỗ trợ sản xuất muối và chế biến thủy sản"),
+        ),
+        recommendations=(DIGITAL_SKILLS, COLLABORATOR_PAY),
+        next_host_new_era=True,
+    ),
+    ConferenceSpec(
+        "south",
+        15,
+        D(2025, 10, 23),
+        "96",
+        "Cà Mau",
+        "Trung tâm Hội nghị tỉnh Cà Mau",
+        "82",
+        140,
+        8,
+        8,
+        award_period="giai đoạn 2021–2025",
+        papers=(
+            PaperSpec("96", "Khuyến công Cà Mau sau hợp nhất với Bạc Liêu: hỗ trợ chế biến tôm, cua và muối"),
+            PaperSpec("79", "Thành phố Hồ Chí Minh thống nhất hoạt động khuyến công trên địa bàn mở rộng"),
+        ),
+        recommendations=(DECREE_235_GUIDANCE, MERGED_PROVINCES_FUNDS),
+        summary=(
+            "8 tỉnh, thành phố phía Nam sau sắp xếp đơn vị hành chính dự; tổng kết công tác khuyến công giai "
+            "đoạn 2021–2025 và triển khai giai đoạn 2026–2030; trao cờ đăng cai năm 2026 cho tỉnh Đồng Tháp."
+        ),
+        new_era=True,
+    ),
+    ConferenceSpec(
+        "south",
+        16,
+        D(2026, 12, 8),
+        "82",
+        "Đồng Tháp",
+        "Trung tâm Hội nghị tỉnh Đồng Tháp",
+        None,
+        0,
+        0,
+        0,
+        award_type=AwardType.AGENCY,
+        new_era=True,
+    ),
 )
+
+
+@dataclass(frozen=True)
+class ReportedSpec:
+    """A figure as the conference's report quoted it (docs/reference/example_*.md)."""
+
+    figure: str  # ReportedFigure.Figure
+    value: Decimal
+    quoted_as: str
+    year: str = ReportedFigure.Year.CURRENT
+    fund: str = ReportedFigure.Fund.TOTAL
+    indicator: str | None = None  # an output's indicator code
+
+
+BN = Decimal(10**9)
+R, RY, RF = ReportedFigure.Figure, ReportedFigure.Year, ReportedFigure.Fund
+NORTH_REPORT = "Báo cáo tại Hội nghị khuyến công các tỉnh phía Bắc lần thứ XII (Việt Trì, 05/10/2017)"
+SOUTH_REPORT = "Báo cáo tại Hội nghị khuyến công các tỉnh phía Nam lần thứ VII (Bình Dương, 28/07/2016)"
+# What the two published regional reports said, as printed: the 12th northern conference on 2016
+# and the 2017 plan (docs/reference/example_north_2017.md), the 7th southern on the first half
+# of 2016 (docs/reference/example_south_2016.md).
+REPORTED: dict[tuple[str, int], tuple[str, tuple[ReportedSpec, ...]]] = {
+    ("north", 12): (
+        NORTH_REPORT,
+        (
+            ReportedSpec(R.ACTUAL, Decimal("123.37") * BN, "trên 123,37 tỷ đồng", RY.PREVIOUS),
+            ReportedSpec(R.COMPLETION, Decimal("97.02"), "đạt 97,02 % kế hoạch", RY.PREVIOUS),
+            ReportedSpec(R.ACTUAL, Decimal("56.3") * BN, "56,3 tỷ đồng", RY.PREVIOUS, RF.KCQG),
+            ReportedSpec(R.COMPLETION, Decimal("99.98"), "đạt 99,98 % kế hoạch", RY.PREVIOUS, RF.KCQG),
+            ReportedSpec(R.ACTUAL_SHARE, Decimal("55.37"), "bằng 55,37 % cả nước", RY.PREVIOUS, RF.KCQG),
+            ReportedSpec(R.ACTUAL, Decimal("67.1") * BN, "67,1 tỷ đồng", RY.PREVIOUS, RF.KCDP),
+            ReportedSpec(R.COMPLETION, Decimal("94.66"), "đạt 94,66 % kế hoạch", RY.PREVIOUS, RF.KCDP),
+            ReportedSpec(R.ACTUAL_SHARE, Decimal("54.66"), "bằng 54,66 % cả nước", RY.PREVIOUS, RF.KCDP),
+            ReportedSpec(R.ORIGINAL_PLAN, Decimal(128) * BN, "gần 128 tỷ đồng"),
+            ReportedSpec(R.PLAN_GROWTH, Decimal("14.64"), "tăng 14,64 % so với kế hoạch năm 2016"),
+            ReportedSpec(R.ORIGINAL_PLAN, Decimal("49.8") * BN, "gần 49,8 tỷ đồng", fund=RF.KCQG),
+            ReportedSpec(R.PLAN_GROWTH, Decimal("10.84"), "tăng 10,84 %", fund=RF.KCQG),
+            ReportedSpec(R.PLAN_SHARE, Decimal("44.71"), "chiếm 44,71 % kế hoạch cả nước", fund=RF.KCQG),
+            ReportedSpec(R.ORIGINAL_PLAN, Decimal(78) * BN, "trên 78 tỷ đồng", fund=RF.KCDP),
+            ReportedSpec(R.PLAN_GROWTH, Decimal("17.22"), "tăng 17,22 %", fund=RF.KCDP),
+            ReportedSpec(R.PLAN_SHARE, Decimal("53.86"), "chiếm 53,86 % kế hoạch cả nước", fund=RF.KCDP),
+            ReportedSpec(R.OUTPUT, Decimal(3275), "3.275 lao động", fund="", indicator="trained_workers"),
+            ReportedSpec(R.OUTPUT, Decimal(2240), "2.240 học viên", fund="", indicator="management_trainees"),
+            ReportedSpec(R.OUTPUT, Decimal(25), "25 mô hình", fund="", indicator="demonstration_models"),
+            ReportedSpec(R.OUTPUT, Decimal(750), "750 cơ sở", fund="", indicator="establishments_equipped"),
+            ReportedSpec(R.OUTPUT, Decimal(151), "gần 151 lượt cơ sở", fund="", indicator="fair_participations"),
+        ),
+    ),
+    ("south", 7): (
+        SOUTH_REPORT,
+        (
+            ReportedSpec(R.ORIGINAL_PLAN, Decimal("64.3") * BN, "64,3 tỷ đồng", RY.PREVIOUS),
+            ReportedSpec(R.ORIGINAL_PLAN, Decimal("65.5") * BN, "trên 65,5 tỷ đồng"),
+            ReportedSpec(R.PLAN_GROWTH, Decimal("1.83"), "tăng 1,83 %"),
+            ReportedSpec(R.ORIGINAL_PLAN, Decimal("28.6") * BN, "28,6 tỷ đồng", fund=RF.KCQG),
+            ReportedSpec(R.PLAN_GROWTH, Decimal("-2.18"), "giảm 2,18 %", fund=RF.KCQG),
+            ReportedSpec(R.ORIGINAL_PLAN, Decimal("36.8") * BN, "36,8 tỷ đồng", fund=RF.KCDP),
+            ReportedSpec(R.PLAN_GROWTH, Decimal("5.18"), "tăng 5,18 %", fund=RF.KCDP),
+            ReportedSpec(R.PLANS_APPROVED, Decimal(20), "20/20 tỉnh, thành phố", fund=RF.KCDP),
+            ReportedSpec(R.OUTPUT, Decimal(331), "331 lao động", fund="", indicator="trained_workers"),
+            ReportedSpec(
+                R.OUTPUT_COMPLETION, Decimal("19.2"), "đạt 19,2 % kế hoạch năm", fund="", indicator="trained_workers"
+            ),
+            ReportedSpec(R.OUTPUT, Decimal(369), "369 học viên", fund="", indicator="management_trainees"),
+            ReportedSpec(R.OUTPUT, Decimal(5), "5 mô hình", fund="", indicator="demonstration_models"),
+            ReportedSpec(R.OUTPUT, Decimal(59), "59 cơ sở", fund="", indicator="establishments_equipped"),
+            ReportedSpec(R.OUTPUT, Decimal(130), "khoảng 130 lượt cơ sở", fund="", indicator="fair_participations"),
+        ),
+    ),
+}
 
 
 @dataclass
@@ -540,30 +991,54 @@ def _place(province: Province) -> str:
 
 
 class _Builder:
-    def __init__(self):
+    def __init__(self, as_of: datetime.date):
+        self.as_of = as_of
         self.regions = {region.code: region for region in Region.objects.all()}
-        old = Province.objects.filter(valid_to=LAST_OLD_DAY).select_related("region").order_by("code")
-        self.provinces = {province.code: province for province in old}
-        self.centres = {centre.province_id: centre.name for centre in ExtensionCentre.objects.filter(province__in=old)}
-        wanted = {spec.region for spec in SPECS}
-        codes = {code for spec in SPECS for code in (spec.host, spec.next_host) if code}
-        codes |= {paper.province for spec in SPECS for paper in spec.papers}
-        missing = (wanted - set(self.regions)) | (codes - set(self.provinces))
+        provinces = list(Province.objects.select_related("region").order_by("code"))
+        self.old = {p.code: p for p in provinces if p.valid_to == LAST_OLD_DAY}
+        self.new = {p.code: p for p in provinces if p.valid_from == MERGER_DAY and p.valid_to is None}
+        self.centres = {
+            centre.province_id: centre.name for centre in ExtensionCentre.objects.filter(province__in=provinces)
+        }
+        missing = {spec.region for spec in SPECS} - set(self.regions)
+        for spec in SPECS:
+            era = self.new if spec.new_era else self.old
+            codes = {spec.host, *(paper.province for paper in spec.papers)}
+            codes |= {item.province for item in spec.recommendations if item.province}
+            codes |= set(NEW_ERA_REGIONS[spec.region]) if spec.new_era else set()
+            missing |= {f"{code} ({spec.start.year})" for code in codes - set(era)}
+            if spec.next_host and spec.next_host not in self.next_era(spec):
+                missing.add(f"{spec.next_host} ({spec.start.year + 1})")
         if missing:
             raise DemoDataError(f"Reference data incomplete for the demo conferences: {sorted(missing)}")
+
+    def era(self, spec: ConferenceSpec) -> dict[str, Province]:
+        return self.new if spec.new_era else self.old
+
+    def next_era(self, spec: ConferenceSpec) -> dict[str, Province]:
+        new = spec.new_era if spec.next_host_new_era is None else spec.next_host_new_era
+        return self.new if new else self.old
+
+    def prepared(self, spec: ConferenceSpec) -> bool:
+        """Whether the conference still lies ahead on the demo day: planned, not yet held."""
+        return spec.start > self.as_of
 
     def centre(self, province: Province) -> str:
         return self.centres.get(province.pk) or f"Trung tâm Khuyến công {_place(province)}"
 
-    def region_provinces(self, region: str) -> list[Province]:
-        return [province for province in self.provinces.values() if province.region.code == region]
+    def attending(self, spec: ConferenceSpec) -> list[Province]:
+        """The region's provinces in force on the conference's day: the 63-province split of the
+        database before the merger, the 2025 groupings (NEW_ERA_REGIONS) after it."""
+        if spec.new_era:
+            return [self.new[code] for code in NEW_ERA_REGIONS[spec.region]]
+        return [province for province in self.old.values() if province.region.code == spec.region]
 
     def conference(self, spec: ConferenceSpec) -> Conference:
         region = self.regions[spec.region]
         conference = Conference.objects.filter(region=region, edition=spec.edition).first() or Conference(
             region=region, edition=spec.edition
         )
-        host = self.provinces[spec.host]
+        host = self.era(spec)[spec.host]
         rng = _rng("chairs", spec.region, spec.edition)
         organiser = agency_name_on(spec.start)
         conference.year = spec.start.year
@@ -573,24 +1048,34 @@ class _Builder:
         conference.venue = spec.venue
         conference.city = spec.city
         conference.organiser = organiser
-        chair, co_chair = _person(rng, titled=True), _person(rng, titled=True)
-        conference.chairs = (
-            f"{chair[:1].upper()}{chair[1:]}, Phó Cục trưởng {organiser}; "
-            f"{co_chair}, Phó Chủ tịch Ủy ban nhân dân {_place(host)}"
-        )
-        conference.attendee_count = spec.attendees
-        conference.summary = spec.summary or (
-            f"Các tỉnh, thành phố khu vực {region.name[:1].lower()}{region.name[1:]} tổng kết công tác khuyến "
-            f"công năm {spec.start.year - 1} và {_period_words(spec.start)} năm {spec.start.year}, trao đổi kinh "
-            "nghiệm và thống nhất nhiệm vụ những tháng cuối năm."
-        )
-        conference.next_host_province = self.provinces[spec.next_host] if spec.next_host else None
-        return services.conference_save(conference=conference, attending_provinces=self.region_provinces(spec.region))
+        conference.next_host_province = self.next_era(spec)[spec.next_host] if spec.next_host else None
+        if self.prepared(spec):
+            # Being prepared: the date, the host and the organiser are set; who chairs and how
+            # many attend are not known yet, and nothing has been presented or awarded.
+            conference.chairs = ""
+            conference.attendee_count = None
+            conference.summary = spec.summary or (
+                f"Hội nghị đang được chuẩn bị, dự kiến tổ chức ngày {spec.start:%d/%m/%Y} tại {_place(host)}: tổng "
+                f"kết công tác khuyến công năm {spec.start.year}, triển khai nhiệm vụ năm {spec.start.year + 1}."
+            )
+        else:
+            chair, co_chair = _person(rng, titled=True), _person(rng, titled=True)
+            conference.chairs = (
+                f"{chair[:1].upper()}{chair[1:]}, Phó Cục trưởng {organiser}; "
+                f"{co_chair}, Phó Chủ tịch Ủy ban nhân dân {_place(host)}"
+            )
+            conference.attendee_count = spec.attendees
+            conference.summary = spec.summary or (
+                f"Các tỉnh, thành phố khu vực {region.name[:1].lower()}{region.name[1:]} tổng kết công tác khuyến "
+                f"công năm {spec.start.year - 1} và {_period_words(spec.start)} năm {spec.start.year}, trao đổi kinh "
+                "nghiệm và thống nhất nhiệm vụ những tháng cuối năm."
+            )
+        return services.conference_save(conference=conference, attending_provinces=self.attending(spec))
 
     def papers(self, conference: Conference, spec: ConferenceSpec) -> list[Paper]:
         rows = []
         for order, paper in enumerate(spec.papers, start=1):
-            province = self.provinces[paper.province]
+            province = self.era(spec)[paper.province]
             rng = _rng("paper", spec.region, spec.edition, order)
             organisation = self.centre(province) if paper.unit == "centre" else f"Sở Công Thương {_place(province)}"
             rows.append(
@@ -610,7 +1095,7 @@ class _Builder:
     def recommendations(self, conference: Conference, spec: ConferenceSpec) -> list[Recommendation]:
         rows = []
         for order, item in enumerate(spec.recommendations, start=1):
-            province = self.provinces.get(item.province) if item.province else None
+            province = self.era(spec)[item.province] if item.province else None
             rows.append(
                 Recommendation(
                     conference=conference,
@@ -629,7 +1114,7 @@ class _Builder:
 
     def awards(self, conference: Conference, spec: ConferenceSpec) -> list[Award]:
         rng = _rng("awards", spec.region, spec.edition)
-        provinces = self.region_provinces(spec.region)
+        provinces = self.attending(spec)
         reason = f"Đã có thành tích xuất sắc trong công tác khuyến công {spec.award_period}".strip()
         rows = []
         units = []
@@ -637,8 +1122,11 @@ class _Builder:
             units.append((self.centre(province), province))
         for province in provinces:
             units.append((f"Sở Công Thương {_place(province)}", province))
-        for province in provinces:
-            units.append((f"Phòng Kinh tế – Hạ tầng huyện {rng.choice(DISTRICTS)}, {_place(province)}", province))
+        if not spec.new_era:  # districts were abolished on 01/07/2025
+            for province in provinces:
+                units.append((f"Phòng Kinh tế – Hạ tầng huyện {rng.choice(DISTRICTS)}, {_place(province)}", province))
+        if spec.collectives > len(units):
+            raise DemoDataError(f"Too many collective awards for {len(provinces)} provinces: {spec.collectives}.")
         chosen = rng.sample(units[: len(provinces)], min(spec.collectives, len(provinces)))
         if spec.collectives > len(chosen):
             chosen += rng.sample(units[len(provinces) :], spec.collectives - len(chosen))
@@ -685,6 +1173,25 @@ class _Builder:
 DISTRICTS = ("Tân Phú", "Châu Thành", "Phú Tân", "Thống Nhất", "Yên Lạc", "Tam Nông", "Hòa Vang", "Krông Pắc")
 
 
+def _reported(conference: Conference, spec: ConferenceSpec, indicators: dict) -> list[ReportedFigure]:
+    """The figures the conference's report quoted, for the two published reports."""
+    source, figures = REPORTED.get((spec.region, spec.edition), ("", ()))
+    return [
+        ReportedFigure(
+            conference=conference,
+            order=order,
+            figure=figure.figure,
+            year=figure.year,
+            fund=figure.fund,
+            indicator=indicators[figure.indicator] if figure.indicator else None,
+            value=figure.value,
+            quoted_as=figure.quoted_as,
+            source=source,
+        )
+        for order, figure in enumerate(figures, start=1)
+    ]
+
+
 def _period_words(day: datetime.date) -> str:
     """What part of the year a conference on `day` reviews: `6 tháng đầu`, `9 tháng đầu`."""
     return "9 tháng đầu" if day >= D(day.year, 9, 30) else "6 tháng đầu"
@@ -692,19 +1199,28 @@ def _period_words(day: datetime.date) -> str:
 
 @transaction.atomic
 def load() -> LoadResult:
-    """Create or update the demo conferences and replace their papers, recommendations and awards."""
-    builder = _Builder()
-    counts = dict.fromkeys(("conferences", "papers", "recommendations", "awards"), 0)
+    """Create or update the demo conferences and replace their papers, recommendations and awards.
+
+    Conferences after the demo day (programmes.demo.AS_OF, or today when earlier) are saved as
+    being prepared: date, host and attending provinces, no papers, recommendations or awards.
+    """
+    builder = _Builder(min(AS_OF, timezone.localdate()))
+    counts = dict.fromkeys(("conferences", "papers", "recommendations", "awards", "reported_figures"), 0)
+    indicators = {indicator.code: indicator for indicator in Indicator.objects.all()}
     for spec in SPECS:
         conference = builder.conference(spec)
         Paper.objects.filter(conference=conference).delete()
         Recommendation.objects.filter(conference=conference).delete()
         Award.objects.filter(conference=conference).delete()
-        parts = {
-            "papers": builder.papers(conference, spec),
-            "recommendations": builder.recommendations(conference, spec),
-            "awards": builder.awards(conference, spec),
-        }
+        ReportedFigure.objects.filter(conference=conference).delete()
+        parts = {"papers": [], "recommendations": [], "awards": [], "reported_figures": []}
+        if not builder.prepared(spec):
+            parts = {
+                "papers": builder.papers(conference, spec),
+                "recommendations": builder.recommendations(conference, spec),
+                "awards": builder.awards(conference, spec),
+                "reported_figures": _reported(conference, spec, indicators),
+            }
         for key, rows in parts.items():
             for row in rows:
                 row.full_clean()

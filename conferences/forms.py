@@ -1,4 +1,4 @@
-"""Filters of the recommendations tracker, parsed once for the page (STYLE C8)."""
+"""Filters of the recommendations tracker, parsed once for the page (docs/architecture.md, C8)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

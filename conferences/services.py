@@ -22,11 +22,7 @@ def attending_provinces_check(start_date: datetime.date | None, provinces: Itera
     """Raise ValidationError (on `attending_provinces`) naming the provinces not in force on `start_date`."""
     if start_date is None:
         return
-    absent = [
-        province
-        for province in provinces
-        if province.valid_from > start_date or (province.valid_to is not None and province.valid_to < start_date)
-    ]
+    absent = [province for province in provinces if not province.in_force_on(start_date)]
     if absent:
         raise ValidationError(
             {

@@ -1,25 +1,23 @@
 """Pages of the regional conferences: the hosts' chain per region, one conference, and the
-recommendations tracker (DESIGN §6).
+recommendations tracker (docs/design.md §6).
 
-Every signed-in user with a portal role reads them (DESIGN §7); the views only parse, call a
-selector and pick a template, which formats what it is given (STYLE C20).
+Every signed-in user with a portal role reads them (docs/design.md §7); the views only parse, call a
+selector and pick a template, which formats what it is given (docs/architecture.md, C20).
 """
 
-import functools
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext_lazy
 
+from common.gates import role_gate
 from programmes import access
 
-from . import selectors
+from . import figures, selectors
 from .forms import RecommendationFilterForm
 from .models import RecommendationStatus
 
@@ -29,18 +27,8 @@ def may_view_conferences(user) -> bool:
     return access.role_of(user) is not None
 
 
-def conference_page(view):
-    """Anonymous visitors go to the login page; signed-in users without a role get 403."""
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not may_view_conferences(request.user):
-            raise PermissionDenied(_("You are not allowed to see the conferences."))
-        return view(request, *args, **kwargs)
-
-    return require_GET(wrapper)
+# Anonymous visitors go to the login page; signed-in users without a role get 403.
+conference_page = role_gate(may_view_conferences, gettext_lazy("You are not allowed to see the conferences."))
 
 
 @conference_page
@@ -57,6 +45,11 @@ def conference_detail(request, pk: int):
     detail = selectors.conference_detail(pk)
     if detail is None:
         raise Http404(_("There is no such conference."))
+    # The briefing lists every province of the region: nation-wide roles only (as the dashboards).
+    nation_wide = access.sees_everything(request.user)
+    reported_lines = None
+    if nation_wide and detail.reported:
+        reported_lines = figures.reported_lines(figures.conference_figures(detail.conference), detail.reported)
     return render(
         request,
         "conferences/conference_detail.html",
@@ -64,8 +57,8 @@ def conference_detail(request, pk: int):
             "detail": detail,
             "conference": detail.conference,
             "can_edit": _may_edit(request.user),
-            # The briefing lists every province of the region: nation-wide roles only (as the dashboards).
-            "can_see_briefing": access.sees_everything(request.user),
+            "can_see_briefing": nation_wide,
+            "reported_lines": reported_lines,
         },
     )
 

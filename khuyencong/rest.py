@@ -20,7 +20,7 @@ def exception_handler(exc, context):
     """DRF's handler, plus Django's ValidationError (raised by a model or a service) as a 400."""
     from rest_framework.views import exception_handler as drf_exception_handler
 
-    from programmes.api import as_api_error
+    from common.api import as_api_error
 
     if isinstance(exc, DjangoValidationError):
         exc = as_api_error(exc)

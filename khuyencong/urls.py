@@ -3,8 +3,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from conferences import exports as conference_exports
+from programmes import exports as programme_exports
 from programmes import views as programme_views
-from reports import briefing_views
+from reports import changelist_export
+from reports.briefing import views as briefing_views
 
 admin.site.site_header = _("Industrial extension portal")
 admin.site.site_title = _("Industrial extension portal")
@@ -17,6 +20,24 @@ briefing_patterns = (
     ],
     "briefings",
 )
+# The lists' "Download Excel", each under the path of the page it copies, named `exports:*`. Each
+# lives beside its list (programmes.exports, conferences.exports); the changelists' is a report
+# over both apps' admins (reports → conferences → programmes).
+export_patterns = (
+    [
+        path("ky-bao-cao/excel/", programme_exports.periods_xlsx, name="periods"),
+        path("ky-bao-cao/tinh-hinh-nop/excel/", programme_exports.completeness_xlsx, name="completeness"),
+        path("hoi-nghi/excel/", conference_exports.conferences_xlsx, name="conferences"),
+        path("hoi-nghi/kien-nghi/excel/", conference_exports.recommendations_xlsx, name="recommendations"),
+        # Behind `admin_view` (login and staff status), like the changelist it copies.
+        path(
+            "quan-tri/<slug:app_label>/<slug:model_name>/excel/",
+            admin.site.admin_view(changelist_export.changelist_xlsx),
+            name="changelist",
+        ),
+    ],
+    "exports",
+)
 # The changelists have many columns; at 1366 px the navigation sidebar leaves them too little room.
 admin.site.enable_nav_sidebar = False
 
@@ -25,8 +46,10 @@ urlpatterns = [
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
-    # The lists' Excel copies, under their pages' paths (the admin's included): before those.
-    path("", include("reports.export_urls")),
+    path("tai-khoan/", include("accounts.urls")),
+    # Before the admin: its model URLs end in a catch-all (`<path:object_id>/`, a redirect to
+    # the change page) that would take `quan-tri/<app>/<model>/excel/` for an object's id.
+    path("", include(export_patterns)),
     path("quan-tri/", admin.site.urls),
     path("api/v1/", include("khuyencong.api")),
     path("bao-cao/", include("reports.urls")),

@@ -1,4 +1,4 @@
-"""Who may see and change what (DESIGN §7): roles, the provinces a user covers, scoped querysets.
+"""Who may see and change what (docs/design.md §7): roles, the provinces a user covers, scoped querysets.
 
 Every path to the records goes through here: the admin's querysets, the pages, the API, the
 Excel export and import. The rule per model is its `province_lookup` (models.ScopedQuerySet);
@@ -12,7 +12,7 @@ the rule per user is `visible_province_ids` / `editable_province_ids`.
 | admin          | everything                             | users, reference data, and any record        |
 
 The administrator may correct any province's records (bulk loading, integrations through the
-API, fixing a province's mistake): DESIGN §7 gives them users and reference data only, but
+API, fixing a province's mistake): docs/design.md §7 gives them users and reference data only, but
 someone must be able to enter a province's data when its staff cannot.
 """
 
@@ -255,3 +255,63 @@ def sees_everything(user) -> bool:
 def can_approve(user) -> bool:
     """Ministry officials and administrators approve, return and reopen plans and reports."""
     return role_of(user) in (Role.MINISTRY, Role.ADMIN)
+
+
+# ---- Who may take which step on the programme's pages -------------------------------------------
+
+YEAR_PLAN_PERMISSIONS = ("programmes.change_budgetplan", "programmes.change_indicatortarget")
+
+
+PLAN_APPROVE_PERMISSION = "programmes.approve_budgetplan"
+
+
+SUBMIT_PERMISSION = "programmes.submit_reportingperiod"
+
+
+APPROVE_PERMISSION = "programmes.approve_reportingperiod"
+
+
+def may_edit_year_plan(user, province: Province | None = None) -> bool:
+    """True when `user` may enter year plans: of `province`, or of some province when None.
+
+    Needs both change permissions and a province the user enters records for (programmes.access:
+    province staff for their own territory).
+    """
+    if not (user.is_authenticated and user.has_perms(YEAR_PLAN_PERMISSIONS)):
+        return False
+    if province is None:
+        return editable_province_ids(user) != frozenset()
+    return can_edit_province(user, province)
+
+
+def may_read_year_plans(user) -> bool:
+    """True when `user` may open year plans: those who enter them, and every portal role (the
+    nation-wide roles read every province's, province staff their own territory's)."""
+    return may_edit_year_plan(user) or role_of(user) is not None
+
+
+def may_decide_plans(user) -> bool:
+    """Those who approve plans and send them back (can_approve: ministry officials and
+    administrators), with the permission."""
+    return can_approve(user) and user.has_perm(PLAN_APPROVE_PERMISSION)
+
+
+def may_submit_period(user, province: Province) -> bool:
+    """Province staff submit the reports of the provinces they enter records for."""
+    return can_edit_province(user, province) and user.has_perm(SUBMIT_PERMISSION)
+
+
+def may_decide_period(user) -> bool:
+    """Those who approve, send back and reopen reports (can_approve: ministry officials
+    and administrators), with the permission."""
+    return can_approve(user) and user.has_perm(APPROVE_PERMISSION)
+
+
+def may_view_reports(user) -> bool:
+    """Every portal role sees the reports (list and pages) of the provinces it reads."""
+    return role_of(user) is not None
+
+
+def may_view_completeness(user) -> bool:
+    """The nation-wide roles: the completeness covers every province."""
+    return sees_everything(user)

@@ -1,9 +1,26 @@
 """Demo data for the portal (`python manage.py load_demo`).
 
 Realistic records for 2015–2026 over both eras of provinces (the 63 in force until 30/06/2025,
-the 34 from 01/07/2025), built so that regional sums reproduce what the agency reported for 2016:
-the 7th southern conference (shared/reference/example_south_2016.md) and the national and
-northern orders of magnitude (domain.md §2.1, §4).
+the 34 from 01/07/2025), built so that regional sums reproduce the two regional reports the
+agency published (shared/reference/):
+
+- the 7th southern conference (28/07/2016, example_south_2016.md): the 2016 plans of the 20
+  southern provinces and their growth on 2015 (−2.18 / +5.18 / +1.83 %), the 20 of 20 KCĐP
+  plans approved by 30/06, the first half year's outputs (331 workers trained = 19.20 % of the
+  year's target…), the slow first half's disbursement, the collaborator networks, Lâm Đồng's
+  support with capital recovery;
+- the 12th northern conference (05/10/2017, example_north_2017.md), which compares plans on two
+  bases: the 28 northern provinces' 2016 plans as first approved and as revised during the year
+  (a supplementary KCQG allocation, some KCĐP raises: `PlanRevisionDraft`), the 2016
+  disbursement against the revised plans (97.02 / 99.98 / 94.66 %) and as a share of the
+  nation's (55.37 / 54.66 %), the 2017 plans' growth on the first-approved ones (14.64 / 10.84 /
+  17.22 %) and share of the nation's (44.71 / 53.86 %), and the nine months' 2017 outputs;
+- the northern 2016 vocational training (4,875 workers, 82 % of the plan: domain.md §4).
+
+The regional totals behind these figures are constants below; each northern province's figures
+are derived from them first, and the generated money and outputs are then fitted to them
+(`fit_disbursements`, `fit_outputs`) within the write rules. Other years keep a random
+character: about 5 % of the 2018–2025 plans are revised, none of 2015–2017 outside the north.
 
 Everything is derived from a fixed seed, and the current date is only used to leave out what
 would lie in the future, so loading twice gives the same data. Demo projects (codes starting
@@ -13,7 +30,8 @@ keys; the demo users are updated in place. Projects that users created are left 
 
 Rows are bulk-inserted for speed. They are built to satisfy the write rules of services.py
 (lifecycle order, a contract before money and outputs, money within the support, nothing in
-the future); the tests run full_clean() on a sample to prove it.
+the future, recoveries never more than was paid); the tests run full_clean() on a sample to
+prove it.
 """
 
 import datetime
@@ -79,12 +97,48 @@ NEW_ERA_YEAR = 2026
 MILLION = 1_000_000
 TEN_MILLION = 10_000_000
 
-# Approved 2016 plans by region and fund (đồng). National 230.9 bn of which KCQG 103.7 bn and
-# north 125.1 bn (KCQG 56.6, KCĐP 68.5) as reported (domain.md §2.1); south 28.64 + 36.83 bn from
-# the southern conference; central & highlands takes the rest.
+# --- The two published regional reports --------------------------------------------------
+# The 12th northern conference (05/10/2017, shared/reference/example_north_2017.md) quotes
+# growth on FIRST-APPROVED plans and completion on plans AS REVISED during the year. The
+# region's totals below (đồng) are derived so that every percentage of the report comes out
+# exactly at two decimals (half-up); the 28 provinces' figures are then derived from them
+# (`_Generator.north_2016`) and the money fitted to those (`_Generator.fit_disbursements`).
+NORTH_2016_ORIGINAL = {KCQG: 44_930_000_000, KCDP: 66_180_000_000}  # kế hoạch giao đầu năm
+# After a supplementary KCQG allocation for most provinces and KCĐP raises in a few.
+NORTH_2016_REVISED = {KCQG: 56_310_000_000, KCDP: 70_850_000_000}
+# Disbursed to 31/12/2016: 99.98 % and 94.66 % of the revised plans, 97.02 % in all (123.37 bn).
+NORTH_2016_ACTUAL = {KCQG: 56_300_870_000, KCDP: 67_069_540_000}
+# Approved 2017 plans (never revised): +10.84 %, +17.22 %, +14.64 % on the first-approved 2016 plans.
+NORTH_2017_PLAN = {KCQG: 49_800_000_000, KCDP: 77_576_000_000}
+# The nation's 2016 disbursements and 2017 plans implied by the northern shares
+# (55.37 % / 54.66 % of the actual, 44.71 % / 53.86 % of the plan).
+NATION_2016_ACTUAL = {KCQG: 101_681_000_000, KCDP: 122_704_000_000}
+NATION_2017_PLAN = {KCQG: 111_380_000_000, KCDP: 144_030_000_000}
+# The south's 2016 disbursements to 31/12 (91.50 % and 86.00 % of plan, its slow first half
+# kept); central & highlands disbursed the rest of the nation's (85.22 % and 90.08 %).
+SOUTH_2016_ACTUAL = {KCQG: 26_205_430_000, KCDP: 31_673_960_000}
+CENTRAL_2016_ACTUAL = {
+    fund: NATION_2016_ACTUAL[fund] - NORTH_2016_ACTUAL[fund] - SOUTH_2016_ACTUAL[fund] for fund in FUNDS
+}
+# Outputs of the northern 2017 projects in the first nine months (the same report).
+NORTH_2017_M9_OUTPUTS = {
+    "trained_workers": 3_275,
+    "management_trainees": 2_240,
+    "demonstration_models": 25,
+    "establishments_equipped": 750,
+    "fair_participations": 151,
+}
+# How many northern provinces had their 2016 plan raised during the year, per fund.
+NORTH_2016_RAISED = {KCQG: 20, KCDP: 9}
+
+# 2016 plans by region and fund (đồng), as revised (the plan completion divides by). South
+# 28.64 + 36.83 bn as at the southern conference (not revised); central & highlands sized so
+# that its completion is plausible for the nation's disbursement above. The national total
+# (241.73 bn) is therefore not the 230.9 bn of an earlier source (domain.md §2.1), whose
+# northern 125.1 bn the northern conference report does not bear out either.
 PLANS_2016 = {
-    "north": {KCQG: 56_600_000_000, KCDP: 68_500_000_000},
-    "central_highlands": {KCQG: 18_460_000_000, KCDP: 21_870_000_000},
+    "north": NORTH_2016_REVISED,
+    "central_highlands": {KCQG: 22_500_000_000, KCDP: 26_600_000_000},
     "south": {KCQG: 28_640_000_000, KCDP: 36_830_000_000},
 }
 # The southern 2015 plans behind the reported growth (−2.18 % KCQG, +5.18 % KCĐP, +1.83 % total).
@@ -158,13 +212,42 @@ DEMO_USERS = (
 )
 
 
+@dataclass(frozen=True)
+class PlanRevisionDraft:
+    """A plan changed during its year: from the figure first approved to the figure in force.
+
+    There is no revision model yet: `load` writes the change into the plan's notes and returns
+    these drafts, so that a later change can store them as revision records. `plan_key` is the
+    plan's natural key; `from_vnd` is the plan's `original_vnd` and `to_vnd` its `planned_vnd`.
+    """
+
+    plan_key: tuple[int, int, str]  # (province pk, year, funding source)
+    from_vnd: Decimal
+    to_vnd: Decimal
+    decision_number: str
+    decided_on: datetime.date
+    reason: str
+
+    @property
+    def note(self) -> str:
+        """The sentence kept in the plan's notes."""
+        verb = "Điều chỉnh tăng" if self.to_vnd > self.from_vnd else "Điều chỉnh giảm"
+        return (
+            f"{verb} từ {format_vnd(self.from_vnd)} {'lên' if self.to_vnd > self.from_vnd else 'xuống'} "
+            f"{format_vnd(self.to_vnd)} theo Quyết định số {self.decision_number} ngày "
+            f"{self.decided_on:%d/%m/%Y}: {self.reason}"
+        )
+
+
 @dataclass
 class LoadResult:
-    """What `load` wrote: row counts by kind and the seconds it took."""
+    """What `load` wrote: row counts by kind, the seconds it took, the demo day and the plans'
+    revisions (one per plan whose first-approved figure differs from the one in force)."""
 
     counts: dict[str, int]
     seconds: float
     as_of: datetime.date
+    revisions: list[PlanRevisionDraft] = field(default_factory=list)
 
 
 # --- Vocabulary ---------------------------------------------------------------------------
@@ -221,6 +304,36 @@ EXIT_NOTES = {
     S.SUSPENDED: (
         "Tạm dừng chờ điều chỉnh địa điểm thực hiện.",
         "Tạm dừng do cơ sở chậm đầu tư nhà xưởng.",
+    ),
+}
+
+
+# Why a plan was changed during its year (the plan's notes and its revision draft).
+RAISE_REASONS_KCDP = (
+    "Ủy ban nhân dân {province} bổ sung dự toán kinh phí khuyến công địa phương từ nguồn dự phòng ngân sách.",
+    "Điều chỉnh tăng theo Nghị quyết của Hội đồng nhân dân {province} về điều chỉnh dự toán ngân sách năm 2016.",
+    "Bổ sung kinh phí hỗ trợ các cơ sở công nghiệp nông thôn ứng dụng máy móc thiết bị tiên tiến.",
+    "Bổ sung từ nguồn tiết kiệm chi thường xuyên để mở thêm lớp đào tạo nghề cho lao động nông thôn.",
+)
+RAISE_REASONS = {
+    KCQG: (
+        "Bộ Công Thương giao bổ sung kinh phí khuyến công quốc gia năm {year} cho các đề án được phê duyệt bổ sung.",
+        "Phân bổ lại kinh phí khuyến công quốc gia năm {year} từ các đề án không thực hiện được ở địa phương khác.",
+    ),
+    KCDP: RAISE_REASONS_KCDP[:1]
+    + (
+        "Bổ sung kinh phí khuyến công địa phương năm {year} theo đề nghị của Sở Công Thương.",
+        "Bổ sung kinh phí để hỗ trợ các cơ sở công nghiệp nông thôn tham gia hội chợ, triển lãm.",
+    ),
+}
+CUT_REASONS = {
+    KCQG: (
+        "Điều chỉnh giảm do một số đề án khuyến công quốc gia năm {year} không triển khai được.",
+        "Đơn vị thụ hưởng xin rút; kinh phí được điều chuyển cho địa phương khác.",
+    ),
+    KCDP: (
+        "Cắt giảm dự toán chi thường xuyên của ngân sách {province} năm {year}.",
+        "Điều chỉnh giảm do một số đề án không bố trí được vốn đối ứng.",
     ),
 }
 
@@ -427,6 +540,7 @@ class _Draft:
     steps: list[ProjectTransition] = field(default_factory=list)
     disbursements: list[Disbursement] = field(default_factory=list)
     outputs: list[ProjectOutput] = field(default_factory=list)
+    revision: PlanRevisionDraft | None = None  # the plan's raise this project was approved under
 
 
 class _Generator:
@@ -444,9 +558,16 @@ class _Generator:
         missing = {kind.category for kind in KINDS.values()} - set(self.categories)
         missing |= {kind.indicator for kind in KINDS.values() if kind.indicator} - set(self.indicators)
         missing |= set(PLANS_2016) ^ {p.region.code for p in self.old}
-        if missing or len(self.old) != 63 or len(self.new) != 34:
+        north = sum(1 for p in self.old if p.region.code == "north")
+        if missing or len(self.old) != 63 or len(self.new) != 34 or north != 28:
             raise DemoDataError(f"Reference data incomplete for the demo: {sorted(missing)}")
         self.centre_names: dict[int, str] = {}
+        # Derived with the plans (`plan_amounts`, `plans`): the first-approved figure of each
+        # plan revised during its year, the revisions, and each northern province's 2016
+        # disbursement by fund (what `fit_disbursements` makes the money add up to).
+        self.originals: dict[tuple[int, int, str], int] = {}
+        self.revisions: dict[tuple[int, int, str], PlanRevisionDraft] = {}
+        self.north_actuals: dict[tuple[int, str], int] = {}
         self.project_numbers: dict[tuple[str, int, str], int] = defaultdict(int)
 
     # Centres and networks ------------------------------------------------------------------
@@ -537,7 +658,9 @@ class _Generator:
     # Plans -------------------------------------------------------------------------------
 
     def plan_amounts(self) -> dict[tuple[int, int, str], int]:
-        """Planned đồng by (province pk, year, fund); exact regional sums for 2016 and the south 2015."""
+        """Planned đồng (as in force) by (province pk, year, fund); exact regional sums for 2016,
+        the south 2015 and the nation's 2017, the northern provinces' 2016 and 2017 figures from
+        `north_2016`. Fills `self.originals` with the northern first-approved 2016 figures."""
         amounts: dict[tuple[int, int, str], int] = {}
         by_region: dict[str, list[Province]] = defaultdict(list)
         for province in self.old:
@@ -548,10 +671,13 @@ class _Generator:
                     PROVINCE_SIZE.get(p.code, 1.0) * _rng("plan-weight", fund, _key(p)).uniform(0.75, 1.25)
                     for p in provinces
                 ]
-                for province, amount in zip(
-                    provinces, distribute(PLANS_2016[region][fund], weights, MILLION), strict=True
-                ):
-                    amounts[province.pk, 2016, fund] = amount
+                if region == "north":
+                    self.north_2016(provinces, fund, weights, amounts)
+                else:
+                    for province, amount in zip(
+                        provinces, distribute(PLANS_2016[region][fund], weights, MILLION), strict=True
+                    ):
+                        amounts[province.pk, 2016, fund] = amount
                 if region == "south":
                     weights = [
                         amounts[p.pk, 2016, fund] * _rng("plan-2015", fund, _key(p)).uniform(0.85, 1.15)
@@ -564,12 +690,26 @@ class _Generator:
                 else:
                     for province in provinces:
                         growth = _rng("plan-2015", fund, _key(province)).uniform(0.94, 1.10)
-                        amounts[province.pk, 2015, fund] = _round_to(
-                            amounts[province.pk, 2016, fund] / growth, TEN_MILLION
-                        )
+                        first_approved = self.originals.get((province.pk, 2016, fund), amounts[province.pk, 2016, fund])
+                        amounts[province.pk, 2015, fund] = _round_to(first_approved / growth, TEN_MILLION)
+            # 2017: the north's plan as derived, the other two regions share the rest of the
+            # nation's, each province growing by its own draw.
+            north = by_region["north"]
+            others = by_region["central_highlands"] + by_region["south"]
+            for provinces, total in (
+                (north, NORTH_2017_PLAN[fund]),
+                (others, NATION_2017_PLAN[fund] - NORTH_2017_PLAN[fund]),
+            ):
+                weights = [
+                    self.originals.get((p.pk, 2016, fund), amounts[p.pk, 2016, fund])
+                    * _rng("plan-2017", fund, _key(p)).uniform(0.95, 1.3)
+                    for p in provinces
+                ]
+                for province, amount in zip(provinces, distribute(total, weights, MILLION), strict=True):
+                    amounts[province.pk, 2017, fund] = amount
             for province in self.old:
                 rng = _rng("plan-growth", fund, _key(province))
-                for year in range(2017, 2026):
+                for year in range(2018, 2026):
                     previous = amounts[province.pk, year - 1, fund]
                     amounts[province.pk, year, fund] = max(
                         300 * MILLION, _round_to(previous * rng.uniform(0.93, 1.10), TEN_MILLION)
@@ -580,7 +720,59 @@ class _Generator:
                 amounts[province.pk, NEW_ERA_YEAR, fund] = _round_to(base * growth, TEN_MILLION)
         return amounts
 
+    def north_2016(
+        self, provinces: list[Province], fund: str, weights: list[float], amounts: dict[tuple[int, int, str], int]
+    ) -> None:
+        """The 28 northern provinces' 2016 figures of `fund`, derived from the region's totals.
+
+        First-approved plans in proportion to `weights`; a raise during the year for
+        NORTH_2016_RAISED[fund] of them (the region's revised total less its first-approved
+        one); each province's disbursement to 31/12 (`self.north_actuals`): for KCQG the whole
+        revised plan but for a shortfall of a few million đồng in five provinces, for KCĐP
+        91–98 % of it. Revised plans go into `amounts`, first-approved ones (where different)
+        into `self.originals`.
+        """
+        rng = _rng("north-2016", fund)
+        originals = distribute(NORTH_2016_ORIGINAL[fund], weights, MILLION)
+        raised = sorted(rng.sample(range(len(provinces)), NORTH_2016_RAISED[fund]))
+        supplements = distribute(
+            NORTH_2016_REVISED[fund] - NORTH_2016_ORIGINAL[fund],
+            [originals[i] * rng.uniform(0.4, 1.6) for i in raised],
+            TEN_MILLION,
+        )
+        revised = list(originals)
+        for i, supplement in zip(raised, supplements, strict=True):
+            revised[i] += supplement
+            self.originals[provinces[i].pk, 2016, fund] = originals[i]
+        if fund == KCQG:
+            short = sorted(rng.sample(range(len(provinces)), 5))
+            shortfalls = dict(
+                zip(
+                    short,
+                    distribute(
+                        NORTH_2016_REVISED[fund] - NORTH_2016_ACTUAL[fund], [rng.uniform(0.5, 1.5) for _ in short], 1000
+                    ),
+                    strict=True,
+                )
+            )
+            actuals = [plan - shortfalls.get(i, 0) for i, plan in enumerate(revised)]
+        else:
+            actuals = distribute(NORTH_2016_ACTUAL[fund], [plan * rng.uniform(0.91, 0.975) for plan in revised], 1000)
+        for province, plan, actual in zip(provinces, revised, actuals, strict=True):
+            # The projects' support is at least 98.5 % of the plan (`projects`): room to pay this.
+            if not 0 < actual <= plan * (1 if fund == KCQG else 0.98):
+                raise DemoDataError(f"The derived 2016 {fund} disbursement of {province} does not fit its plan.")
+            amounts[province.pk, 2016, fund] = plan
+            self.north_actuals[province.pk, fund] = actual
+
     def plans(self, amounts: dict[tuple[int, int, str], int]) -> list[BudgetPlan]:
+        """The plans of `amounts`, approved (but four 2026 KCĐP plans), with their revisions.
+
+        Revised: the northern 2016 plans of `self.originals` (one supplementary KCQG decision
+        of the minister, the provinces' own KCĐP decisions) and about 5 % of the plans of
+        2018–2025, up or down. No 2015–2017 plan elsewhere and no 2026 plan is revised. Each
+        revision is kept in `self.revisions` and in the plan's notes.
+        """
         provinces = {p.pk: p for p in self.old + self.new}
         rng = _rng("pending-2026")
         pending = [p.pk for p in rng.sample([p for p in self.new if p.code != "79"], 4)]
@@ -596,6 +788,9 @@ class _Generator:
                 strict=True,
             )
         )
+        supplement = _rng("kcqg-supplement", 2016)
+        supplement_decision = (f"{supplement.randint(1800, 2900)}/QĐ-BCT", D(2016, 7, 4) + _days(supplement, 0, 24))
+        self.revisions = {}
         rows = []
         for (pk, year, fund), amount in sorted(amounts.items()):
             province = provinces[pk]
@@ -616,21 +811,40 @@ class _Generator:
             else:
                 plan.decision_number = f"{rng.randint(95, 3600)}/QĐ-UBND"
                 plan.approved_on = D(year - 1, 12, 1) + _days(rng, 0, 115)
+            revision = None
             if year == NEW_ERA_YEAR and fund == KCDP and pk in pending_status:
                 plan.status = pending_status[pk]
                 plan.original_vnd = None
                 plan.decision_number = ""
                 plan.approved_on = None
-            elif 2017 <= year <= 2025 and rng.random() < 0.05:
+            elif (pk, year, fund) in self.originals:
+                first = self.originals[pk, year, fund]
+                if fund == KCQG:
+                    number, day = supplement_decision
+                    reason = (
+                        "Bộ Công Thương giao bổ sung kế hoạch kinh phí khuyến công quốc gia năm 2016 cho các đề "
+                        "án được phê duyệt bổ sung."
+                    )
+                else:
+                    number = f"{rng.randint(1100, 3400)}/QĐ-UBND"
+                    day = D(2016, 6, 1) + _days(rng, 0, 110)
+                    reason = rng.choice(RAISE_REASONS_KCDP).format(province=_full_name(province))
+                revision = PlanRevisionDraft((pk, year, fund), Decimal(first), Decimal(amount), number, day, reason)
+            elif 2018 <= year <= 2025 and rng.random() < 0.05:
                 change = rng.choice((-1, 1)) * rng.uniform(0.05, 0.2)
-                plan.original_vnd = Decimal(_round_to(amount / (1 + change), TEN_MILLION))
+                first = _round_to(amount / (1 + change), TEN_MILLION)
                 revised_on = plan.approved_on + _days(rng, 90, 200)
                 authority = "QĐ-BCT" if fund == KCQG else "QĐ-UBND"
-                plan.notes = (
-                    f"Điều chỉnh từ {format_vnd(plan.original_vnd)} lên {format_vnd(amount)}"
-                    if change > 0
-                    else f"Điều chỉnh giảm từ {format_vnd(plan.original_vnd)} xuống {format_vnd(amount)}"
-                ) + f" theo Quyết định số {rng.randint(100, 4000)}/{authority} ngày {revised_on:%d/%m/%Y}."
+                number = f"{rng.randint(100, 4000)}/{authority}"
+                reasons = RAISE_REASONS[fund] if change > 0 else CUT_REASONS[fund]
+                reason = rng.choice(reasons).format(province=_full_name(province), year=year)
+                revision = PlanRevisionDraft(
+                    (pk, year, fund), Decimal(first), Decimal(amount), number, revised_on, reason
+                )
+            if revision is not None:
+                plan.original_vnd = revision.from_vnd
+                plan.notes = revision.note
+                self.revisions[pk, year, fund] = revision
             rows.append(plan)
         return rows
 
@@ -648,7 +862,16 @@ class _Generator:
                     share = rng.uniform(0.50, 0.65) if year == 2025 else rng.uniform(0.97, 0.998)
                     budget = _floor_to(int(plan.planned_vnd) * share, MILLION)
                     profile = "old2025" if year == 2025 else "full"
-                    unit = self._unit(province, year, fund, budget, profile, plan, rng)
+                    revision = None
+                    if year == 2016 and province.region.code == "north":
+                        # The report's year: the region disbursed almost all of its plans, so the
+                        # projects take (almost) all of the plan; a raise pays for one project of
+                        # its own, approved by the revising decision.
+                        profile = "north2016"
+                        revision = self.revisions.get((province.pk, year, fund))
+                        first = int(plan.original_vnd)
+                        budget = first if fund == KCQG else _floor_to(first * rng.uniform(0.985, 0.998), MILLION)
+                    unit = self._unit(province, year, fund, budget, profile, plan, rng, revision)
                     spent_2025[province.pk, fund] += budget if year == 2025 else 0
                     drafts += unit
         for province in self.new:
@@ -692,10 +915,16 @@ class _Generator:
         profile: str,
         plan: BudgetPlan | None,
         rng: random.Random,
+        revision: PlanRevisionDraft | None = None,
     ) -> list[_Draft]:
-        """The projects of one province, year and fund, sharing `budget` đồng of support."""
+        """The projects of one province, year and fund, sharing `budget` đồng of support; with
+        a `revision` raising the plan, the last project takes the raise on top of `budget`."""
         kinds = [KINDS[key] for key in self._kinds(province, year, fund, profile, rng)]
-        supports = distribute(budget, [kind.weight * rng.uniform(0.7, 1.3) for kind in kinds], MILLION)
+        weights = [kind.weight * rng.uniform(0.7, 1.3) for kind in kinds]
+        if revision is None:
+            supports = distribute(budget, weights, MILLION)
+        else:
+            supports = [*distribute(budget, weights[:-1], MILLION), int(revision.to_vnd - revision.from_vnd)]
         region = province.region.code
         drafts = []
         lam_dong_recovery = province.code == LAM_DONG_CODE and profile != "new2025"
@@ -755,6 +984,8 @@ class _Generator:
                 capital_recovery=capital_recovery,
             )
             draft = _Draft(project=project, kind=kind, expected=self._expected(kind, support, rng))
+            if revision is not None and len(drafts) == len(kinds) - 1:
+                draft.revision = revision
             self._lifecycle(draft, profile, plan, rng)
             drafts.append(draft)
         return drafts
@@ -805,6 +1036,11 @@ class _Generator:
             proposed = MERGER_DAY + _days(rng, 0, 24)
             appraised = proposed + _days(rng, 5, 15)
             approved = appraised + _days(rng, 5, 15)
+        elif draft.revision is not None:
+            # Proposed when the province asked for more, approved by the decision raising the plan.
+            approved = draft.revision.decided_on
+            proposed = approved - _days(rng, 40, 75)
+            appraised = proposed + _days(rng, 15, 30)
         else:
             if late_addition:
                 proposed = D(year, 7, 20) + _days(rng, 0, 100)
@@ -824,7 +1060,7 @@ class _Generator:
                 contracted = min(approved + _days(rng, 30, 100), D(2016, 6, 25))
             else:
                 contracted = D(2016, 7, 5) + _days(rng, 0, 80)
-        elif profile == "new2025":
+        elif profile == "new2025" or draft.revision is not None:
             contracted = approved + _days(rng, 10, 30)
         elif profile == "old2025":
             contracted = approved + _days(rng, 10, 50)
@@ -839,8 +1075,15 @@ class _Generator:
         # In the current year some contracts wait for equipment or a site before work starts.
         in_progress = contracted + (_days(rng, 3, 60) if profile == "2026" else _days(rng, 3, 20))
         gap = {"old2025": (25, 110), "new2025": (60, 120), "2026": (60, 260)}.get(profile, (45, 170))
-        accepted = max(in_progress, min(in_progress + _days(rng, *gap), D(year, 12, 18)))
-        settled = max(accepted, min(accepted + _days(rng, 10, 35), D(year + 1, 1, 20)))
+        if draft.revision is not None:
+            gap = (30, 70)
+        # The northern 2016 projects were all settled and paid before the year's end (the
+        # region reported 97 % of its plans disbursed); elsewhere settlement runs into January.
+        last_accepted, last_settled = (
+            (D(year, 12, 5), D(year, 12, 20)) if profile == "north2016" else (D(year, 12, 18), D(year + 1, 1, 20))
+        )
+        accepted = max(in_progress, min(in_progress + _days(rng, *gap), last_accepted))
+        settled = max(accepted, min(accepted + _days(rng, 10, 35), last_settled))
         if profile == "old2025":
             horizon = min(horizon, LAST_OLD_DAY)
         dates = {
@@ -864,6 +1107,7 @@ class _Generator:
             "full": (0.04, 0.02),
             "old2025": (0.04, 0.05),
             "new2025": (0.02, 0.02),
+            "north2016": (0, 0),
         }.get(profile, (0.06, 0.06))
         exits: list[tuple[str, datetime.date]] = []
         draw = rng.random()
@@ -888,6 +1132,8 @@ class _Generator:
                     path = path[: path.index(point) + 1] if point != S.PROPOSED else []
         if late_addition:
             documents = {S.APPROVED: f"{rng.randint(100, 3500)}/QĐ-UBND"}
+        elif draft.revision is not None:
+            documents = {S.APPROVED: draft.revision.decision_number}
         elif profile == "new2025":
             authority = "QĐ-BCT" if project.funding_source == KCQG else "QĐ-UBND"
             documents = {S.APPROVED: f"{rng.randint(1500, 2500)}/{authority}"}
@@ -941,7 +1187,9 @@ class _Generator:
             return
         project = draft.project
         support = int(project.support_vnd)
-        refund = rng.random() < 0.03  # settled for less than the advance: the excess comes back
+        # Settled for less than the advance: the excess comes back (not in the northern 2016
+        # projects, whose money is fitted to the report).
+        refund = rng.random() < 0.03 and not self._north_2016(project)
         ratio = 0.7 if refund else rng.choice((0.3, 0.5, 0.5, 0.6, 0.7, 0.7))
         advance = _floor_to(support * ratio, 1000)
         advance_day = contracted + _days(rng, 3, 25)
@@ -979,6 +1227,12 @@ class _Generator:
                     DisbursementKind.RECOVERY,
                     "Thu hồi phần tạm ứng vượt quyết toán",
                 )
+
+    @staticmethod
+    def _north_2016(project: Project) -> bool:
+        return (
+            project.year == 2016 and project.province.region.code == "north" and project.province.valid_to is not None
+        )
 
     @staticmethod
     def _pay(draft: _Draft, day: datetime.date, amount: int, kind: str, note: str) -> int:
@@ -1021,24 +1275,32 @@ class _Generator:
     # Fitting the reported figures ----------------------------------------------------------
 
     def fit_outputs(self, drafts: list[_Draft], targets: list[IndicatorTarget]) -> None:
-        """Make the 2016 outputs add up to the reported figures.
+        """Make the outputs add up to the reported figures.
 
-        Southern outputs of the first half year are set to the conference's figures and those of
-        the second half to bring the year to 90–100 % of the targets; northern vocational
-        training to the reported 4,875 workers.
+        South 2016: the first half year's outputs are set to the conference's figures and
+        those of the second half bring the year to 90–100 % of the targets. North 2016:
+        vocational training to the reported 4,875 workers. North 2017: the first nine months'
+        outputs to the 12th northern conference's figures; the last quarter's and the year's
+        targets (`targets`, changed in place) are scaled alike, so each province's completion
+        keeps the rate it was generated with.
         """
         south_h1, south_h2 = defaultdict(list), defaultdict(list)
         north_trained = []
+        north_m9, north_q4 = defaultdict(list), defaultdict(list)
         for draft in drafts:
             project = draft.project
-            if project.year != 2016:
+            if project.year not in (2016, 2017) or project.province.valid_to is None:
                 continue
             region = project.province.region.code
             for output in draft.outputs:
-                if region == "south":
+                code = output.indicator.code
+                if project.year == 2017:
+                    if region == "north":
+                        (north_m9 if output.date <= D(2017, 9, 30) else north_q4)[code].append((draft, output))
+                elif region == "south":
                     half = south_h1 if output.date <= D(2016, 6, 30) else south_h2
-                    half[output.indicator.code].append((draft, output))
-                elif region == "north" and output.indicator.code == "trained_workers":
+                    half[code].append((draft, output))
+                elif region == "north" and code == "trained_workers":
                     north_trained.append((draft, output))
         south_targets: dict[str, int] = defaultdict(int)
         for target in targets:
@@ -1050,6 +1312,96 @@ class _Generator:
             year = max(first_half + 1, round(south_targets[code] * rng.uniform(0.9, 1.0)))
             self._fit(south_h2[code], year - first_half, f"southern H2 2016 {code}")
         self._fit(north_trained, NORTH_2016_TRAINED_OUTPUT, "northern 2016 trained_workers")
+        for code, reported in NORTH_2017_M9_OUTPUTS.items():
+            generated = sum(output.value for _draft, output in north_m9[code])
+            if not generated:
+                raise DemoDataError(f"No outputs to carry northern 9M 2017 {code}.")
+            scale = reported / generated
+            self._fit(north_m9[code], reported, f"northern 9M 2017 {code}")
+            if north_q4[code]:
+                last_quarter = round(sum(output.value for _draft, output in north_q4[code]) * scale)
+                self._fit(north_q4[code], last_quarter, f"northern Q4 2017 {code}")
+            for target in targets:
+                if target.year == 2017 and target.indicator.code == code and target.province.region.code == "north":
+                    target.target = max(1, round(target.target * scale)) if target.target else 0
+
+    def fit_disbursements(self, drafts: list[_Draft]) -> None:
+        """Make the 2016 disbursements (to 31/12/2016, recoveries negative) add up to the derived
+        figures: each northern province's by fund (`self.north_actuals`), and the south's and
+        central & highlands' by fund (SOUTH_2016_ACTUAL, CENTRAL_2016_ACTUAL), whose payments of
+        the first half year are left as generated (the south's slow first half, Lâm Đồng's)."""
+        groups: dict[tuple[str, int, str], list[_Draft]] = defaultdict(list)
+        for draft in drafts:
+            project = draft.project
+            if project.year != 2016:
+                continue
+            region = project.province.region.code
+            groups[region, project.province_id if region == "north" else 0, project.funding_source].append(draft)
+        year_end, half = D(2016, 12, 31), D(2016, 6, 30)
+        for (region, pk, fund), members in sorted(groups.items()):
+            if region == "north":
+                target, after = self.north_actuals[pk, fund], None
+            elif region == "south":
+                target, after = SOUTH_2016_ACTUAL[fund], half
+            else:
+                target, after = CENTRAL_2016_ACTUAL[fund], half
+            self._fit_money(members, target, year_end, after, f"{region} 2016 {fund} ({pk or 'region'})")
+
+    @staticmethod
+    def _fit_money(
+        drafts: list[_Draft], total: int, cutoff: datetime.date, after: datetime.date | None, what: str
+    ) -> None:
+        """Change payments dated after `after` (None: any) and up to `cutoff` so that the
+        `drafts`' net disbursement up to `cutoff` is `total` đồng.
+
+        Each project's last such payment carries the change. A raise is taken first from the
+        project's payments after `cutoff` (paid earlier instead), then from what is left of its
+        support; a cut leaves at least a million đồng of the payment. Projects with a recovery
+        are left alone, so no recovery can come to exceed what was paid. Shares are in
+        proportion to what each project can take. DemoDataError when the projects cannot carry
+        the change.
+        """
+
+        def signed(row: Disbursement) -> int:
+            return -int(row.amount_vnd) if row.kind == DisbursementKind.RECOVERY else int(row.amount_vnd)
+
+        current = 0
+        carriers: list[tuple[Disbursement, list[Disbursement], int, int]] = []
+        for draft in drafts:
+            rows = draft.disbursements
+            current += sum(signed(row) for row in rows if row.date <= cutoff)
+            if any(row.kind == DisbursementKind.RECOVERY for row in rows):
+                continue
+            payments = [
+                row
+                for row in rows
+                if row.kind == DisbursementKind.PAYMENT and row.date <= cutoff and (after is None or row.date > after)
+            ]
+            if not payments:
+                continue
+            later = [row for row in rows if row.date > cutoff]
+            room_up = (
+                int(draft.project.support_vnd) - sum(signed(row) for row in rows) + sum(signed(row) for row in later)
+            )
+            room_down = max(0, int(payments[-1].amount_vnd) - MILLION)
+            carriers.append((payments[-1], later, room_up, room_down))
+        change = total - current
+        if change == 0:
+            return
+        rooms = [carrier[2] if change > 0 else carrier[3] for carrier in carriers]
+        if abs(change) > sum(rooms):
+            raise DemoDataError(f"The payments cannot carry {what}: {change} đồng to change, room for {sum(rooms)}.")
+        for (row, later, _up, _down), share in zip(carriers, distribute(abs(change), rooms, 1000), strict=True):
+            if change < 0:
+                row.amount_vnd -= share
+                continue
+            row.amount_vnd += share
+            for moved in later:  # paid before the cut-off instead
+                taken = min(share, int(moved.amount_vnd))
+                moved.amount_vnd -= taken
+                share -= taken
+        for draft in drafts:
+            draft.disbursements = [row for row in draft.disbursements if row.amount_vnd > 0]
 
     @staticmethod
     def _fit(pairs: list[tuple[_Draft, ProjectOutput]], total: int, what: str) -> None:
@@ -1204,6 +1556,7 @@ def load(*, password: str = DEFAULT_PASSWORD) -> LoadResult:
     drafts = generator.projects(plans)
     targets = generator.targets(amounts, drafts)
     generator.fit_outputs(drafts, targets)
+    generator.fit_disbursements(drafts)
     _upsert(IndicatorTarget, targets, ["province", "year", "indicator"], ["target", "updated_at"])
 
     # Replace the demo projects only. Money and outputs are protected from project deletion,
@@ -1239,4 +1592,9 @@ def load(*, password: str = DEFAULT_PASSWORD) -> LoadResult:
         "outputs": len(outputs),
         "periods": len(periods),
     }
-    return LoadResult(counts=counts, seconds=time.perf_counter() - started, as_of=as_of)
+    return LoadResult(
+        counts=counts,
+        seconds=time.perf_counter() - started,
+        as_of=as_of,
+        revisions=sorted(generator.revisions.values(), key=lambda revision: revision.plan_key),
+    )

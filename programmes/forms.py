@@ -1,11 +1,10 @@
 """Forms of the programme pages: the year-plan grid and its approval, and the reporting workflow.
 
-Forms parse what a page receives; the rules of the workflow are the services' (programmes.workflow),
+Forms parse what a page receives; the rules of the workflow are the services' (programmes.services),
 whose ValidationError a form shows on the right field with `add_service_error`.
 """
 
 import datetime
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,47 +14,26 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from .fields import CountFormField, WholeNumberFormField
-from .models import MAX_YEAR, MIN_YEAR, ApprovalStatus, BudgetPlan, FundingSource, Indicator, Period, Province
-from .numbers import format_vnd, group_digits
+from common.forms import CountFormField, WholeNumberFormField
+from common.i18n import localized, vietnamese_sort_key
+from common.numbers import format_vnd, group_digits
+
+from .models import (
+    MAX_YEAR,
+    MIN_YEAR,
+    ApprovalStatus,
+    BudgetPlan,
+    FundingSource,
+    Indicator,
+    Period,
+    Province,
+    era_note,
+    province_label,
+    short_date,
+)
 
 # The year of the 2025 reorganisation, when provinces of both eras carry records.
 MERGER_YEAR = 2025
-
-
-def _english() -> bool:
-    return (get_language() or "").lower().startswith("en")
-
-
-def localized(vietnamese: str, english: str) -> str:
-    """The English text when the page is in English and one exists, else the Vietnamese one."""
-    return english if _english() and english else vietnamese
-
-
-def vietnamese_sort_key(text: str) -> tuple[str, str]:
-    """Alphabetical order the Vietnamese way: tone marks ignored first, đ after d."""
-    lowered = text.lower().replace("đ", "d\uffff")
-    base = "".join(ch for ch in unicodedata.normalize("NFD", lowered) if not unicodedata.combining(ch))
-    return base, lowered
-
-
-def short_date(day: datetime.date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
-def era_note(province: Province, year: int) -> str:
-    """`until 30/06/2025` or `from 01/07/2025` when the province covered only part of `year`;
-    empty when it was in force all year."""
-    if province.valid_to is not None and province.valid_to < datetime.date(year, 12, 31):
-        return _("until %(date)s") % {"date": short_date(province.valid_to)}
-    if province.valid_from > datetime.date(year, 1, 1):
-        return _("from %(date)s") % {"date": short_date(province.valid_from)}
-    return ""
-
-
-def province_label(province: Province, year: int) -> str:
-    note = era_note(province, year)
-    return f"{province.name} ({note})" if note else province.name
 
 
 class YearPlanChooseForm(forms.Form):
@@ -136,7 +114,7 @@ class FundRow:
     status: str
     decision: str
     original: str
-    lock: str  # why province staff cannot change the amount now (workflow.plan_lock_reason), or ""
+    lock: str  # why province staff cannot change the amount now (selectors.locks.plan_lock_reason), or ""
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api
+from .dashboard import api
 
 urlpatterns = [
     path("reports/summary/", api.ReportSummaryApi.as_view(), name="api-report-summary"),

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import audit_views, views
+from .audit import views as audit_views
+from .dashboard import views
 
 app_name = "reports"
 

@@ -12,6 +12,7 @@ from conferences.selectors import conference_chains
 from programmes import demo
 
 D = datetime.date
+MERGER_DAY = D(2025, 7, 1)
 
 
 class DemoConferenceTests(TestCase):
@@ -55,22 +56,128 @@ class DemoConferenceTests(TestCase):
         self.assertEqual(self.conference("north", 13).host_province.name, "Nghệ An")
         self.assertEqual(self.conference("south", 8).host_province.name, "Thành phố Hồ Chí Minh")
 
-    def test_each_region_has_an_unbroken_chain_of_hosts_2015_to_2019(self):
+    def test_each_region_has_an_unbroken_chain_of_hosts_2015_to_2026(self):
+        for region in ("north", "central_highlands", "south"):
+            with self.subTest(region=region):
+                chain = list(
+                    Conference.objects.filter(region__code=region)
+                    .select_related("host_province", "next_host_province")
+                    .order_by("edition")
+                )
+                years = [conference.year for conference in chain]
+                self.assertEqual((years[0], years[-1]), (2015, 2026))
+                self.assertEqual(years, sorted(set(years)))
+                self.assertNotIn(2021, years)  # no conference anywhere in 2021
+                editions = [conference.edition for conference in chain]
+                self.assertEqual(editions, list(range(editions[0], editions[0] + len(chain))))
+                for conference, following in zip(chain, chain[1:], strict=False):
+                    # The flag goes to the next conference's host, or to the province it became in 2025.
+                    flag = conference.next_host_province
+                    self.assertIn(
+                        following.host_province_id, {flag.pk, flag.merged_into_id}, (conference.year, following.year)
+                    )
+                    self.assertTrue(flag.active_in_year(conference.year + 1))
+                self.assertIsNone(chain[-1].next_host_province)
+        # The conferences page warns of no broken handover (a year without conference has no "following").
         for chain in conference_chains():
-            with self.subTest(region=chain.region.code):
-                years = [link.conference.year for link in chain.links]
-                self.assertEqual(years, [2019, 2018, 2017, 2016, 2015])
-                editions = [link.conference.edition for link in chain.links]
-                self.assertEqual(editions, list(range(editions[0], editions[0] - 5, -1)))
-                self.assertTrue(all(link.handover_kept for link in chain.links[1:]))
-                self.assertTrue(all(link.conference.host_province.valid_to for link in chain.links))  # old era
+            self.assertFalse([link for link in chain.links if link.handover_kept is False], chain.region.code)
+        central = Conference.objects.filter(region__code="central_highlands")
+        self.assertEqual(
+            [(c.edition, c.year) for c in central.filter(year__gte=2023).order_by("edition")],
+            [(13, 2023), (14, 2025), (15, 2026)],
+        )
+        self.assertEqual(self.conference("central_highlands", 13).start_date, D(2023, 10, 26))
+        self.assertEqual(self.conference("south", 14).start_date, D(2024, 10, 10))
+        self.assertEqual(self.conference("south", 14).host_province.name, "Kiên Giang")
+
+    def test_attending_provinces_are_those_in_force_on_the_day(self):
+        counts = {}
+        for conference in Conference.objects.select_related("region", "host_province").prefetch_related(
+            "attending_provinces"
+        ):
+            day = conference.start_date
+            attending = list(conference.attending_provinces.all())
+            with self.subTest(conference=str(conference), year=conference.year):
+                for province in attending:
+                    self.assertTrue(province.valid_from <= day and (province.valid_to or day) >= day, province)
+                host = conference.host_province
+                self.assertTrue(host.valid_from <= day and (host.valid_to or day) >= day)
+                self.assertIn(host, attending)
+            counts[conference.region.code, day >= MERGER_DAY] = {len(attending)}.union(
+                counts.get((conference.region.code, day >= MERGER_DAY), set())
+            )
+        self.assertEqual(
+            counts,
+            {
+                ("north", False): {28},
+                ("central_highlands", False): {15},
+                ("south", False): {20},
+                ("north", True): {15},
+                ("central_highlands", True): {11},
+                ("south", True): {8},
+            },
+        )
+
+    def test_the_2025_conferences_gather_the_new_groupings(self):
+        central = self.conference("central_highlands", 14)
+        self.assertEqual((central.start_date, central.host_province.name), (D(2025, 12, 4), "Đà Nẵng"))
+        self.assertEqual(central.organiser, "Cục Đổi mới sáng tạo, Chuyển đổi xanh và Khuyến công")
+        names = set(central.attending_provinces.values_list("name", flat=True))
+        self.assertEqual(
+            names,
+            {
+                "Thanh Hóa", "Nghệ An", "Hà Tĩnh", "Quảng Trị", "Huế", "Đà Nẵng", "Quảng Ngãi", "Gia Lai",
+                "Đắk Lắk", "Khánh Hòa", "Lâm Đồng",
+            },
+        )  # fmt: skip
+        north = Conference.objects.get(region__code="north", year=2025)
+        south = Conference.objects.get(region__code="south", year=2025)
+        self.assertEqual(
+            set(north.attending_provinces.values_list("code", flat=True)),
+            {"01", "04", "08", "11", "12", "14", "15", "19", "20", "22", "24", "25", "31", "33", "37"},
+        )
+        self.assertEqual(
+            set(south.attending_provinces.values_list("code", flat=True)),
+            {"75", "79", "80", "82", "86", "91", "92", "96"},
+        )
+        for conference in (central, north, south):
+            with self.subTest(region=conference.region.code):
+                self.assertGreaterEqual(conference.start_date, MERGER_DAY)
+                self.assertFalse(conference.attending_provinces.filter(valid_to__isnull=False).exists())
+                self.assertTrue(conference.awards.exists())
+                # Districts were abolished on 01/07/2025: no district office among the award winners.
+                self.assertFalse(conference.awards.filter(recipient_name__contains="huyện").exists())
+
+    def test_the_2026_conferences_are_being_prepared(self):
+        prepared = Conference.objects.filter(year=2026).select_related("host_province", "region")
+        self.assertEqual(sorted(c.region.code for c in prepared), ["central_highlands", "north", "south"])
+        for conference in prepared:
+            with self.subTest(region=conference.region.code):
+                self.assertGreater(conference.start_date, demo.AS_OF)  # after the day the demo describes
+                self.assertIsNone(conference.host_province.valid_to)  # a province of the new era
+                self.assertIsNone(conference.next_host_province)
+                self.assertIsNone(conference.attendee_count)
+                self.assertEqual(conference.chairs, "")
+                self.assertIn("đang được chuẩn bị", conference.summary)
+                self.assertFalse(conference.awards.exists())
+                self.assertFalse(conference.papers.exists())
+                self.assertFalse(conference.recommendations.exists())
+                self.assertTrue(conference.attending_provinces.exists())
+                # The flag of the region's 2025 conference went to this host.
+                previous = Conference.objects.get(region=conference.region, year=2025)
+                self.assertEqual(previous.next_host_province, conference.host_province)
+        # Every conference held by the demo day has its awards.
+        held = Conference.objects.filter(start_date__lte=demo.AS_OF)
+        self.assertFalse(held.filter(awards__isnull=True).exists())
+        self.assertEqual(held.count() + prepared.count(), Conference.objects.count())
 
     def test_loading_again_changes_nothing(self):
         before = self._snapshot()
         output = StringIO()
         call_command("load_demo_conferences", stdout=output)
         self.assertEqual(self._snapshot(), before)
-        self.assertIn("15", output.getvalue())
+        self.assertIn(str(len(conference_demo.SPECS)), output.getvalue())
+        self.assertEqual(Conference.objects.count(), len(conference_demo.SPECS))
 
     def _snapshot(self):
         return {

@@ -12,10 +12,10 @@ from django.utils import translation
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from common.numbers import format_billion_vnd
 from programmes import demo, selectors
 from programmes.models import Province
-from programmes.numbers import format_billion_vnd
-from reports import excel
+from reports.dashboard import excel
 from tests.e2e.conftest import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 
+from common.forms import COUNT_MESSAGES
 from programmes import admin as programme_admin
 from programmes import services, workflow
-from programmes.fields import COUNT_MESSAGES
 from programmes.models import (
     ActivityCategory,
     ApprovalStatus,

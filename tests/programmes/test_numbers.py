@@ -7,8 +7,8 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from programmes.fields import CountFormField, WholeNumberFormField
-from programmes.numbers import NumberFormatError, format_vnd, group_digits, parse_whole_number
+from common.forms import CountFormField, WholeNumberFormField
+from common.numbers import NumberFormatError, format_vnd, group_digits, parse_whole_number
 
 
 class ParseWholeNumberTests(SimpleTestCase):
@@ -100,7 +100,7 @@ class WholeNumberFormFieldTests(SimpleTestCase):
 
 class DisplayFormatTests(SimpleTestCase):
     def test_billions_are_shown_in_ty_dong_with_a_decimal_comma(self):
-        from programmes.numbers import format_billion_vnd, format_million_vnd
+        from common.numbers import format_billion_vnd, format_million_vnd
 
         self.assertEqual(format_billion_vnd(Decimal(123_365_000_000), "vi"), "123,37 tỷ đồng")
         self.assertEqual(format_billion_vnd(Decimal(123_365_000_000), "en"), "123.37 billion VND")
@@ -109,7 +109,7 @@ class DisplayFormatTests(SimpleTestCase):
         self.assertEqual(format_billion_vnd(None, "vi"), "")
 
     def test_percentages_round_half_up_and_follow_the_language(self):
-        from programmes.numbers import format_pct
+        from common.numbers import format_pct
 
         self.assertEqual(format_pct(Decimal("97.015"), "vi"), "97,02 %")
         self.assertEqual(format_pct(Decimal("97.015"), "en"), "97.02%")

@@ -17,10 +17,10 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext
 
-from programmes.fields import AMOUNT_MESSAGES, COUNT_MESSAGES
+from common.forms import AMOUNT_MESSAGES, COUNT_MESSAGES
 from programmes.models import ApprovalStatus, BudgetPlan, FundingSource, Indicator, IndicatorTarget
 from programmes.services import YearPlanResult
-from programmes.views import _year_plan_message
+from programmes.views.year_plans import _year_plan_message
 from tests import factories
 
 TODAY = datetime.datetime(2026, 5, 10, 9, 0, tzinfo=datetime.UTC)

@@ -36,7 +36,7 @@ from programmes.models import (
     ReportingPeriod,
 )
 from programmes.selectors import ProvinceMap, Scope, summary
-from programmes.views import SENT
+from programmes.selectors.lists import SENT
 from tests import factories
 
 D = datetime.date

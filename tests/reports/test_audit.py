@@ -16,10 +16,11 @@ from django.utils.text import capfirst
 from openpyxl import load_workbook
 from simple_history.models import HistoricalRecords
 
+from common.i18n import vietnamese_sort_key
 from programmes import services, workflow
-from programmes.forms import vietnamese_sort_key
 from programmes.models import ApprovalStatus, BudgetPlan, Disbursement, FundingSource
-from reports import audit, audit_excel
+from reports import audit
+from reports.audit import excel as audit_excel
 from tests import factories
 
 TZ = datetime.timezone(datetime.timedelta(hours=7))  # Asia/Ho_Chi_Minh

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from reports import charts
+from reports.dashboard import charts
 
 
 @pytest.mark.parametrize(

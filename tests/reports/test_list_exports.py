@@ -19,11 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from openpyxl import load_workbook
 
+from common import list_excel
+from common.i18n import localized
 from conferences.models import Addressee, Conference, Recommendation, RecommendationStatus
-from programmes.forms import localized, province_label
-from programmes.models import Period, Province, ReportingPeriod
-from programmes.progress import round_pct
-from reports import list_excel
+from programmes.models import Period, Province, ReportingPeriod, province_label
+from programmes.rules.progress import round_pct
 from tests import factories
 from tests.conferences import helpers
 

@@ -8,7 +8,7 @@ from conferences import demo
 
 
 class Command(BaseCommand):
-    help = "Load the demo regional conferences 2015–2019 (idempotent); run after load_demo."
+    help = "Load the demo regional conferences 2015–2026 (idempotent); run after load_demo."
 
     def handle(self, *args, **options):
         try:

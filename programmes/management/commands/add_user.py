@@ -31,7 +31,7 @@ def find_province(code: str, era: str | None) -> Province:
     if not candidates:
         raise CommandError(_("No province has the code %(code)s.") % {"code": code})
     today = timezone.localdate()
-    current = [p for p in candidates if p.valid_from <= today and (p.valid_to is None or p.valid_to >= today)]
+    current = [p for p in candidates if p.in_force_on(today)]
     return (current or candidates)[0]
 
 

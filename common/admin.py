@@ -1,0 +1,57 @@
+"""The admin toolkit both apps' admins share: inline inputs named for screen readers, and
+foreign-key selects of an inline filled from one query for all its rows."""
+
+from django.forms.models import BaseInlineFormSet
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+
+class LabelledInlineMixin:
+    """A tabular inline's inputs sit under column headings, not beside <label>s: each gets its
+    column's name as `aria-label`, so that a screen reader says which figure it is."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None:
+            # A foreign key's select is wrapped in the admin's "add/change related" widget.
+            widget = getattr(field.widget, "widget", field.widget)
+            widget.attrs.setdefault("aria-label", field.label)
+        return field
+
+
+class LabelledFormSet(BaseInlineFormSet):
+    """The "delete" box of each inline row, named for screen readers (see LabelledInlineMixin)."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["aria-label"] = _("Delete this row")
+
+
+class SharedChoicesFormSet(LabelledFormSet):
+    """An inline form set whose foreign-key selects are filled from one query for all rows.
+
+    Each row's select would otherwise run its own query when rendered: the change page of a
+    project with 50 outputs would run 50 identical indicator queries.
+    """
+
+    shared_choice_fields: tuple[str, ...] = ()
+
+    @cached_property
+    def _shared_choices(self) -> dict[str, list]:
+        # A comprehension rather than list(): list() asks the iterator its length, a COUNT query.
+        return {
+            name: [choice for choice in self.form.base_fields[name].choices]
+            for name in self.shared_choice_fields
+            if name in self.form.base_fields
+        }
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for name, choices in self._shared_choices.items():
+            field = form.fields[name]
+            field.choices = choices
+            # The admin wraps the select in RelatedFieldWidgetWrapper, which renders the inner one.
+            inner = getattr(field.widget, "widget", None)
+            if inner is not None:
+                inner.choices = field.widget.choices

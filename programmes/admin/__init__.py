@@ -1,0 +1,36 @@
+"""Data entry (Django admin) for the programme, by domain: reference data, plans and reports,
+projects, money and outputs (docs/architecture.md).
+
+Thin on purpose: the forms validate through the models' `full_clean()`, writes that carry rules
+go through `programmes.services`, and every changelist loads the foreign keys it shows in its
+one page query (`list_select_related`; the query counts are pinned in
+tests/programmes/test_admin.py). Importing this package registers every model admin.
+"""
+
+from . import disbursements, plans, projects, reference
+from .base import (
+    NumberInputsMixin,
+    PortalAdmin,
+    PortalTabularInline,
+    ScopedAdminMixin,
+    count,
+    fund,
+    record_province,
+)
+from .disbursements import DISBURSEMENTS_BELOW_ZERO, DISBURSEMENTS_OVER_SUPPORT
+
+__all__ = [
+    "DISBURSEMENTS_BELOW_ZERO",
+    "DISBURSEMENTS_OVER_SUPPORT",
+    "NumberInputsMixin",
+    "PortalAdmin",
+    "PortalTabularInline",
+    "ScopedAdminMixin",
+    "count",
+    "disbursements",
+    "fund",
+    "plans",
+    "projects",
+    "record_province",
+    "reference",
+]

@@ -1,0 +1,209 @@
+"""Admin of the money and the outputs, on their own pages and as the project page's inlines:
+every row checked by the services' rules (the contract, the support, the locks).
+"""
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from common.admin import SharedChoicesFormSet
+from common.i18n import localized
+
+from .. import services
+from ..models import (
+    Disbursement,
+    ProjectOutput,
+)
+from ..selectors import locks
+from .base import LockedRowsFormSet, PortalAdmin, PortalTabularInline, adopt, count, money
+
+DISBURSEMENTS_OVER_SUPPORT = _(
+    "Together these rows bring the project's disbursements to %(total)s, more than its support "
+    "of %(support)s. Nothing was saved."
+)
+
+
+DISBURSEMENTS_BELOW_ZERO = _(
+    "Together these rows return %(recovered)s more than was disbursed to the project. Nothing was saved."
+)
+
+
+class DisbursementFormSet(LockedRowsFormSet):
+    """Checks the project's disbursements as they will stand after this submit.
+
+    Each row's own `clean()` compares it with the rows already in the database, so two new rows
+    of 300 million on a 500-million project each pass alone: their sum is refused here.
+    """
+
+    def clean(self):
+        super().clean()
+        project = self.instance
+        if project.pk is None or any(self.errors):
+            return
+        listed = [form.instance.pk for form in self.initial_forms if form.instance.pk]
+        # Rows of the project not in this form set: none, unless someone added one meanwhile.
+        total = sum(
+            (row.signed_amount_vnd for row in project.disbursements.exclude(pk__in=listed)),
+            Decimal(0),
+        )
+        for form in self.forms:
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            if form.instance.pk is None and not form.has_changed():
+                continue
+            if form.instance.amount_vnd is not None:
+                total += form.instance.signed_amount_vnd
+        if total < 0:
+            raise ValidationError(
+                DISBURSEMENTS_BELOW_ZERO % {"recovered": money(-total)},
+                code="recovered_too_much",
+            )
+        if total > project.support_vnd:
+            raise ValidationError(
+                DISBURSEMENTS_OVER_SUPPORT % {"total": money(total), "support": money(project.support_vnd)},
+                code="over_support",
+            )
+
+
+class MoneyRecordInline(PortalTabularInline):
+    """Rows that need a signed contract (money, outputs): no new rows before it."""
+
+    def has_add_permission(self, request, obj=None):
+        if obj is not None and obj.status not in services.MONEY_STATUSES:
+            return False
+        return super().has_add_permission(request, obj)
+
+
+class DisbursementInline(MoneyRecordInline):
+    model = Disbursement
+    formset = DisbursementFormSet
+    fields = ("date", "kind", "amount_vnd", "document_number", "note")
+
+    def get_queryset(self, request):
+        # Each row's title (Disbursement.__str__) reads the project's code.
+        return super().get_queryset(request).select_related("project")
+
+
+class OutputFormSet(LockedRowsFormSet, SharedChoicesFormSet):
+    shared_choice_fields = ("indicator",)
+
+
+class ProjectOutputInline(MoneyRecordInline):
+    model = ProjectOutput
+    formset = OutputFormSet
+    fields = ("indicator", "date", "value", "note")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "indicator":
+            # Indicators are reference data: no add/change/delete/view icons on every row.
+            widget = field.widget
+            widget.can_add_related = widget.can_change_related = False
+            widget.can_delete_related = widget.can_view_related = False
+        return field
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("project", "indicator")
+
+
+class ServiceCheckedForm(forms.ModelForm):
+    """A money or output row's form: after the model's own checks, the service's `check` (totals,
+    locks), whose ValidationError lands on the form like any other."""
+
+    check = None  # a function of the unsaved record, raising ValidationError
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors or not self.instance.project_id:
+            return
+        try:
+            type(self).check(self.instance)
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+class DisbursementAdminForm(ServiceCheckedForm):
+    """Adds the project's total and the locks: net disbursed stays within 0…support."""
+
+    check = staticmethod(services.disbursement_check)
+
+
+@admin.register(Disbursement)
+class DisbursementAdmin(PortalAdmin):
+    form = DisbursementAdminForm
+    list_display = ("date", "project_code", "province", "kind", "amount", "document_number")
+    list_filter = ("kind", "project__year", "project__funding_source", "project__province__region")
+    search_fields = ("project__code", "project__title", "document_number")
+    list_select_related = ("project__province",)
+    autocomplete_fields = ("project",)
+    date_hierarchy = "date"
+    fields = ("project", "date", "kind", "amount_vnd", "document_number", "note")
+    excel_values = {"amount": "signed_amount_vnd"}  # a recovery negative, as on the page
+
+    @admin.display(description=_("Project"), ordering="project__code")
+    def project_code(self, obj: Disbursement) -> str:
+        return obj.project.code
+
+    @admin.display(description=_("Province"), ordering="project__province__code")
+    def province(self, obj: Disbursement) -> str:
+        return str(obj.project.province)
+
+    def lock_reason(self, obj: Disbursement) -> str | None:
+        return locks.date_lock_reason(obj.project.province, obj.date)
+
+    @admin.display(description=_("Amount"), ordering="amount_vnd")
+    def amount(self, obj: Disbursement) -> str:
+        # As it counts in the totals: a recovery shows negative.
+        return money(obj.signed_amount_vnd)
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: value for name, value in form.cleaned_data.items() if name != "project"}
+        if change:
+            services.disbursement_update(disbursement=obj, user=request.user, **fields)
+            return
+        adopt(obj, services.disbursement_create(project=obj.project, user=request.user, **fields))
+
+
+class ProjectOutputAdminForm(ServiceCheckedForm):
+    """Adds the locks (an approved report may cover the output's date)."""
+
+    check = staticmethod(services.output_check)
+
+
+@admin.register(ProjectOutput)
+class ProjectOutputAdmin(PortalAdmin):
+    form = ProjectOutputAdminForm
+    list_display = ("date", "project_code", "province", "indicator", "output_value", "note")
+    list_filter = ("indicator", "project__year", "project__province__region")
+    search_fields = ("project__code", "project__title", "indicator__name", "note")
+    list_select_related = ("project__province", "indicator")
+    autocomplete_fields = ("project", "indicator")
+    date_hierarchy = "date"
+    fields = ("project", "indicator", "date", "value", "note")
+    excel_values = {"output_value": "value"}
+
+    @admin.display(description=_("Project"), ordering="project__code")
+    def project_code(self, obj: ProjectOutput) -> str:
+        return obj.project.code
+
+    @admin.display(description=_("Province"), ordering="project__province__code")
+    def province(self, obj: ProjectOutput) -> str:
+        return str(obj.project.province)
+
+    @admin.display(description=_("Value"), ordering="value")
+    def output_value(self, obj: ProjectOutput) -> str:
+        unit = localized(obj.indicator.unit, obj.indicator.unit_en)
+        return count(obj.value, unit)
+
+    def lock_reason(self, obj: ProjectOutput) -> str | None:
+        return locks.date_lock_reason(obj.project.province, obj.date)
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: value for name, value in form.cleaned_data.items() if name != "project"}
+        if change:
+            services.output_update(output=obj, user=request.user, **fields)
+            return
+        adopt(obj, services.output_create(project=obj.project, user=request.user, **fields))

@@ -1,0 +1,115 @@
+"""Admin of the year's plans and targets, and of the reporting periods; their status changes
+only through the approval steps (services.plans, services.reporting).
+"""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from common.i18n import localized
+
+from .. import services
+from ..models import (
+    BudgetPlan,
+    IndicatorTarget,
+    ReportingPeriod,
+)
+from ..selectors import locks
+from .base import PortalAdmin, YearLockForm, count, fund, money
+
+
+@admin.register(BudgetPlan)
+class BudgetPlanAdmin(PortalAdmin):
+    form = YearLockForm
+    list_display = (
+        "province",
+        "year",
+        fund,
+        "planned",
+        "original",
+        "status",
+        "approved_on",
+        "decision_number",
+    )
+    list_filter = ("year", "funding_source", "status", "province__region")
+    search_fields = ("province__name", "=province__code", "decision_number")
+    list_select_related = ("province",)
+    autocomplete_fields = ("province",)
+    fields = (
+        "province",
+        "year",
+        "funding_source",
+        "planned_vnd",
+        "original",
+        "status",
+        "decision_number",
+        "approved_on",
+        "notes",
+    )
+    # The first approved amount is remembered at the first approval; status, decision and date
+    # change only through the approval workflow (services.plans), never by editing the record.
+    readonly_fields = ("original", "status", "decision_number", "approved_on")
+    excel_values = {"planned": "planned_vnd", "original": "original_vnd"}
+
+    def lock_reason(self, obj: BudgetPlan) -> str | None:
+        return locks.plan_lock_reason(obj)
+
+    @admin.display(description=_("Planned amount"), ordering="planned_vnd")
+    def planned(self, obj: BudgetPlan) -> str:
+        return money(obj.planned_vnd)
+
+    @admin.display(description=_("First approved amount"), ordering="original_vnd")
+    def original(self, obj: BudgetPlan) -> str:
+        return money(obj.original_vnd)
+
+    def save_model(self, request, obj, form, change):
+        services.budget_plan_save(plan=obj, user=request.user)
+
+
+@admin.register(IndicatorTarget)
+class IndicatorTargetAdmin(PortalAdmin):
+    form = YearLockForm
+    list_display = ("province", "year", "indicator", "target_value")
+    list_filter = ("year", "indicator", "province__region")
+    search_fields = ("province__name", "=province__code", "indicator__name")
+    list_select_related = ("province", "indicator")
+    autocomplete_fields = ("province", "indicator")
+    excel_values = {"target_value": "target"}
+
+    @admin.display(description=_("Target value"), ordering="target")
+    def target_value(self, obj: IndicatorTarget) -> str:
+        unit = localized(obj.indicator.unit, obj.indicator.unit_en)
+        return count(obj.target, unit)
+
+    def lock_reason(self, obj: IndicatorTarget) -> str | None:
+        return locks.year_lock_reason(obj.province, obj.year)
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(PortalAdmin):
+    list_display = (
+        "province",
+        "year",
+        "period",
+        "status",
+        "deadline",
+        "submitted_at",
+        "submitted_by",
+        "approved_at",
+        "approved_by",
+    )
+    list_filter = ("year", "period", "status", "province__region")
+    search_fields = ("province__name", "=province__code")
+    list_select_related = ("province", "submitted_by", "approved_by")
+    autocomplete_fields = ("province",)
+    # Reports are submitted, approved, sent back and reopened on the reporting pages, where
+    # each step is checked and recorded; here they are only looked at.
+    readonly_fields = ("submitted_at", "submitted_by", "approved_at", "approved_by", "status_reason")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

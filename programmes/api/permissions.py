@@ -1,0 +1,26 @@
+"""Who may call the programme's API: every portal role reads (scoped by province), writes need
+a province the user enters records for (programmes.access).
+"""
+
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import PermissionDenied
+
+from .. import access
+
+
+class ReadOnlyForAll:
+    """Reads for every role (scoped by province); writes need a province the user enters."""
+
+    def require_edit(self, province) -> None:
+        if not access.can_edit_province(self.request.user, province):
+            raise PermissionDenied(_("You may not enter records for this province."))
+
+    def check_permissions(self, request):
+        super().check_permissions(request)
+        if access.role_of(request.user) is None:
+            raise PermissionDenied(_("Your account has no role in the portal; ask an administrator."))
+        if (
+            request.method not in ("GET", "HEAD", "OPTIONS")
+            and access.editable_province_ids(request.user) == frozenset()
+        ):
+            raise PermissionDenied(_("Your role may read but not change records."))

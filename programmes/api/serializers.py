@@ -1,0 +1,140 @@
+"""The API's shapes of the programme's records (docs/design.md §5): what is read and what a
+write may send; references to categories and indicators by code.
+"""
+
+from rest_framework import serializers
+
+from ..models import (
+    MAX_YEAR,
+    MIN_YEAR,
+    ActivityCategory,
+    BudgetPlan,
+    Disbursement,
+    Indicator,
+    IndicatorTarget,
+    Project,
+    ProjectOutput,
+    ProjectStatus,
+    ProjectTransition,
+    Province,
+    Region,
+)
+
+
+class CodeField(serializers.SlugRelatedField):
+    """A reference by code (category, indicator). Refuses text that cannot be a code before
+    asking the database: PostgreSQL rejects a NUL byte in a query with an error, not a miss."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or "\x00" in data or len(data) > 64:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data).replace("\x00", ""))
+        return super().to_internal_value(data)
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Region
+        fields = ["code", "name", "name_en"]
+
+
+class ProvinceSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Province
+        fields = ["id", "code", "name", "kind", "region", "valid_from", "valid_to", "merged_into"]
+
+
+class BudgetPlanSerializer(serializers.ModelSerializer):
+    year = serializers.IntegerField(min_value=MIN_YEAR, max_value=MAX_YEAR)
+    planned_vnd = serializers.DecimalField(max_digits=18, decimal_places=0, min_value=0)
+
+    class Meta:
+        model = BudgetPlan
+        fields = [
+            "id",
+            "province",
+            "year",
+            "funding_source",
+            "planned_vnd",
+            "original_vnd",
+            "status",
+            "decision_number",
+            "approved_on",
+            "notes",
+            "status_reason",
+            "updated_at",
+        ]
+        read_only_fields = ["original_vnd", "status_reason", "updated_at"]
+        # Uniqueness and every other rule are the model's (full_clean, in the service): one message.
+        validators = []
+
+
+class IndicatorTargetSerializer(serializers.ModelSerializer):
+    year = serializers.IntegerField(min_value=MIN_YEAR, max_value=MAX_YEAR)
+    indicator = CodeField(slug_field="code", queryset=Indicator.objects.all())
+    target = serializers.IntegerField(min_value=0, max_value=10**9)
+
+    class Meta:
+        model = IndicatorTarget
+        fields = ["id", "province", "year", "indicator", "target", "updated_at"]
+        read_only_fields = ["updated_at"]
+        validators = []
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    year = serializers.IntegerField(min_value=MIN_YEAR, max_value=MAX_YEAR)
+    code = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    category = CodeField(slug_field="code", queryset=ActivityCategory.objects.all())
+    support_vnd = serializers.DecimalField(max_digits=18, decimal_places=0, min_value=0)
+    counterpart_vnd = serializers.DecimalField(max_digits=18, decimal_places=0, min_value=0, required=False)
+    status = serializers.ChoiceField(choices=ProjectStatus.choices, required=False)
+    status_date = serializers.DateField(
+        write_only=True,
+        required=False,
+        help_text="On create: the date of the lifecycle steps implied by `status` (default 1 January of the year).",
+    )
+    disbursed_vnd = serializers.DecimalField(max_digits=20, decimal_places=0, read_only=True)
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            *Project.DESCRIPTIVE_FIELDS,
+            "status",
+            "status_date",
+            "status_changed_on",
+            "disbursed_vnd",
+            "updated_at",
+        ]
+        read_only_fields = ["status_changed_on", "updated_at"]
+        validators = []
+
+
+class TransitionSerializer(serializers.ModelSerializer):
+    to = serializers.ChoiceField(source="to_status", choices=ProjectStatus.choices)
+    user = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = ProjectTransition
+        fields = ["id", "from_status", "to", "date", "document_number", "note", "user", "recorded_at"]
+        read_only_fields = ["from_status", "user", "recorded_at"]
+
+
+class DisbursementSerializer(serializers.ModelSerializer):
+    amount_vnd = serializers.DecimalField(max_digits=18, decimal_places=0, min_value=1)
+
+    class Meta:
+        model = Disbursement
+        fields = ["id", "date", "amount_vnd", "kind", "document_number", "note", "updated_at"]
+        read_only_fields = ["updated_at"]
+
+
+class ProjectOutputSerializer(serializers.ModelSerializer):
+    indicator = CodeField(slug_field="code", queryset=Indicator.objects.all())
+    value = serializers.IntegerField(min_value=1, max_value=10**9)
+
+    class Meta:
+        model = ProjectOutput
+        fields = ["id", "indicator", "date", "value", "note", "updated_at"]
+        read_only_fields = ["updated_at"]

@@ -1,0 +1,22 @@
+"""Routes of the programme's API v1, included under /api/v1/ by the project's API wiring."""
+
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("regions", views.RegionViewSet, basename="region")
+router.register("provinces", views.ProvinceViewSet, basename="province")
+router.register("budget-plans", views.BudgetPlanViewSet, basename="budget-plan")
+router.register("indicator-targets", views.IndicatorTargetViewSet, basename="indicator-target")
+router.register("projects", views.ProjectViewSet, basename="project")
+
+nested = SimpleRouter()
+nested.register("disbursements", views.DisbursementViewSet, basename="project-disbursement")
+nested.register("outputs", views.ProjectOutputViewSet, basename="project-output")
+
+urlpatterns = [
+    path("", include(router.urls)),
+    path("projects/<int:project_pk>/", include(nested.urls)),
+]

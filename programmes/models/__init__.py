@@ -1,0 +1,116 @@
+"""The programme's records, one module per domain (docs/architecture.md).
+
+Rules about one row's own fields are database constraints, so every writer (admin, API, import,
+scripts) obeys them. Rules that need another row or table (a province's era, a project's
+status) are in `clean()`, so admin forms show them as messages, and the services call
+`full_clean()` before saving. Every model and public name is imported from here
+(`programmes.models.Project`), as before the split; Django finds the models through this module.
+"""
+
+from .accounts import (
+    UserProfile,
+)
+from .base import (
+    MAX_YEAR,
+    MIN_YEAR,
+    ScopedQuerySet,
+    TimeStamped,
+    whole_non_negative_vnd_check,
+    year_range_check,
+)
+from .centres import (
+    CollaboratorNetwork,
+    ExtensionCentre,
+)
+from .geography import (
+    Province,
+    ProvinceQuerySet,
+    Region,
+    era_note,
+    province_label,
+    short_date,
+    validate_province_year,
+)
+from .money import (
+    ACTIVITY_REFUSALS,
+    Disbursement,
+    ProjectOutput,
+    activity_date_check,
+    disbursement_date_check,
+    output_date_check,
+)
+from .plans import (
+    ApprovalStatus,
+    BudgetPlan,
+    IndicatorTarget,
+)
+from .projects import (
+    BeneficiaryKind,
+    Project,
+    ProjectQuerySet,
+    ProjectStatus,
+    ProjectTransition,
+    ProjectType,
+)
+from .reference import (
+    FUND_SHORT_LABELS,
+    ActivityCategory,
+    FundingSource,
+    Indicator,
+    fund_short_label,
+)
+from .reporting import (
+    PERIOD_END,
+    Period,
+    ReportingPeriod,
+    expected_in,
+    period_end,
+)
+from .sums import MONEY_SUM, DisbursementKind, signed_amount_vnd
+
+__all__ = [
+    "ACTIVITY_REFUSALS",
+    "ActivityCategory",
+    "ApprovalStatus",
+    "BeneficiaryKind",
+    "BudgetPlan",
+    "CollaboratorNetwork",
+    "Disbursement",
+    "DisbursementKind",
+    "ExtensionCentre",
+    "FUND_SHORT_LABELS",
+    "FundingSource",
+    "Indicator",
+    "IndicatorTarget",
+    "MAX_YEAR",
+    "MIN_YEAR",
+    "MONEY_SUM",
+    "PERIOD_END",
+    "Period",
+    "Project",
+    "ProjectOutput",
+    "ProjectQuerySet",
+    "ProjectStatus",
+    "ProjectTransition",
+    "ProjectType",
+    "Province",
+    "ProvinceQuerySet",
+    "Region",
+    "ReportingPeriod",
+    "ScopedQuerySet",
+    "TimeStamped",
+    "UserProfile",
+    "activity_date_check",
+    "disbursement_date_check",
+    "fund_short_label",
+    "output_date_check",
+    "period_end",
+    "signed_amount_vnd",
+    "validate_province_year",
+    "whole_non_negative_vnd_check",
+    "era_note",
+    "expected_in",
+    "province_label",
+    "short_date",
+    "year_range_check",
+]

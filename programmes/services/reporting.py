@@ -1,0 +1,97 @@
+"""The reporting workflow (docs/design.md §3, §7): a province's report of a period goes
+open → submitted → approved. Province staff submit; ministry officials approve, or send back
+with a reason; an approved report locks the records it covers (selectors.locks) until it is
+reopened with a reason (DHIS2-style data approval). Every change is saved with its reason in
+the record's history.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import (
+    PERIOD_END,
+    Province,
+    ReportingPeriod,
+    expected_in,
+    period_end,
+)
+from .support import require_reason, with_reason
+
+S = ReportingPeriod.Status
+
+
+@transaction.atomic
+def period_submit(*, province: Province, year: int, period: str, user, today: datetime.date | None = None):
+    """Submit a province's report for a period (creating its record); ValidationError if not allowed."""
+    today = today or timezone.localdate()
+    if period not in PERIOD_END:
+        raise ValidationError({"period": _("Unknown reporting period.")})
+    if not expected_in(province, year, period):
+        raise ValidationError({"period": _("%(province)s does not report this period.") % {"province": province.name}})
+    if period_end(year, period) > today:
+        raise ValidationError(
+            {
+                "period": _("The period ends on %(date)s; it can be reported after that.")
+                % {"date": period_end(year, period).strftime("%d/%m/%Y")}
+            }
+        )
+    record = ReportingPeriod.objects.select_for_update().filter(province=province, year=year, period=period).first()
+    if record is None:
+        record = ReportingPeriod(province=province, year=year, period=period)
+    if record.status != S.OPEN:
+        raise ValidationError(
+            _("This report is already “%(status)s”.") % {"status": record.get_status_display()}, code="status"
+        )
+    record.status = S.SUBMITTED
+    record.submitted_at = timezone.now()
+    record.submitted_by = user
+    record.status_reason = ""
+    with_reason(record, "", user).save()
+    return record
+
+
+@transaction.atomic
+def period_approve(*, period: ReportingPeriod, user) -> ReportingPeriod:
+    """Approve a submitted report: it then locks the records it covers."""
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.status != S.SUBMITTED:
+        raise ValidationError(_("Only a submitted report can be approved."), code="status")
+    period.status = S.APPROVED
+    period.approved_at = timezone.now()
+    period.approved_by = user
+    with_reason(period, "", user).save()
+    return period
+
+
+@transaction.atomic
+def period_return(*, period: ReportingPeriod, user, reason: str) -> ReportingPeriod:
+    """Send a submitted report back to the province with a required reason."""
+    reason = require_reason(reason)
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.status != S.SUBMITTED:
+        raise ValidationError(_("Only a submitted report can be sent back."), code="status")
+    period.status = S.OPEN
+    period.status_reason = reason
+    period.submitted_at = None
+    period.submitted_by = None
+    with_reason(period, reason, user).save()
+    return period
+
+
+@transaction.atomic
+def period_reopen(*, period: ReportingPeriod, user, reason: str) -> ReportingPeriod:
+    """Reopen an approved report (unlocking its records) with a required reason."""
+    reason = require_reason(reason)
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.status != S.APPROVED:
+        raise ValidationError(_("Only an approved report can be reopened."), code="status")
+    period.status = S.OPEN
+    period.status_reason = reason
+    period.approved_at = None
+    period.approved_by = None
+    with_reason(period, reason, user).save()
+    return period
