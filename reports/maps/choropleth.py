@@ -26,8 +26,8 @@ from decimal import Decimal
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from programmes import numbers
-from programmes.progress import round_pct
+from common import numbers
+from common.numbers import round_pct
 
 from . import geometry
 

@@ -17,10 +17,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from programmes import services
+from programmes.models import FundingSource
 from programmes.selectors import ProvinceMap, Scope, summary
 from reports.maps import choropleth as ch
 from reports.maps import geometry
-from reports.maps.rows import map_rows_from_summary
+from reports.maps.rows import map_rows_from_summary, summary_era
 from tests import factories
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -394,6 +395,7 @@ class SummaryRowsTests(TestCase):
         cls.hcmc_old = factories.province("79")
         cls.hcmc = factories.province("79", new_era=True)
         factories.budget_plan(cls.hanoi, 2024, 1_000_000_000)
+        factories.budget_plan(cls.binh_duong, 2024, 1_600_000_000, fund=FundingSource.KCDP)
         cls.spend(factories.project(cls.hanoi, 2024), datetime.date(2024, 5, 1), 450_000_000)
         # 2025: Bình Dương and the old city until June, the new city (both merged in) after.
         factories.budget_plan(cls.binh_duong, 2025, 400_000_000)
@@ -424,7 +426,8 @@ class SummaryRowsTests(TestCase):
         self.assertEqual(hanoi.value, D(45))
         self.assertEqual(hanoi.label, "45 %")
         self.assertEqual(
-            hanoi.lines, ("Tỷ lệ hoàn thành: 45,00 %", "Kế hoạch: 1,00 tỷ đồng", "Đã giải ngân: 0,45 tỷ đồng")
+            hanoi.lines,
+            ("Tỷ lệ hoàn thành: 45,00 %", "Kế hoạch sau điều chỉnh: 1,00 tỷ đồng", "Đã giải ngân: 0,45 tỷ đồng"),
         )
         self.assertEqual(hanoi.url, reverse("reports:province", kwargs={"province_id": self.hanoi.pk}))
         self.assertTrue(all(row.value is None for row in rows if row.code != "01"))  # nothing planned: no data
@@ -442,7 +445,7 @@ class SummaryRowsTests(TestCase):
         # (300 + 500) million disbursed of (400 + 600 + 1000) million planned: the territory's year.
         self.assertEqual(hcmc.value, D(40))
         self.assertEqual(hcmc.url, reverse("reports:province", kwargs={"province_id": self.hcmc.pk}))
-        self.assertIn("Kế hoạch: 2,00 tỷ đồng", hcmc.lines)
+        self.assertIn("Kế hoạch sau điều chỉnh: 2,00 tỷ đồng", hcmc.lines)
         result_map = chart(rows, era=geometry.NEW)
         self.assertEqual(next(p for p in result_map.provinces if p.code == "79").colour_class.key, "seq-0")
 
@@ -453,7 +456,8 @@ class SummaryRowsTests(TestCase):
         self.assertEqual({row.code for row in rows}, OLD_CODES)
         binh_duong = next(row for row in rows if row.code == "74")
         self.assertEqual(binh_duong.value, D(75))
-        self.assertEqual(next(row for row in rows if row.code == "79").value, D(0))  # planned, nothing spent
+        # The old city planned 600 million but had no project of 2025: nothing was due, no data.
+        self.assertIsNone(next(row for row in rows if row.code == "79").value)
         chart(rows)  # every code is a province of the old era
 
     def test_a_region_maps_its_own_provinces(self):
@@ -468,4 +472,52 @@ class SummaryRowsTests(TestCase):
 
     def test_a_measure_a_summary_cannot_give_is_refused(self):
         with self.assertRaisesMessage(ValueError, "cannot be mapped from a summary"):
-            map_rows_from_summary(self.result(2024), "plan_growth")
+            map_rows_from_summary(self.result(2024), "plan_share")
+
+    def test_2025_plan_growth_is_the_territorys_first_approved_plans_against_2024(self):
+        result = self.result(2025)
+        with self.assertNumQueries(0):
+            rows = {row.code: row for row in map_rows_from_summary(result, "growth")}
+        self.assertEqual(len(rows), 34)
+        # New TP HCM's territory: 400 + 600 + 1 000 million first approved in 2025 against old
+        # Bình Dương's 1 600 million of 2024 (the old city had none): +25 %.
+        self.assertEqual(rows["79"].value, D(25))
+        self.assertEqual(rows["79"].lines[0], "Tăng trưởng kế hoạch giao đầu năm: 25,00 %")
+        self.assertEqual(
+            rows["79"].lines[1:],
+            ("Kế hoạch giao đầu năm 2025: 2,00 tỷ đồng", "Kế hoạch giao đầu năm 2024: 1,60 tỷ đồng"),
+        )
+        self.assertIsNone(rows["01"].value)  # Hà Nội has no 2025 plan: no data, not −100 %
+        self.assertEqual(rows["01"].lines[1], "Kế hoạch giao đầu năm 2025: Chưa có số liệu")
+        growth_map = chart(list(rows.values()), era=geometry.NEW, scale=ch.GROWTH)
+        by_code = {p.code: p for p in growth_map.provinces}
+        self.assertEqual(by_code["79"].colour_class.key, "div-4")  # 20 % or more
+        self.assertEqual(by_code["01"].colour_class, ch.NO_DATA)
+
+    def test_2025_disbursement_against_contracted_support(self):
+        rows = {row.code: row for row in map_rows_from_summary(self.result(2025), "rate")}
+        # Two contracted (in progress) projects of 500 million on the territory, 800 million disbursed.
+        self.assertEqual(rows["79"].value, D(80))
+        self.assertIn("Kinh phí hỗ trợ của các đề án đã ký hợp đồng: 1,00 tỷ đồng", rows["79"].lines)
+        self.assertEqual(ch.COMPLETION.classify(rows["79"].value).key, "seq-2")
+        self.assertIsNone(rows["01"].value)  # nothing contracted: no data
+        half = {row.code: row for row in map_rows_from_summary(self.result(2025, datetime.date(2025, 6, 30)), "rate")}
+        self.assertEqual(len(half), 63)
+        self.assertEqual(half["74"].value, D(60))  # Bình Dương's own 300 of 500 million, January–June
+
+    def test_2026_maps_the_34_provinces_without_data_as_no_data(self):
+        result = self.result(2026)
+        self.assertEqual(summary_era(result), geometry.NEW)
+        rows = map_rows_from_summary(result)
+        self.assertEqual(len(rows), 34)
+        self.assertTrue(all(row.value is None and row.label == "" for row in rows))
+        root = svg_of(render(chart(rows, era=geometry.NEW)))
+        fills = {path.get("fill") for path in root.findall(f".//{SVG}g[@class='map-provinces']//{SVG}path")}
+        self.assertEqual(fills, {"url(#province-map-hatch)"})  # hatched, never the colour of 0
+        self.assertNotIn(ch.COMPLETION.classify(D(0)).colour, fills)
+
+    def test_the_era_of_a_january_cut_off_is_its_years(self):
+        # A settlement cut-off in January of the next year lists the year's last provinces.
+        result = self.result(2024, datetime.date(2025, 1, 22))
+        self.assertEqual(summary_era(result), geometry.OLD)
+        self.assertEqual(len(map_rows_from_summary(result)), 63)
