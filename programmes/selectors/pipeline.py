@@ -20,7 +20,10 @@ from ..rules import pipeline as rules
 from .figures import ProvinceMap, Scope
 
 # The steps a project waits at, in lifecycle order (ends have no duration).
-WAITING_STEPS = tuple(status for status in ProjectStatus.values if status not in rules.ENDS)
+# "Proposed" is left out: a project enters it when created and no dated step records that day.
+WAITING_STEPS = tuple(
+    status for status in ProjectStatus.values if status not in rules.ENDS and status != ProjectStatus.PROPOSED
+)
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,14 @@ class ProjectLine:
     document_number: str = ""
     note: str = ""
     stop: str = ""  # for a stop: "cancelled" or "suspended"
+
+    @property
+    def status_label(self) -> str:
+        return str(ProjectStatus(self.status).label)
+
+    @property
+    def stop_label(self) -> str:
+        return str(ProjectStatus(self.stop).label) if self.stop else ""
 
 
 @dataclass(frozen=True)
