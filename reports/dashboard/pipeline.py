@@ -22,7 +22,7 @@ from common.i18n import user_display_name
 from common.list_excel import COUNT, LONG_TEXT, TEXT, Column, filename, heading_lines, list_workbook
 from common.xlsx import file_response
 from programmes import access
-from programmes.models import ProjectStatus
+from programmes.models import ProjectStatus, era_note, province_label
 from programmes.selectors import Pipeline, ProvinceMap, pipeline
 from programmes.selectors.pipeline import WAITING_STEPS, ProjectLine
 
@@ -141,7 +141,8 @@ def pipeline_page(request):
             "chosen_region": data["region"],
             "steps": [(ProjectStatus(f.status).label, f, days_text(f.median_days)) for f in result.steps],
             "province_steps": [
-                (line, [(f, days_text(f.median_days)) for f in line.steps]) for line in result.by_province
+                (line, era_note(line.province, data["year"]), [(f, days_text(f.median_days)) for f in line.steps])
+                for line in result.by_province
             ],
             "step_labels": [ProjectStatus(status).label for status in WAITING_STEPS],
             "lists": _lists(result, query),
@@ -185,14 +186,14 @@ def pipeline_excel(request):
         title, columns, rows = _steps_sheet(result)
     else:
         chosen = next(item for item in _lists(result, "") if item.key == key)
-        title, columns, rows = _list_sheet(chosen)
+        title, columns, rows = _list_sheet(chosen, data["year"])
     return file_response(
         lambda output: list_workbook(output, title=title, heading=heading, columns=columns, rows=rows),
         filename(title, data["year"]),
     )
 
 
-def _list_sheet(chosen: ProjectList):
+def _list_sheet(chosen: ProjectList, year: int):
     columns = [
         Column(_("Code"), 20),
         Column(_("Title"), 48, LONG_TEXT),
@@ -206,7 +207,7 @@ def _list_sheet(chosen: ProjectList):
         columns += [Column(_("Decision or contract number"), 18), Column(_("Reason"), 48, LONG_TEXT)]
 
     def row(line: ProjectLine):
-        base = [line.code, line.title, line.province.name]
+        base = [line.code, line.title, province_label(line.province, year)]
         if chosen.reason:
             base += [line.stop_label]
         base += [line.status_label, line.since, line.days]
@@ -235,7 +236,7 @@ def _steps_sheet(result: Pipeline):
                 continue
             rows.append(
                 [
-                    province.name if province else _("Whole scope"),
+                    province_label(province, result.year) if province else _("Whole scope"),
                     str(ProjectStatus(figures.status).label),
                     figures.count,
                     figures.ongoing,
