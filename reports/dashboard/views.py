@@ -28,6 +28,7 @@ from programmes.selectors import (
     summary,
 )
 
+from ..maps.page import MAP_PARAM, page_map
 from . import charts, excel
 from .forms import ReportFilterForm, current_year
 from .page import (
@@ -153,6 +154,7 @@ def _dashboard(request, *, region_code: str | None = None, province_id: int | No
             "funds": funds,
             "fund_parts": [line for line in funds if not line.is_total],
             "approvals": [ApprovalLine(fund_short_label(fund), result.plans_approved[fund]) for fund in FUNDS],
+            "approval_pairs": [(fund_short_label(fund), result.plans_approved[fund]) for fund in FUNDS],
             "region_lines": [
                 RegionLine(
                     row, page_url("reports:region", query, code=row.region.code), charts.meter(row.completion_pct)
@@ -181,6 +183,17 @@ def _dashboard(request, *, region_code: str | None = None, province_id: int | No
             "completion_chart": completion_chart(result, table_rows),
             "trend_chart": trend_chart(result),
             "pipeline_chart": pipeline_chart(result),
+            # National and regional pages only: a province page has a single province to colour.
+            "province_map": None
+            if province_id is not None
+            else page_map(
+                result,
+                measure=request.GET.get(MAP_PARAM),
+                url=lambda p: page_url("reports:province", query, province_id=p.pk),
+                path=request.path,
+                params=request.GET.dict(),
+                regional=region_code is not None,
+            ),
             "total_meter": charts.meter(result.total.completion_pct),
             "multi_province": len(table_rows) > 1,
             "excel_query": table_query,
