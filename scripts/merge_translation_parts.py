@@ -17,7 +17,13 @@ CATALOGUE = LOCALE / "vi" / "LC_MESSAGES" / "django.po"
 
 
 def _untranslated(entry: polib.POEntry) -> bool:
-    return "fuzzy" in entry.flags or not (entry.msgstr or all(entry.msgstr_plural.values()))
+    # A plural entry needs every form; any other its msgstr (an empty dict's `all()` is True,
+    # so the plural test alone would take every empty singular entry for translated).
+    if "fuzzy" in entry.flags:
+        return True
+    if entry.msgid_plural:
+        return not (entry.msgstr_plural and all(entry.msgstr_plural.values()))
+    return not entry.msgstr
 
 
 def main() -> int:

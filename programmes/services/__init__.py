@@ -20,6 +20,14 @@ from .money import (
     output_update,
     project_disbursed_vnd,
 )
+from .notifications import (
+    mark_read,
+    notify_plan_event,
+    notify_plan_revised,
+    notify_report_event,
+    send_notification_emails,
+    set_email_enabled,
+)
 from .plans import (
     YearPlanResult,
     budget_plan_delete,
@@ -62,7 +70,11 @@ __all__ = [
     "indicator_target_delete",
     "indicator_target_save",
     "lifecycle_path",
+    "mark_read",
     "next_project_code",
+    "notify_plan_event",
+    "notify_plan_revised",
+    "notify_report_event",
     "output_check",
     "output_create",
     "output_date_check",
@@ -79,5 +91,7 @@ __all__ = [
     "project_disbursed_vnd",
     "project_transition",
     "project_update",
+    "send_notification_emails",
+    "set_email_enabled",
     "year_plan_save",
 ]

@@ -133,10 +133,10 @@ class BriefingFiguresTests(BriefingTestCase):
         self.assertEqual(briefing.centre_count, 28)
 
     def test_the_briefing_is_two_summaries_and_one_network_query(self):
-        # Expect 16 queries: provinces (shared), 7 for each summary (plans, disbursements,
-        # committed support and pipeline, targets, outputs, indicators, reporting periods),
-        # the collaborator networks.
-        with self.assertNumQueries(16):
+        # Expect 18 queries: provinces (shared), 8 for each summary (plans, disbursements,
+        # committed support and pipeline, targets, outputs, indicators, the reporting
+        # calendar, reporting periods), the collaborator networks.
+        with self.assertNumQueries(18):
             build_briefing(self.south_7)
 
 
@@ -175,9 +175,10 @@ class BriefingPageTests(BriefingTestCase):
                 self.assertEqual(workbook.status_code, 200)
 
     def test_the_page_query_count(self):
-        # Expect 20 queries: session, user, role, the conference with its region and hosts,
-        # then the briefing's 16 (provinces, 2 × 7 for the summaries, networks).
-        with self.assertNumQueries(20):
+        # Expect 23 queries: session, user, role, the conference with its region and hosts,
+        # then the briefing's 18 (provinces, 2 × 8 for the summaries, networks), the header's
+        # unread notifications.
+        with self.assertNumQueries(23):
             self.client.get(self.url())
 
     def test_the_workbook_holds_the_same_figures(self):
