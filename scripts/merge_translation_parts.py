@@ -17,8 +17,6 @@ CATALOGUE = LOCALE / "vi" / "LC_MESSAGES" / "django.po"
 
 
 def _untranslated(entry: polib.POEntry) -> bool:
-    # A plural entry needs every form; any other its msgstr (an empty dict's `all()` is True,
-    # so the plural test alone would take every empty singular entry for translated).
     if "fuzzy" in entry.flags:
         return True
     if entry.msgid_plural:

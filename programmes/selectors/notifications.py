@@ -58,6 +58,12 @@ def notification_text(notification: Notification) -> tuple[str, str]:
     elif kind == K.PLAN_REVISED:
         title = _("The %(fund)s plan %(year)s of %(province)s was revised")
         body = _("%(actor)s revised the %(fund)s plan %(year)s of %(province)s. Reason: %(reason)s")
+    elif kind == K.PLAN_REOPENED:
+        title = _("The %(fund)s plan %(year)s of %(province)s was reopened")
+        body = _(
+            "%(actor)s reopened the approved %(fund)s plan %(year)s of %(province)s: it can be corrected, then it "
+            "must be submitted again. Reason: %(reason)s"
+        )
     elif kind == K.REPORT_SUBMITTED:
         title = _("The %(period)s %(year)s report of %(province)s awaits your approval")
         body = _("%(actor)s submitted the %(period)s %(year)s report of %(province)s to the ministry.")

@@ -55,7 +55,11 @@ def reporting_completeness(
     for the reporting calendar when none is given.
     """
     return _reporting(
-        year, provinces.territory(scope or Scope()), provinces, today or timezone.localdate(), calendar=calendar
+        year,
+        provinces.territory(scope or Scope(), year),
+        provinces,
+        today or timezone.localdate(),
+        calendar=calendar,
     )
 
 

@@ -23,6 +23,7 @@ from .money import (
 from .notifications import (
     mark_read,
     notify_plan_event,
+    notify_plan_reopened,
     notify_plan_revised,
     notify_report_event,
     send_notification_emails,
@@ -73,6 +74,7 @@ __all__ = [
     "mark_read",
     "next_project_code",
     "notify_plan_event",
+    "notify_plan_reopened",
     "notify_plan_revised",
     "notify_report_event",
     "output_check",

@@ -46,6 +46,7 @@ PLAN_EVENTS = {
     "approved": K.PLAN_APPROVED,
     "returned": K.PLAN_RETURNED,
     "revised": K.PLAN_REVISED,
+    "reopened": K.PLAN_REOPENED,
 }
 REPORT_EVENTS = {
     "submitted": K.REPORT_SUBMITTED,
@@ -103,8 +104,8 @@ def _create(kind: str, people: list, province: Province, params: dict, url: str)
 
 
 def notify_plan_event(*, plan: BudgetPlan, event: str, actor, reason: str = "") -> list[Notification]:
-    """Tell who must act or who asked that `plan` was submitted, approved, sent back or revised
-    (`event`); the notifications created (e-mailed once the transaction commits)."""
+    """Tell who must act or who asked that `plan` was submitted, approved, sent back, revised or
+    reopened (`event`); the notifications created (e-mailed once the transaction commits)."""
     province = plan.province
     params = {
         "province": province.name,
@@ -122,6 +123,13 @@ def notify_plan_revised(*, plan: BudgetPlan, actor, reason: str = "") -> list[No
     """Tell the province's staff and the plan's submitter that the ministry revised `plan`
     (services.budget_plan_revise calls it inside its transaction)."""
     return notify_plan_event(plan=plan, event="revised", actor=actor, reason=reason)
+
+
+def notify_plan_reopened(*, plan: BudgetPlan, actor, reason: str = "") -> list[Notification]:
+    """Tell the province's staff and the plan's submitter that the ministry reopened the approved
+    `plan` for correction (the plan-reopen service, on another branch, calls it inside its
+    transaction)."""
+    return notify_plan_event(plan=plan, event="reopened", actor=actor, reason=reason)
 
 
 def notify_report_event(*, report: ReportingPeriod, event: str, actor, reason: str = "") -> list[Notification]:

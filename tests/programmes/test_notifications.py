@@ -191,6 +191,21 @@ class PlanNotificationTests(NotificationTestCase):
         self.assertEqual({row.recipient.username for row in revised}, {"staff_a", "staff_a2"})
         self.assertIn("Bổ sung kinh phí", notification_text(revised[0])[1])
 
+    def test_a_reopened_plan_tells_the_staff_and_the_submitter_not_another_province(self):
+        services.plan_submit(plan=self.plan, user=self.staff_a)
+        services.plan_approve(plan=self.plan, user=self.ministry, decision_number="12/QĐ-BCT", approved_on=TODAY.date())
+        self.plan.refresh_from_db()
+
+        # The plan-reopen service (another branch) calls this inside its transaction.
+        services.notify_plan_reopened(plan=self.plan, actor=self.ministry, reason="Sai số liệu dòng KCQG")
+
+        reopened = Notification.objects.filter(kind=K.PLAN_REOPENED)
+        self.assertEqual({row.recipient.username for row in reopened}, {"staff_a", "staff_a2"})
+        self.assertFalse(Notification.objects.filter(kind=K.PLAN_REOPENED, recipient=self.staff_b).exists())
+        title, body = notification_text(reopened[0])
+        self.assertIn("mở lại", title)
+        self.assertIn("Sai số liệu dòng KCQG", body)
+
     def test_the_text_follows_the_readers_language(self):
         services.plan_submit(plan=self.plan, user=self.staff_a)
         notification = Notification.objects.filter(recipient=self.ministry).get()

@@ -29,7 +29,7 @@ def create_default_deadlines(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programmes", "0004_history_reasons_in_full"),
+        ("programmes", "0005_regions_from_2025"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -130,6 +130,7 @@ class Migration(migrations.Migration):
                             ("plan_approved", "Plan approved"),
                             ("plan_returned", "Plan sent back"),
                             ("plan_revised", "Plan revised"),
+                            ("plan_reopened", "Plan reopened"),
                             ("report_submitted", "Report submitted"),
                             ("report_approved", "Report approved"),
                             ("report_returned", "Report sent back"),
