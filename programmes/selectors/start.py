@@ -493,7 +493,9 @@ def _change_label(model_name: str, row) -> str:
 
 def latest_changes(user, *, limit: int = 8) -> list[Change]:
     """The `limit` latest changes `user` made to plans, targets, projects, money, outputs and
-    reports, newest first. Six queries: the newest `limit` history rows of each model."""
+    reports, newest first; edits of one record in a row (save, then submit…) are one change, the
+    newest. Six queries: the newest history rows of each model (three times `limit`, so that
+    collapsed edits still leave `limit` changes when there are)."""
     sources = (
         (BudgetPlan, ()),
         (IndicatorTarget, ("indicator",)),
@@ -507,9 +509,16 @@ def latest_changes(user, *, limit: int = 8) -> list[Change]:
         history = model.history.model.objects.filter(history_user=user).order_by("-history_date", "-history_id")
         if related:
             history = history.select_related(*related)
-        for row in history[:limit]:
+        for row in history[: limit * 3]:
             rows.append((row.history_date, model._meta.model_name, row))
     rows.sort(key=lambda item: item[0], reverse=True)
+    kept = []
+    for item in rows:
+        _when, name, row = item
+        if kept and (kept[-1][1], kept[-1][2].id, kept[-1][2].history_type) == (name, row.id, row.history_type):
+            continue
+        kept.append(item)
+    rows = kept
     return [
         Change(
             when=when,

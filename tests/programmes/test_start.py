@@ -223,6 +223,18 @@ class StaffStartTests(StartTestCase):
         )
         self.assertTrue(all(change.url.startswith(reverse("reports:audit")) for change in changes))
 
+    def test_edits_of_one_record_in_a_row_are_one_change(self):
+        plan = BudgetPlan.objects.create(
+            province=self.a, year=2027, funding_source=FundingSource.KCDP, planned_vnd=Decimal(900_000_000)
+        )
+        for amount in (1_000_000_000, 1_100_000_000, 1_200_000_000):
+            plan.planned_vnd = Decimal(amount)
+            services.budget_plan_save(plan=plan, user=self.staff_a)
+
+        changes = start.latest_changes(self.staff_a)
+
+        self.assertEqual([(change.action, change.what) for change in changes], [("Đã sửa", "Kế hoạch KCĐP 2027")])
+
     def test_the_page_costs_the_same_for_more_projects_and_changes(self):
         self.client.force_login(self.staff_a)
         for rounds in (0, 1):
