@@ -106,6 +106,19 @@ def test_staff_morning_fix_the_sent_back_plan_and_submit_it_again(page, url, sho
     # The figure is corrected but not saved; "Submit for approval" asks to save it first.
     national = page.get_by_label("Kinh phí khuyến công quốc gia (KCQG)")
     national.fill("1.400.000.000")
+    # Leaving the grid now asks first (the browser's own dialog); staying keeps the figure.
+    dialogs = []
+
+    def stay(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    page.once("dialog", stay)
+    page.get_by_role("navigation", name=re.compile("breadcrumb|Đường dẫn", re.I)).get_by_role(
+        "link", name="Kế hoạch năm"
+    ).click(no_wait_after=True)
+    expect(national).to_have_value("1.400.000.000")
+    assert dialogs == ["beforeunload"]
     page.get_by_role("row", name=re.compile("KCQG")).get_by_role("button", name="Trình duyệt").click()
     confirm = page.locator("#confirm-plan-submit")
     expect(confirm).to_be_focused()
