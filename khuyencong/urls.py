@@ -41,6 +41,9 @@ export_patterns = (
 # The changelists have many columns; at 1366 px the navigation sidebar leaves them too little room.
 admin.site.enable_nav_sidebar = False
 
+# A refusal is its own page (never Django's debug page), with what the user may open instead.
+handler403 = "programmes.views.errors.permission_denied"
+
 urlpatterns = [
     path("", programme_views.home, name="home"),
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),

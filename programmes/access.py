@@ -59,7 +59,7 @@ PROVINCE_RECORDS = (
     "extensioncentre",
     "collaboratornetwork",
 )
-REFERENCE_DATA = ("region", "province", "activitycategory", "indicator", "userprofile")
+REFERENCE_DATA = ("region", "province", "activitycategory", "indicator", "userprofile", "deadline")
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     # "app_label.codename" patterns; "view_*" means every view permission of the portal's apps.

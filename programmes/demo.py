@@ -1580,6 +1580,10 @@ def load(*, password: str = DEFAULT_PASSWORD) -> LoadResult:
         ["province", "year", "period"],
         ["status", "deadline", "submitted_at", "submitted_by", "approved_at", "approved_by", "updated_at"],
     )
+    # The start pages' work of the demo morning (programmes.demo_start).
+    from .demo_start import add_working_morning
+
+    add_working_morning(users=users, as_of=as_of)
     counts = {
         "users": len(users),
         "centres": len(centres),

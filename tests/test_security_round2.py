@@ -395,7 +395,7 @@ def error_pages(client):
     ("url", "status", "heading"),
     [
         ("/khong-co-trang-nay/", 404, "Không tìm thấy trang"),
-        ("/tu-choi/", 403, "Không có quyền truy cập"),
+        ("/tu-choi/", 403, "Ngoài phạm vi tài khoản của bạn"),
         ("/nghi-van/", 400, "Yêu cầu không hợp lệ"),
         ("/loi/", 500, "Đã có lỗi ở máy chủ"),
     ],

@@ -7,7 +7,7 @@ one page query (`list_select_related`; the query counts are pinned in
 tests/programmes/test_admin.py). Importing this package registers every model admin.
 """
 
-from . import disbursements, plans, projects, reference
+from . import calendar, disbursements, plans, projects, reference
 from .base import (
     NumberInputsMixin,
     PortalAdmin,
@@ -23,6 +23,7 @@ __all__ = [
     "PortalAdmin",
     "PortalTabularInline",
     "ScopedAdminMixin",
+    "calendar",
     "count",
     "disbursements",
     "fund",

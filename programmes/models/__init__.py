@@ -18,6 +18,10 @@ from .base import (
     whole_non_negative_vnd_check,
     year_range_check,
 )
+from .calendar import (
+    Deadline,
+    DeadlineCode,
+)
 from .centres import (
     CollaboratorNetwork,
     ExtensionCentre,
@@ -38,6 +42,11 @@ from .money import (
     activity_date_check,
     disbursement_date_check,
     output_date_check,
+)
+from .notifications import (
+    Notification,
+    NotificationKind,
+    NotificationSettings,
 )
 from .plans import (
     ApprovalStatus,
@@ -75,6 +84,8 @@ __all__ = [
     "BeneficiaryKind",
     "BudgetPlan",
     "CollaboratorNetwork",
+    "Deadline",
+    "DeadlineCode",
     "Disbursement",
     "DisbursementKind",
     "ExtensionCentre",
@@ -85,6 +96,9 @@ __all__ = [
     "MAX_YEAR",
     "MIN_YEAR",
     "MONEY_SUM",
+    "Notification",
+    "NotificationKind",
+    "NotificationSettings",
     "PERIOD_END",
     "Period",
     "Project",

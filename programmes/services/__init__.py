@@ -28,6 +28,15 @@ from .money import (
     outputs_save,
     project_disbursed_vnd,
 )
+from .notifications import (
+    mark_read,
+    notify_plan_event,
+    notify_plan_reopened,
+    notify_plan_revised,
+    notify_report_event,
+    send_notification_emails,
+    set_email_enabled,
+)
 from .plans import (
     YearPlanResult,
     budget_plan_check,
@@ -81,7 +90,12 @@ __all__ = [
     "indicator_target_save",
     "lifecycle_path",
     "net_total_check",
+    "mark_read",
     "next_project_code",
+    "notify_plan_event",
+    "notify_plan_reopened",
+    "notify_plan_revised",
+    "notify_report_event",
     "output_check",
     "output_create",
     "output_date_check",
@@ -99,5 +113,7 @@ __all__ = [
     "project_disbursed_vnd",
     "project_transition",
     "project_update",
+    "send_notification_emails",
+    "set_email_enabled",
     "year_plan_save",
 ]

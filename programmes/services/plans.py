@@ -21,6 +21,7 @@ from ..models import (
     validate_province_year,
 )
 from ..selectors import locks
+from .notifications import notify_plan_event
 from .support import authored, require_reason, with_reason
 
 
@@ -205,6 +206,7 @@ def plan_submit(*, plan: BudgetPlan, user) -> BudgetPlan:
     plan.status = ApprovalStatus.SUBMITTED
     plan.status_reason = ""
     with_reason(plan, "", user).save()
+    notify_plan_event(plan=plan, event="submitted", actor=user)
     return plan
 
 
@@ -224,6 +226,7 @@ def plan_approve(*, plan: BudgetPlan, user, decision_number: str, approved_on: d
         plan.original_vnd = plan.planned_vnd
     plan.full_clean()
     with_reason(plan, "", user).save()
+    notify_plan_event(plan=plan, event="approved", actor=user)
     return plan
 
 
@@ -238,4 +241,5 @@ def plan_return(*, plan: BudgetPlan, user, reason: str) -> BudgetPlan:
     plan.status = ApprovalStatus.DRAFT
     plan.status_reason = reason
     with_reason(plan, reason, user).save()
+    notify_plan_event(plan=plan, event="returned", actor=user, reason=reason)
     return plan

@@ -19,6 +19,7 @@ from ..models import (
     expected_in,
     period_end,
 )
+from .notifications import notify_report_event
 from .support import require_reason, with_reason
 
 S = ReportingPeriod.Status
@@ -51,6 +52,7 @@ def period_submit(*, province: Province, year: int, period: str, user, today: da
     record.submitted_by = user
     record.status_reason = ""
     with_reason(record, "", user).save()
+    notify_report_event(report=record, event="submitted", actor=user)
     return record
 
 
@@ -64,6 +66,7 @@ def period_approve(*, period: ReportingPeriod, user) -> ReportingPeriod:
     period.approved_at = timezone.now()
     period.approved_by = user
     with_reason(period, "", user).save()
+    notify_report_event(report=period, event="approved", actor=user)
     return period
 
 
@@ -79,6 +82,7 @@ def period_return(*, period: ReportingPeriod, user, reason: str) -> ReportingPer
     period.submitted_at = None
     period.submitted_by = None
     with_reason(period, reason, user).save()
+    notify_report_event(report=period, event="returned", actor=user, reason=reason)
     return period
 
 
@@ -94,4 +98,5 @@ def period_reopen(*, period: ReportingPeriod, user, reason: str) -> ReportingPer
     period.approved_at = None
     period.approved_by = None
     with_reason(period, reason, user).save()
+    notify_report_event(report=period, event="reopened", actor=user, reason=reason)
     return period

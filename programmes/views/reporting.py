@@ -44,6 +44,7 @@ from ..selectors import (
     report_lateness,
     summary,
 )
+from ..selectors.calendar import ReportingCalendar
 from ..selectors.lists import (
     FIRST_REPORT_YEAR,
     PeriodList,
@@ -55,6 +56,8 @@ from ..selectors.lists import (
     period_list,
     period_url,
 )
+from ..selectors.start import working_year_of
+from ..services.support import reason_required
 
 
 def _require_role(user) -> None:
@@ -77,10 +80,12 @@ def period_listing(user, params, *, today: datetime.date) -> tuple[PeriodListFor
     the form that read them: a filter that is not understood is left out, and the form says so.
     Two queries: every province, the year's reports."""
     provinces = ProvinceMap.load()
-    form = PeriodListForm(params, regions=provinces.regions(), default_year=today.year)
+    # The staff of a province merged away start at its last year, where its reports are.
+    default_year = working_year_of(user, today)
+    form = PeriodListForm(params, regions=provinces.regions(), default_year=default_year)
     listing = period_list(
         user,
-        year=form.value("year", today.year),
+        year=form.value("year", default_year),
         region_code=form.value("region", ""),
         status_filter=form.value("status", ""),
         period_filter=form.value("period", ""),
@@ -129,13 +134,19 @@ def periods(request):
 
 def _get_period_province(user, province_id: int, year: int, period: str) -> Province:
     """The province of the report, if `user` may see it and it reports `period` of `year`;
-    PermissionDenied for users with no role, Http404 otherwise (no hint that it exists)."""
+    PermissionDenied for users with no role and for another province's report (provinces are
+    public: the refusal names it and the 403 page offers the user's own); Http404 for a report
+    that cannot exist."""
     _require_role(user)
     if not MIN_YEAR <= year <= MAX_YEAR or period not in Period.values:
         raise Http404(_("There is no such report."))
     province = Province.objects.select_related("region").filter(pk=province_id).first()
-    if province is None or not access.can_see_province(user, province):
+    if province is None:
         raise Http404(_("There is no such report."))
+    if not access.can_see_province(user, province):
+        raise PermissionDenied(
+            _("The reports of %(province)s are outside your account's scope.") % {"province": province.name}
+        )
     if not expected_in(province, year, period):
         raise Http404(_("This province does not report this period."))
     return province
@@ -159,6 +170,7 @@ def period_detail(request, province_id: int, year: int, period: str):
     decides = access.may_decide_period(user)
     action_form = PeriodActionForm(request.POST if request.method == "POST" else None)
     confirm_submit = False
+    confirm_decision = ""
     if request.method == "POST":
         action = request.POST.get("action")
         if action not in PeriodActionForm.ACTIONS:
@@ -168,6 +180,14 @@ def period_detail(request, province_id: int, year: int, period: str):
         if action_form.is_valid():
             if action == "submit" and not action_form.cleaned_data["confirm"]:
                 confirm_submit = True  # show the figures to confirm; nothing is saved yet
+            elif action != "submit" and not action_form.cleaned_data["confirm"]:
+                # Approving, sending back and reopening are confirmed with their consequence
+                # first (a page of its own, so that it works without script); a missing reason
+                # is refused before that, with the service's message.
+                if action in ("return", "reopen") and not action_form.cleaned_data["reason"].strip():
+                    action_form.add_error("reason", reason_required())
+                else:
+                    confirm_decision = action
             else:
                 done = _period_action(request, action_form, province, year, period, record)
                 if done is not None:
@@ -180,7 +200,7 @@ def period_detail(request, province_id: int, year: int, period: str):
         (p for p in provinces.by_id.values() if p.merged_into_id == province.pk and p.active_in_year(year)),
         key=lambda p: p.code,
     )
-    due = report_due_date(record, year, period)
+    due = report_due_date(record, year, period, ReportingCalendar.load())
     status = record.status if record is not None else "none"
     submitted_by, submitted_at = _sent_by(record)
     approved_by, approved_at = _approved_by(record)
@@ -210,6 +230,13 @@ def period_detail(request, province_id: int, year: int, period: str):
         "action_form": action_form,
         "posted_action": request.POST.get("action", "") if request.method == "POST" else "",
         "confirm_submit": confirm_submit,
+        "confirm_decision": confirm_decision,
+        "posted_reason": action_form.cleaned_data.get("reason", "")
+        if action_form.is_bound and action_form.is_valid()
+        else "",
+        # Nothing to report: the province has no project of the year and has disbursed nothing
+        # up to the period's end (the confirmation warns before such a report is sent).
+        "empty_report": result.project_count == 0 and not result.total.actual_vnd,
         # The service takes reports from the period's last day on.
         "can_submit": submits and status in ("none", ReportingPeriod.Status.OPEN) and end <= today,
         "can_approve": decides and status == ReportingPeriod.Status.SUBMITTED,

@@ -178,6 +178,10 @@ def test_province_staff_year_from_plan_to_approved_report(page, url, shot, hcmc_
     expect(page.locator(".page-heading .status")).to_have_text("Đã trình")
     shot("report-to-approve")
     page.get_by_role("button", name="Phê duyệt", exact=True).click()
+    # Approving is confirmed first, with what it locks.
+    confirm = page.locator("#confirm-decision")
+    expect(confirm).to_contain_text("sẽ bị khóa")
+    confirm.get_by_role("button", name="Phê duyệt báo cáo").click()
     expect(page.locator(".messages")).to_contain_text("Đã phê duyệt")
     expect(page.locator(".page-heading .status")).to_have_text("Đã phê duyệt")
     expect(page.locator(".notice-lock")).to_contain_text("bị khóa")

@@ -168,10 +168,10 @@ class SummaryQueryCountTests(TestCase):
         region = Region.objects.get(code="north")
         for start, stop in ((0, 2), (2, 32)):
             self._fill(start, stop)
-            # Expect 11 queries: session, user, the user's role, then the summary selector's 8 (provinces with
+            # Expect 12 queries: session, user, the user's role, then the summary selector's 9 (provinces with
             # regions, approved plans, disbursements, projects by status and fund, targets,
-            # outputs, indicators, reporting periods).
-            with self.assertNumQueries(11):
+            # outputs, indicators, the reporting calendar, reporting periods).
+            with self.assertNumQueries(12):
                 response = self.client.get(URL, {"year": 2016, "region": region.code})
             self.assertEqual(response.status_code, 200)
         self.assertEqual(len(selectors.ProvinceMap.load().by_id), 97)

@@ -224,10 +224,10 @@ class PeriodExportTests(ListExportTestCase):
             for province in provinces[:count]:
                 self.report(province, "H1", ReportingPeriod.Status.APPROVED, submitted_by=self.staff_a,
                             approved_by=self.ministry)  # fmt: skip
-            # Expect 5 queries, as the page: 1 session, 2 user, 3 the user's role (groups),
-            # 4 every province with its region (ProvinceMap), 5 the year's reports with who
-            # submitted and approved them.
-            with self.assertNumQueries(5):
+            # Expect 6 queries, as the page without its header: 1 session, 2 user, 3 the user's
+            # role (groups), 4 every province with its region (ProvinceMap), 5 the reporting
+            # calendar, 6 the year's reports with who submitted and approved them.
+            with self.assertNumQueries(6):
                 response = self.client.get(reverse("exports:periods"), {"year": YEAR})
             rows = data_rows(workbook(response).active)
             self.assertEqual(sum(row[8] == "Trần Thị Thu Hà" for row in rows), count)
@@ -309,10 +309,11 @@ class CompletenessExportTests(ListExportTestCase):
         for count in (2, 30):
             ReportingPeriod.objects.all().delete()
             self.make_reports(count)
-            # Expect 7 queries, as the page: 1 session, 2 user, 3 the user's role (groups),
-            # 4 every province with its region (ProvinceMap, shared); 5–7 per region (3) its
-            # reports of the year (selectors.reporting_completeness).
-            with self.assertNumQueries(7):
+            # Expect 8 queries, as the page without its header: 1 session, 2 user, 3 the user's
+            # role (groups), 4 every province with its region (ProvinceMap, shared), 5 the
+            # reporting calendar (shared); 6–8 per region (3) its reports of the year
+            # (selectors.reporting_completeness).
+            with self.assertNumQueries(8):
                 response = self.client.get(reverse("exports:completeness"), {"year": YEAR})
             rows = data_rows(workbook(response).active)
             self.assertEqual(sum(row[3] for row in rows if row[0] == rows[0][0]), count)
