@@ -43,6 +43,7 @@ from .plans import (
     ApprovalStatus,
     BudgetPlan,
     IndicatorTarget,
+    PlanRevision,
 )
 from .projects import (
     BeneficiaryKind,
@@ -87,6 +88,7 @@ __all__ = [
     "MONEY_SUM",
     "PERIOD_END",
     "Period",
+    "PlanRevision",
     "Project",
     "ProjectOutput",
     "ProjectQuerySet",
