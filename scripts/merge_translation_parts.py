@@ -17,7 +17,11 @@ CATALOGUE = LOCALE / "vi" / "LC_MESSAGES" / "django.po"
 
 
 def _untranslated(entry: polib.POEntry) -> bool:
-    return "fuzzy" in entry.flags or not (entry.msgstr or all(entry.msgstr_plural.values()))
+    if "fuzzy" in entry.flags:
+        return True
+    if entry.msgid_plural:
+        return not (entry.msgstr_plural and all(entry.msgstr_plural.values()))
+    return not entry.msgstr
 
 
 def main() -> int:

@@ -316,14 +316,16 @@ def test_without_a_proxy_a_forged_forwarded_for_does_not_dodge_the_lock(client, 
 )
 def test_the_lockout_address_comes_from_the_proxies_only_when_configured(proxy_count, forwarded_for, expected):
     request = RequestFactory().post(LOGIN_URL, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded_for)
-    with override_settings(PROXY_COUNT=proxy_count):
+    # The direct peer is the trusted proxy (tests/test_security_round2.py: when it is not).
+    with override_settings(PROXY_COUNT=proxy_count, TRUSTED_PROXIES=["10.0.0.1/32"]):
         assert get_client_ip_address(request) == expected
 
 
 def test_lockout_settings():
     assert settings.AXES_FAILURE_LIMIT == 5
     assert settings.AXES_COOLOFF_TIME.total_seconds() == 15 * 60
-    assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+    # Per address too (password spraying): tests/test_security_round2.py.
+    assert settings.AXES_LOCKOUT_PARAMETERS == ["ip_address", ["username", "ip_address"]]
     assert settings.AXES_RESET_ON_SUCCESS is True
     assert settings.AXES_LOCKOUT_TEMPLATE == "registration/locked_out.html"
     assert settings.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"

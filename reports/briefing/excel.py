@@ -30,6 +30,13 @@ def money_cell(value: Decimal | None) -> int | str:
     return DASH if value is None else int(value)
 
 
+def _number(value, kind: str) -> int | float | str:
+    """A reported-figure cell: whole đồng or counts as integers, percentages to 2 places; a dash for None."""
+    if value is None:
+        return DASH
+    return float(value) if kind == "pct" else int(value)
+
+
 def count_value(value: int | None) -> int | str:
     return DASH if value is None else value
 
@@ -172,6 +179,25 @@ def _summary_sheet(out: _Sheet, briefing: Briefing) -> None:
         )
     out.note(no_data_note())
     out.gap()
+
+    if briefing.reported:
+        out.heading(_("Figures quoted in the conference's report"))
+        out.header([_("Figure"), _("As printed"), _("Reported"), _("Portal"), _("Difference (reported − portal)")])
+        formats = {"money": MONEY_FORMAT, "pct": "0.00", "count": COUNT_FORMAT}
+        for line in briefing.reported:
+            number_format = formats[line.kind]
+            reported = line.reported.value
+            out.values(
+                [
+                    (line.label, None),
+                    (line.reported.quoted_as or DASH, None),
+                    (_number(reported, line.kind), number_format),
+                    (_number(line.computed, line.kind), number_format),
+                    (_number(line.difference, line.kind), number_format),
+                ]
+            )
+        out.note(_("Percentages in this table are written as percentages (97.02), the differences in points."))
+        out.gap()
 
     out.heading(_("Provinces with an approved plan"))
     out.header(

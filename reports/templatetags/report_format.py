@@ -113,3 +113,31 @@ def direction(value: Decimal | None) -> str:
     if value < 0:
         return "down"
     return "flat"
+
+
+def _signed(text: str, value: Decimal | int) -> str:
+    return f"+{text}" if value > 0 else text
+
+
+@register.filter
+def difference(value: Decimal | int | None, kind: str) -> str:
+    """A difference (reported minus the portal's) in its unit, signed: `+0,62 tỷ đồng`,
+    `-0,02 điểm %` for percentages, `+3` for counts, `0` when equal; "chưa có số liệu" for None."""
+    if value is None:
+        return no_data()
+    if kind == "money":
+        return _signed(numbers.format_billion_vnd(value, _lang()), value)
+    if kind == "pct":
+        number = numbers.format_decimal(Decimal(value), 2, _lang())
+        return _signed(_("%(number)s points") % {"number": number}, value)
+    return _signed(numbers.group_digits(value, _lang()), value)
+
+
+@register.filter
+def figure_value(value: Decimal | int | None, kind: str) -> str:
+    """A figure in its unit: `123,37 tỷ đồng`, `97,02 %` or a count."""
+    if kind == "money":
+        return billion_vnd(value)
+    if kind == "pct":
+        return pct(value)
+    return digits(value)

@@ -185,10 +185,10 @@ class BriefingFiguresTests(BriefingTestCase):
         self.assertEqual(briefing.centre_count, 28)
 
     def test_the_briefing_is_two_summaries_and_one_network_query(self):
-        # Expect 16 queries: provinces (shared), 7 for each summary (plans, disbursements,
+        # Expect 17 queries: provinces (shared), 7 for each summary (plans, disbursements,
         # committed support and pipeline, targets, outputs, indicators, reporting periods),
-        # the collaborator networks.
-        with self.assertNumQueries(16):
+        # the collaborator networks, the reported figures with their indicators.
+        with self.assertNumQueries(17):
             build_briefing(self.south_7)
 
 
@@ -227,9 +227,9 @@ class BriefingPageTests(BriefingTestCase):
                 self.assertEqual(workbook.status_code, 200)
 
     def test_the_page_query_count(self):
-        # Expect 20 queries: session, user, role, the conference with its region and hosts,
-        # then the briefing's 16 (provinces, 2 × 7 for the summaries, networks).
-        with self.assertNumQueries(20):
+        # Expect 21 queries: session, user, role, the conference with its region and hosts,
+        # then the briefing's 17 (provinces, 2 × 7 for the summaries, networks, reported figures).
+        with self.assertNumQueries(21):
             self.client.get(self.url())
 
     def test_the_workbook_holds_the_same_figures(self):
