@@ -3,7 +3,6 @@ every write goes through `programmes.services` (the same rules, locks and histor
 and the pages), and a refused write answers 400 with field messages, having saved nothing.
 """
 
-from django.db.models import ProtectedError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -162,12 +161,7 @@ class ProjectViewSet(ReadOnlyForAll, viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         self.require_edit(instance.province)
-        try:
-            instance.delete()
-        except ProtectedError:
-            raise ValidationError(
-                {"non_field_errors": [_("The project has disbursements or outputs; cancel it instead of deleting it.")]}
-            ) from None
+        run(services.project_delete, project=instance, user=self.request.user)
 
     @extend_schema(
         request=TransitionSerializer, responses={200: TransitionSerializer(many=True), 201: TransitionSerializer}

@@ -35,10 +35,17 @@ from .plans import (
     year_plan_save,
 )
 from .projects import (
+    LOCKED_FIELDS as LOCKED_PROJECT_FIELDS,
+)
+from .projects import (
     allowed_next_statuses,
     lifecycle_path,
     next_project_code,
+    project_check,
     project_create,
+    project_delete,
+    project_delete_check,
+    project_lock_reason,
     project_transition,
     project_update,
 )
@@ -51,6 +58,7 @@ MONEY_STATUSES = lifecycle.MONEY_STATUSES
 
 __all__ = [
     "DOCUMENT_REQUIRED",
+    "LOCKED_PROJECT_FIELDS",
     "MONEY_STATUSES",
     "PROJECT_TRANSITIONS",
     "YearPlanResult",
@@ -81,7 +89,11 @@ __all__ = [
     "plan_return",
     "plan_send_back",
     "plan_submit",
+    "project_check",
     "project_create",
+    "project_delete",
+    "project_delete_check",
+    "project_lock_reason",
     "project_disbursed_vnd",
     "project_transition",
     "project_update",
