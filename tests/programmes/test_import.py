@@ -286,6 +286,15 @@ class TemplateTests(ImportTestCase):
         self.assertEqual([(e.sheet, e.row) for e in report.errors], [("Kế hoạch", 2)])
         self.assertEqual((state(self.hcm, YEAR), counts()), before)
 
+    def test_a_changed_amount_on_an_approved_plan_points_to_the_revision(self):
+        data = edited(self.template(), "Kế hoạch", "B2", 2_100_000_000)
+        report = importer.import_file(data, self.officer, commit=True)
+        self.assertFalse(report.committed)
+        message = report.errors[0].message
+        self.assertIn("đã được phê duyệt", message)
+        self.assertIn("Quyết định điều chỉnh", message)
+        self.assertIn("trang Kế hoạch năm", message)
+
 
 class RefusalTests(ImportTestCase):
     def test_a_file_that_is_not_a_workbook(self):
