@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from ..models import ReportingPeriod
 from ..rules import progress
-from .figures import FUNDS, TOTAL, Scope
+from .figures import FUNDS, TOTAL, Scope, Summary
 from .summaries import summary
 
 FUND_KEYS = (*FUNDS, TOTAL)
@@ -29,9 +29,14 @@ def _amount(value: Decimal | None) -> str | None:
 def live_figures(period: ReportingPeriod) -> dict:
     """The report's figures as the records give them now: `summary()` for the province's
     territory, cut at the period's end. The shape of the module's docstring."""
-    figures = summary(year=period.year, as_of=period.end_date, scope=Scope(province=period.province))
+    return figures_of(summary(year=period.year, as_of=period.end_date, scope=Scope(province=period.province)))
+
+
+def figures_of(figures: Summary) -> dict:
+    """The stored shape of a report's figures, from a `summary()` already computed (the report's
+    page has one: it need not compute it twice)."""
     return {
-        "as_of": period.end_date.isoformat(),
+        "as_of": figures.as_of.isoformat(),
         "funds": {
             key: {name: _amount(getattr(figures.funds[key], name)) for name in AMOUNTS}
             for key in FUND_KEYS

@@ -97,3 +97,29 @@ def test_reopening_clears_the_figures_and_the_history_keeps_them(h1, ministry):
     assert reopened.approved_figures is None
     earlier = record.history.filter(status="approved").first()
     assert earlier.approved_figures["funds"]["KCQG"]["actual_vnd"] == "700000000"
+
+
+def test_the_report_page_shows_the_approved_figures_beside_the_live_ones(client, h1, ministry):
+    from django.urls import reverse
+
+    record, plan = h1
+    url = reverse("programmes:period", kwargs={"province_id": record.province_id, "year": 2026, "period": "H1"})
+    client.force_login(ministry)
+    page = client.get(url)
+    assert page.context["approved_rows"]
+    assert not page.context["figures_changed"]
+    services.budget_plan_revise(
+        plan=plan,
+        planned_vnd=Decimal(2_500_000_000),
+        decision_number="45/QĐ-UBND",
+        decided_on=D(2026, 8, 20),
+        reason="Bổ sung kinh phí",
+        user=ministry,
+    )
+    page = client.get(url)
+    assert page.context["figures_changed"]
+    text = page.content.decode()
+    assert "Số liệu khi phê duyệt" in text
+    assert "2.000.000.000 đ" in text and "2.500.000.000 đ" in text and "500.000.000 đ" in text
+    changed = [label for label, row in page.context["approved_rows"] if row.changed]
+    assert len(changed) == 2  # the KCQG plan as revised, and the total's
