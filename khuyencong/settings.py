@@ -363,6 +363,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ProjectStatusEnum": "programmes.models.ProjectStatus",
         "PlanStatusEnum": "programmes.models.ApprovalStatus",
+        "ReportStatusEnum": "programmes.models.ReportingPeriod.Status",
+        "PeriodEnum": "programmes.models.Period",
     },
 }
 

@@ -404,9 +404,11 @@ class PeriodActionForm(forms.Form):
 
 class PlanActionForm(forms.Form):
     """One approval step on a plan of the year-plan page: submit, approve (decision number and
-    date) or send back (reason)."""
+    date), send back or reopen (reason), or revise an approved plan by decision (new amount,
+    decision number and date, reason, and the confirmation that the plan as revised becomes the
+    base of completion while the first-approved amount stays)."""
 
-    ACTIONS = ("plan_submit", "plan_approve", "plan_return")
+    ACTIONS = ("plan_submit", "plan_approve", "plan_return", "plan_revise")
 
     action = forms.ChoiceField(choices=[(action, action) for action in ACTIONS])
     fund = forms.ChoiceField(choices=FundingSource.choices)
@@ -424,6 +426,26 @@ class PlanActionForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2, "cols": 40}),
     )
+
+    planned_vnd = WholeNumberFormField(label=gettext_lazy("Amount after the revision (đồng)"), required=False)
+    decided_on = forms.DateField(
+        label=gettext_lazy("Decision date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    confirm = forms.BooleanField(
+        label=gettext_lazy(
+            "I confirm: from now on completion is measured against the revised amount; the first-approved "
+            "amount and every earlier revision stay on record."
+        ),
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "plan_revise" and not data.get("confirm"):
+            self.add_error("confirm", _("Tick the confirmation to record the revision."))
+        return data
 
     def is_for(self, fund: str, action: str) -> bool:
         """True when this (bound) form is the one posted for `fund` and `action`."""

@@ -9,7 +9,11 @@ from .. import access
 
 
 class ReadOnlyForAll:
-    """Reads for every role (scoped by province); writes need a province the user enters."""
+    """Reads for every role (scoped by province); writes need a province the user enters, except
+    the `decision_actions` (approve, send back, reopen, revise), which check their own right
+    (access.may_decide_plans / may_decide_period): ministry officials enter no records but decide."""
+
+    decision_actions: frozenset[str] = frozenset()
 
     # The write each method is, for the Django permission that access.may_write asks.
     METHOD_ACTIONS = {"POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete"}
@@ -29,6 +33,19 @@ class ReadOnlyForAll:
             raise PermissionDenied(_("Your account has no role in the portal; ask an administrator."))
         if (
             request.method not in ("GET", "HEAD", "OPTIONS")
+            and getattr(self, "action", None) not in self.decision_actions
             and access.editable_province_ids(request.user) == frozenset()
         ):
             raise PermissionDenied(_("Your role may read but not change records."))
+
+
+def require_decide_plans(user) -> None:
+    if not access.may_decide_plans(user):
+        raise PermissionDenied(
+            _("Only ministry officials and administrators approve, send back, reopen and revise plans.")
+        )
+
+
+def require_decide_period(user) -> None:
+    if not access.may_decide_period(user):
+        raise PermissionDenied(_("Only ministry officials and administrators approve, send back and reopen reports."))

@@ -11,6 +11,7 @@ router.register("provinces", views.ProvinceViewSet, basename="province")
 router.register("budget-plans", views.BudgetPlanViewSet, basename="budget-plan")
 router.register("indicator-targets", views.IndicatorTargetViewSet, basename="indicator-target")
 router.register("projects", views.ProjectViewSet, basename="project")
+router.register("reporting-periods", views.ReportingPeriodViewSet, basename="reporting-period")
 
 nested = SimpleRouter()
 nested.register("disbursements", views.DisbursementViewSet, basename="project-disbursement")

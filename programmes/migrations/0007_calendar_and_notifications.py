@@ -29,7 +29,7 @@ def create_default_deadlines(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programmes", "0005_regions_from_2025"),
+        ("programmes", "0006_plan_revisions_and_approved_figures"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

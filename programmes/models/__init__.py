@@ -52,6 +52,7 @@ from .plans import (
     ApprovalStatus,
     BudgetPlan,
     IndicatorTarget,
+    PlanRevision,
 )
 from .projects import (
     BeneficiaryKind,
@@ -101,6 +102,7 @@ __all__ = [
     "NotificationSettings",
     "PERIOD_END",
     "Period",
+    "PlanRevision",
     "Project",
     "ProjectOutput",
     "ProjectQuerySet",

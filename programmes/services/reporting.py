@@ -19,6 +19,7 @@ from ..models import (
     expected_in,
     period_end,
 )
+from ..selectors import report_figures
 from .notifications import notify_report_event
 from .support import require_reason, with_reason
 
@@ -58,10 +59,13 @@ def period_submit(*, province: Province, year: int, period: str, user, today: da
 
 @transaction.atomic
 def period_approve(*, period: ReportingPeriod, user) -> ReportingPeriod:
-    """Approve a submitted report: it then locks the records it covers."""
-    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    """Approve a submitted report: it then locks the records it covers, and keeps the figures it
+    was approved with (`approved_figures`: selectors.report_figures, the province's territory at
+    the period's end), which its page and the API show from then on."""
+    period = ReportingPeriod.objects.select_for_update().select_related("province").get(pk=period.pk)
     if period.status != S.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be approved."), code="status")
+    period.approved_figures = report_figures.live_figures(period)
     period.status = S.APPROVED
     period.approved_at = timezone.now()
     period.approved_by = user
@@ -88,7 +92,9 @@ def period_return(*, period: ReportingPeriod, user, reason: str) -> ReportingPer
 
 @transaction.atomic
 def period_reopen(*, period: ReportingPeriod, user, reason: str) -> ReportingPeriod:
-    """Reopen an approved report (unlocking its records) with a required reason."""
+    """Reopen an approved report (unlocking its records) with a required reason. The figures it
+    was approved with are cleared (the report is no longer approved); its history keeps them,
+    with each earlier approval."""
     reason = require_reason(reason)
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     if period.status != S.APPROVED:
@@ -97,6 +103,7 @@ def period_reopen(*, period: ReportingPeriod, user, reason: str) -> ReportingPer
     period.status_reason = reason
     period.approved_at = None
     period.approved_by = None
+    period.approved_figures = None
     with_reason(period, reason, user).save()
     notify_report_event(report=period, event="reopened", actor=user, reason=reason)
     return period

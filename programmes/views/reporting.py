@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from common.i18n import localized
+
 from .. import access, services
 from ..forms import (
     REPORT_STATUS_FILTERS,
@@ -41,6 +43,7 @@ from ..selectors import (
     ProvinceMap,
     Scope,
     report_due_date,
+    report_figures,
     report_lateness,
     summary,
 )
@@ -202,6 +205,7 @@ def period_detail(request, province_id: int, year: int, period: str):
     )
     due = report_due_date(record, year, period, ReportingCalendar.load())
     status = record.status if record is not None else "none"
+    approved_rows = _approved_rows(record, result) if record is not None and record.approved_figures else []
     submitted_by, submitted_at = _sent_by(record)
     approved_by, approved_at = _approved_by(record)
     context = {
@@ -227,6 +231,8 @@ def period_detail(request, province_id: int, year: int, period: str):
         "summary": result,
         "funds": [(FundingSource(fund).label, result.funds[fund]) for fund in FUNDS],
         "history": _history(record),
+        "approved_rows": approved_rows,
+        "figures_changed": any(row.changed for _label, row in approved_rows),
         "action_form": action_form,
         "posted_action": request.POST.get("action", "") if request.method == "POST" else "",
         "confirm_submit": confirm_submit,
@@ -247,6 +253,30 @@ def period_detail(request, province_id: int, year: int, period: str):
         "year_plan_url": reverse("programmes:year-plan-edit", kwargs={"province_id": province.pk, "year": year}),
     }
     return render(request, "programmes/period_detail.html", context)
+
+
+def _approved_rows(record: ReportingPeriod, result) -> list[tuple[str, report_figures.FigureComparison]]:
+    """The report's figures as approved beside the live ones (`result`, the page's summary), each
+    with its label: per fund plan as revised, first-approved plan, disbursed; per indicator target
+    and output."""
+    amount_labels = {
+        "plan_vnd": _("plan as revised"),
+        "original_plan_vnd": _("first-approved plan"),
+        "actual_vnd": _("disbursed"),
+    }
+    indicators = {item.code: item for item in result.indicators}
+    rows = []
+    for row in report_figures.compare(record, report_figures.figures_of(result)):
+        if row.group == "indicator":
+            code, part = row.key.split(":")
+            item = indicators[code]
+            name = localized(item.name, item.name_en)
+            label = f"{name}: {_('target') if part == 'target' else _('done')}"
+        else:
+            fund = _("Total") if row.group == "total" else FundingSource(row.group).label
+            label = f"{fund}: {amount_labels[row.key]}"
+        rows.append((label, row))
+    return rows
 
 
 def _period_action(

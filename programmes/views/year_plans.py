@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from common.numbers import group_digits
+from common.numbers import format_vnd, group_digits
 
 from .. import access, services
 from ..forms import (
@@ -31,6 +32,7 @@ from ..models import (
     FundingSource,
     Indicator,
     IndicatorTarget,
+    PlanRevision,
     Province,
     era_note,
     fund_short_label,
@@ -142,7 +144,14 @@ def year_plan_edit(request, province_id: int, year: int):
     the approval steps of each plan (services.plan_*) are posted here with an `action`.
     """
     province, editable = _get_year_plan_province(request.user, province_id, year)
-    plans = {plan.funding_source: plan for plan in BudgetPlan.objects.filter(province=province, year=year)}
+    plans = {
+        plan.funding_source: plan
+        for plan in BudgetPlan.objects.filter(province=province, year=year).prefetch_related(
+            Prefetch(
+                "revisions", queryset=PlanRevision.objects.select_related("recorded_by").order_by("decided_on", "id")
+            )
+        )
+    }
     indicators = list(Indicator.objects.filter(is_active=True))
     targets = dict(IndicatorTarget.objects.filter(province=province, year=year).values_list("indicator_id", "target"))
     action_form = None
@@ -209,11 +218,20 @@ def year_plan_edit(request, province_id: int, year: int):
         },
         targets_lock=year_lock,
     )
+    decides = access.may_decide_plans(request.user)
     context = {
         "form": form,
         "removals": removals,
         "editable": editable,
-        "decides": access.may_decide_plans(request.user),
+        "decides": decides,
+        # Only those who revise need to know that the FY report closed the year (no revision form).
+        "year_closed": locks.year_closed_reason(province, year) if decides else None,
+        # The fund whose revision form was posted and refused (its values and errors shown again).
+        "revise_fund": action_form.data.get("fund")
+        if action_form is not None and action_form.data.get("action") == "plan_revise"
+        else None,
+        "approved_plans": [plan for plan in plans.values() if plan.status == ApprovalStatus.APPROVED],
+        "action_form_labels": {"confirm": PlanActionForm.base_fields["confirm"].label},
         "action_form": action_form,
         "pending_submit": pending_submit,
         "pending_decision": pending_decision,
@@ -307,6 +325,24 @@ def _plan_action(
             )
             names.update(number=plan.decision_number, date=plan.approved_on.strftime("%d/%m/%Y"))
             message = _("The %(fund)s plan %(year)s of %(province)s was approved (decision %(number)s of %(date)s).")
+        elif action == "plan_revise":
+            revision = services.budget_plan_revise(
+                plan=plan,
+                planned_vnd=data["planned_vnd"],
+                decision_number=data["decision_number"],
+                decided_on=data["decided_on"],
+                reason=data["reason"],
+                user=request.user,
+            )
+            names.update(
+                number=revision.decision_number,
+                date=revision.decided_on.strftime("%d/%m/%Y"),
+                amount=format_vnd(revision.to_vnd, get_language()),
+            )
+            message = _(
+                "The %(fund)s plan %(year)s of %(province)s was revised to %(amount)s under decision %(number)s "
+                "of %(date)s."
+            )
         else:
             services.plan_return(plan=plan, user=request.user, reason=data["reason"])
             message = _("The %(fund)s plan %(year)s of %(province)s was sent back to the province as a draft.")

@@ -877,10 +877,11 @@ def test_project_change_page_query_count_does_not_grow_with_inline_rows(
     # The page looks up the project's content type once per process: not part of the page's cost.
     ContentType.objects.get_for_model(Project)
 
-    # Expect 9 queries: session, user, the project with its disbursed total, transitions with
+    # Expect 11 queries: session, user, the project with its disbursed total, transitions with
     # users, disbursement rows, output rows with indicators, the indicator choices shared by
-    # every output row, the province and the category shown by their autocomplete widgets.
-    with django_assert_num_queries(9):
+    # every output row, the province and the category shown by their autocomplete widgets; the
+    # project's locks (services.project_lock_reason): its year's FY report, its approved reports.
+    with django_assert_num_queries(11):
         response = staff_client.get(admin_url(Project, "change", project.pk))
         response.render()
 

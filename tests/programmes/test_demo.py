@@ -25,6 +25,7 @@ from programmes.models import (
     DisbursementKind,
     ExtensionCentre,
     IndicatorTarget,
+    PlanRevision,
     Project,
     ProjectOutput,
     ProjectStatus,
@@ -290,6 +291,19 @@ class DemoDataTests(TestCase):
                 self.assertIn(record.decision_number, plan.notes)
                 self.assertIn(record.decided_on.strftime("%d/%m/%Y"), plan.notes)
                 self.assertIn(record.reason, plan.notes)
+        # Each revision is a record too (PlanRevision), the one the plan's page and API list.
+        stored = {
+            (r.plan.province_id, r.plan.year, r.plan.funding_source): r
+            for r in PlanRevision.objects.select_related("plan")
+        }
+        self.assertEqual(set(stored), set(records))
+        for key, record in records.items():
+            row = stored[key]
+            self.assertEqual(
+                (row.from_vnd, row.to_vnd, row.decision_number, row.decided_on, row.reason),
+                (record.from_vnd, record.to_vnd, record.decision_number, record.decided_on, record.reason),
+            )
+        self.assertEqual(self.result.counts["revisions"], len(records))
         # The northern KCQG supplement is one decision of the minister, in the middle of 2016.
         kcqg_2016 = {r.decision_number for r in self.result.revisions if r.plan_key[1:] == (2016, "KCQG")}
         self.assertEqual(len(kcqg_2016), 1)

@@ -286,6 +286,31 @@ class TemplateTests(ImportTestCase):
         self.assertEqual([(e.sheet, e.row) for e in report.errors], [("Kế hoạch", 2)])
         self.assertEqual((state(self.hcm, YEAR), counts()), before)
 
+    def test_a_changed_amount_on_an_approved_plan_points_to_the_revision(self):
+        data = edited(self.template(), "Kế hoạch", "B2", 2_100_000_000)
+        report = importer.import_file(data, self.officer, commit=True)
+        self.assertFalse(report.committed)
+        message = report.errors[0].message
+        self.assertIn("đã được phê duyệt", message)
+        self.assertIn("Quyết định điều chỉnh", message)
+        self.assertIn("trang Kế hoạch năm", message)
+
+    def test_the_import_keeps_a_locked_project_in_its_fund(self):
+        # The running project's April advance is in the approved 6-month report.
+        ministry = factories.member("ministry")
+        report = services.period_submit(province=self.hcm, year=YEAR, period="H1", user=ministry)
+        services.period_approve(period=report, user=ministry)
+        template = self.template()
+        sheet = load_workbook(io.BytesIO(template))["Đề án"]
+        row = next(cell.row for cell in sheet["A"] if cell.value == "KCQG-2024-79-001")
+        data = edited(template, "Đề án", f"C{row}", "KCDP")
+        before = state(self.hcm, YEAR), counts()
+        result = importer.import_file(data, self.officer, commit=True)
+        self.assertFalse(result.committed)
+        self.assertEqual([(e.sheet, e.row) for e in result.errors], [("Đề án", row)])
+        self.assertIn("Đã khóa", result.errors[0].message)
+        self.assertEqual((state(self.hcm, YEAR), counts()), before)
+
 
 class RefusalTests(ImportTestCase):
     def test_a_file_that_is_not_a_workbook(self):

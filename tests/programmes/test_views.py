@@ -345,12 +345,12 @@ class YearPlanQueryCountTests(YearPlanTestCase):
             IndicatorTarget.objects.all().delete()
             BudgetPlan.objects.all().delete()
             self.fill(codes)
-            # Expect 12 queries: session, user, user permissions, group permissions, the user's
-            # role (groups), the user's province and territory, province, the year's plans,
-            # active indicators, the year's targets, the approved reports that lock the year
-            # (workflow.year_lock_reason, shown next to the locked inputs), the header's unread
-            # notifications.
-            with self.assertNumQueries(12):
+            # Expect 13 queries: session, user, user permissions, group permissions, the user's
+            # role (groups), the user's province and territory, province, the year's plans, their
+            # revisions with their authors, active indicators, the year's targets, the approved
+            # reports that lock the year (workflow.year_lock_reason, shown next to the locked
+            # inputs), the header's unread notifications.
+            with self.assertNumQueries(13):
                 response = self.client.get(url)
             self.assertEqual(response.status_code, 200)
             self.assertEqual(len(response.context["form"].indicator_rows()), 7)
@@ -364,12 +364,12 @@ class YearPlanQueryCountTests(YearPlanTestCase):
             data = grid_data(plan_KCQG="1.250.000.000")
             for number, code in enumerate(codes, start=1):
                 data[f"target_{code}"] = str(number * 100)
-            # Expect 15 queries for a save that changes nothing: session, user, user permissions,
+            # Expect 16 queries for a save that changes nothing: session, user, user permissions,
             # group permissions, the user's role, the user's province and territory, province,
-            # the year's plans, active indicators, the year's targets (to build the form); then
-            # inside the service's transaction: savepoint, the plans, the targets, the approved
-            # reports that could lock them, release savepoint.
-            with self.assertNumQueries(15):
+            # the year's plans and their revisions, active indicators, the year's targets (to
+            # build the form); then inside the service's transaction: savepoint, the plans, the
+            # targets, the approved reports that could lock them, release savepoint.
+            with self.assertNumQueries(16):
                 response = self.client.post(url, data)
             self.assertRedirects(response, url, fetch_redirect_response=False)
 

@@ -624,7 +624,7 @@ class PlanApprovalTests(WorkflowTestCase):
         self.plan_step(self.staff_a, "plan_submit")
         self.plan_step(self.ministry, "plan_approve", decision_number="7/QĐ", approved_on="2026-03-01")
         self.client.force_login(self.ministry)
-        self.assertContains(self.client.get(plan_url(self.a)), escape(gettext("Send back for revision")))
+        self.assertContains(self.client.get(plan_url(self.a)), escape(gettext("Reopen as a draft")))
 
         self.plan_step(self.ministry, "plan_return", reason="Điều chỉnh giữa năm.")
 
@@ -651,8 +651,10 @@ class PlanApprovalTests(WorkflowTestCase):
     def test_only_the_ministry_gets_the_approval_forms(self):
         self.plan_step(self.staff_a, "plan_submit")
         self.client.force_login(self.ministry)
+        # The approved KCQG plan: reopen, revise; the submitted KCDP plan: approve, send back.
         self.assertEqual(
-            action_buttons(self.client.get(plan_url(self.a))), ["plan_return", "plan_approve", "plan_return"]
+            action_buttons(self.client.get(plan_url(self.a))),
+            ["plan_return", "plan_revise", "plan_approve", "plan_return"],
         )
         for user in (self.viewer, self.staff_a):
             self.client.force_login(user)
