@@ -127,7 +127,7 @@ def notify_plan_revised(*, plan: BudgetPlan, actor, reason: str = "") -> list[No
 
 def notify_plan_reopened(*, plan: BudgetPlan, actor, reason: str = "") -> list[Notification]:
     """Tell the province's staff and the plan's submitter that the ministry reopened the approved
-    `plan` for correction (the plan-reopen service, on another branch, calls it inside its
+    `plan` for correction (services.plan_reopen calls it inside its
     transaction)."""
     return notify_plan_event(plan=plan, event="reopened", actor=actor, reason=reason)
 

@@ -168,8 +168,9 @@ class PlanNotificationTests(NotificationTestCase):
         approved = Notification.objects.filter(kind=K.PLAN_APPROVED).first()
         self.assertIn("12/QĐ-BCT", notification_text(approved)[1])
 
+        # Returning an approved plan reopens it (services.plan_reopen): the staff hear of a reopening.
         services.plan_return(plan=self.plan, user=self.ministry, reason="Điều chỉnh theo dự toán")
-        self.assertEqual(set(kinds_by_user(kind=K.PLAN_RETURNED)), {"staff_a", "staff_a2"})
+        self.assertEqual(set(kinds_by_user(kind=K.PLAN_REOPENED)), {"staff_a", "staff_a2"})
         self.assertFalse(Notification.objects.filter(recipient__in=[self.staff_b, self.viewer, self.admin]).exists())
 
     def test_an_administrator_who_submitted_for_the_province_hears_of_the_decision(self):
@@ -184,8 +185,14 @@ class PlanNotificationTests(NotificationTestCase):
         services.plan_approve(plan=self.plan, user=self.ministry, decision_number="12/QĐ-BCT", approved_on=TODAY.date())
         self.plan.refresh_from_db()
 
-        # budget_plan_revise (another branch) calls this inside its transaction.
-        services.notify_plan_revised(plan=self.plan, actor=self.ministry, reason="Bổ sung kinh phí")
+        services.budget_plan_revise(
+            plan=self.plan,
+            planned_vnd=self.plan.planned_vnd + 100_000_000,
+            decision_number="34/QĐ-BCT",
+            decided_on=TODAY.date(),
+            reason="Bổ sung kinh phí",
+            user=self.ministry,
+        )
 
         revised = Notification.objects.filter(kind=K.PLAN_REVISED)
         self.assertEqual({row.recipient.username for row in revised}, {"staff_a", "staff_a2"})
@@ -196,8 +203,7 @@ class PlanNotificationTests(NotificationTestCase):
         services.plan_approve(plan=self.plan, user=self.ministry, decision_number="12/QĐ-BCT", approved_on=TODAY.date())
         self.plan.refresh_from_db()
 
-        # The plan-reopen service (another branch) calls this inside its transaction.
-        services.notify_plan_reopened(plan=self.plan, actor=self.ministry, reason="Sai số liệu dòng KCQG")
+        services.plan_reopen(plan=self.plan, user=self.ministry, reason="Sai số liệu dòng KCQG")
 
         reopened = Notification.objects.filter(kind=K.PLAN_REOPENED)
         self.assertEqual({row.recipient.username for row in reopened}, {"staff_a", "staff_a2"})
