@@ -17,7 +17,13 @@ CATALOGUE = LOCALE / "vi" / "LC_MESSAGES" / "django.po"
 
 
 def _untranslated(entry: polib.POEntry) -> bool:
-    return "fuzzy" in entry.flags or not (entry.msgstr or all(entry.msgstr_plural.values()))
+    if "fuzzy" in entry.flags:
+        return True
+    if entry.msgid_plural:
+        return not entry.msgstr_plural or not all(entry.msgstr_plural.values())
+    # Not `entry.msgstr or all(entry.msgstr_plural.values())`: all() of no plural forms is True,
+    # which took every empty singular entry for a translated one.
+    return not entry.msgstr
 
 
 def main() -> int:
