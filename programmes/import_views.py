@@ -34,8 +34,7 @@ DEFAULT_UPLOAD_MAX_AGE_HOURS = 12
 STORED_NAME = re.compile(r"[0-9a-f]{32}\.xlsx")
 
 
-def may_import(user) -> bool:
-    return user.is_authenticated and access.editable_province_ids(user) != frozenset()
+may_import = access.may_import
 
 
 def _require_importer(user) -> None:

@@ -7,7 +7,7 @@ one page query (`list_select_related`; the query counts are pinned in
 tests/programmes/test_admin.py). Importing this package registers every model admin.
 """
 
-from . import disbursements, plans, projects, reference
+from . import accounts, disbursements, plans, projects, reference
 from .base import (
     NumberInputsMixin,
     PortalAdmin,
@@ -20,6 +20,7 @@ from .base import (
 from .disbursements import DISBURSEMENTS_BELOW_ZERO, DISBURSEMENTS_OVER_SUPPORT
 
 __all__ = [
+    "accounts",
     "DISBURSEMENTS_BELOW_ZERO",
     "DISBURSEMENTS_OVER_SUPPORT",
     "NumberInputsMixin",

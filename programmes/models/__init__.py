@@ -8,6 +8,7 @@ status) are in `clean()`, so admin forms show them as messages, and the services
 """
 
 from .accounts import (
+    Role,
     UserProfile,
 )
 from .base import (
@@ -99,6 +100,7 @@ __all__ = [
     "ReportingPeriod",
     "ScopedQuerySet",
     "TimeStamped",
+    "Role",
     "UserProfile",
     "activity_date_check",
     "disbursement_date_check",
