@@ -7,7 +7,7 @@ one page query (`list_select_related`; the query counts are pinned in
 tests/programmes/test_admin.py). Importing this package registers every model admin.
 """
 
-from . import accounts, disbursements, plans, projects, reference
+from . import accounts, disbursements, plans, projects, reference, system
 from .base import (
     NumberInputsMixin,
     PortalAdmin,
@@ -34,4 +34,5 @@ __all__ = [
     "projects",
     "record_province",
     "reference",
+    "system",
 ]

@@ -30,6 +30,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from common.admin import yes_no_icon
 from common.i18n import user_display_name, vietnamese_sort_key
 
 from .. import access
@@ -320,7 +321,7 @@ class PortalUserAdmin(DjangoUserAdmin):
     change_password_form = PortalPasswordForm
     add_form_template = None  # the ordinary form: the new account's page has every field
     change_user_password_template = "admin/auth/user/change_password.html"
-    list_display = ("username", "full_name", "role", "province", "is_active", "last_login")
+    list_display = ("username", "full_name", "role", "province", "active", "last_login")
     list_display_links = ("username", "full_name")
     list_filter = (RoleFilter, ProvinceFilter, ActiveFilter)
     search_fields = ("username", "first_name", "last_name", "email")
@@ -345,7 +346,7 @@ class PortalUserAdmin(DjangoUserAdmin):
     # list's columns, without the password's widget or the form's fields.
     read_only_fieldsets = (
         (None, {"fields": ("username", "full_name", "email")}),
-        (_("Role and province"), {"fields": ("role", "province", "is_active")}),
+        (_("Role and province"), {"fields": ("role", "province", "active")}),
         (_("Dates"), {"fields": (("last_login", "date_joined"),)}),
     )
 
@@ -375,6 +376,10 @@ class PortalUserAdmin(DjangoUserAdmin):
     @admin.display(description=_("Role"))
     def role(self, obj) -> str:
         return role_label(obj)
+
+    @admin.display(description=_("Account"), ordering="is_active")
+    def active(self, obj) -> str:
+        return yes_no_icon(obj.is_active, _("Active"), _("Deactivated"))
 
     @admin.display(description=_("Province"), ordering="portal_profile__province__name")
     def province(self, obj) -> str:
@@ -453,6 +458,9 @@ class PortalUserAdmin(DjangoUserAdmin):
             for use in uses.get(user.pk, []):
                 named.append(format_html("{}: {}", user_display_name(user), use.text))
         request._accounts_in_use = [user for user in users if uses.get(user.pk)]
+        # The links to the groups are the role, not records of their own.
+        links = {str(field.remote_field.through._meta.verbose_name_plural) for field in User._meta.many_to_many}
+        model_count = {name: count for name, count in model_count.items() if str(name) not in links}
         # What goes with an account is its own (its profile, its API tokens): deleting the
         # account needs no permission on those, only `auth.delete_user`.
         return deleted, model_count, set(), [*protected, *named]
@@ -552,6 +560,12 @@ class PortalGroupAdmin(DjangoGroupAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False  # the roles are the groups; sync_role_groups creates them
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     def formfield_for_manytomany(self, db_field, request=None, **kwargs):
         if db_field.name == "permissions":

@@ -231,7 +231,7 @@ def test_an_account_that_records_name_is_not_deleted_and_the_page_says_why(admin
     assert page.status_code == 200
     assert page.context["protected"]
     text = page.content.decode()
-    assert "Không xoá được tài khoản" in text
+    assert "Không xóa được tài khoản" in text
     assert "Trần Thu Hà: Là “người phê duyệt” của 1 kỳ báo cáo" in text
     assert reverse("admin:auth_user_deactivate", args=[approver.pk]) in text
     admin_client.post(url, {"post": "yes"})
@@ -273,7 +273,7 @@ def test_an_account_nothing_names_is_deleted_after_a_warning(admin_client):
     user = account_services.account_create(username="thu", password=STRONG, role="viewer")
     page = admin_client.get(reverse("admin:auth_user_delete", args=[user.pk]))
     assert not page.context["protected"]
-    assert "Việc xoá không hoàn tác được" in page.content.decode()
+    assert "Việc xóa không hoàn tác được" in page.content.decode()
     admin_client.post(reverse("admin:auth_user_delete", args=[user.pk]), {"post": "yes"})
     assert not User.objects.filter(pk=user.pk).exists()
 
