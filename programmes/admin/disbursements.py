@@ -176,7 +176,8 @@ class ProjectOutputAdminForm(ServiceCheckedForm):
 @admin.register(ProjectOutput)
 class ProjectOutputAdmin(PortalAdmin):
     form = ProjectOutputAdminForm
-    list_display = ("date", "project_code", "province", "indicator", "output_value", "note")
+    list_display = ("date", "project_code", "province", "indicator", "output_value")
+    excel_list_display = ("date", "project_code", "province", "indicator", "output_value", "note")
     list_filter = ("indicator", "project__year", "project__province__region")
     search_fields = ("project__code", "project__title", "indicator__name", "note")
     list_select_related = ("project__province", "indicator")

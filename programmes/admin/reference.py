@@ -107,7 +107,8 @@ class ActivityCategoryAdmin(PortalAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(PortalAdmin):
-    list_display = ("order", "name", "unit", "code", "category", in_use)
+    # The category is on the indicator's page and in the list's filter: the list fits 1366 px.
+    list_display = ("order", "name", "unit", "code", in_use)
     list_display_links = ("order", "name")
     list_filter = ("is_active", "category")
     search_fields = ("name", "name_en", "code", "unit")
