@@ -40,9 +40,10 @@ def free_port() -> int:
 
 
 def token_for(user) -> str:
-    from rest_framework.authtoken.models import Token
+    from accounts.models import ApiToken
 
-    return Token.objects.get_or_create(user=user)[0].key
+    _instance, token = ApiToken.objects.create(user=user)
+    return token
 
 
 class Server:

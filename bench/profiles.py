@@ -21,9 +21,10 @@ SUMMARY_PATH = "/api/v1/reports/summary/?year={year}"
 
 def _client(user):
     from django.test import Client
-    from rest_framework.authtoken.models import Token
 
-    token = Token.objects.get_or_create(user=user)[0].key
+    from accounts.models import ApiToken
+
+    _instance, token = ApiToken.objects.create(user=user)
     return Client(HTTP_AUTHORIZATION=f"Token {token}")
 
 

@@ -26,7 +26,7 @@ DATE_FORMAT = "dd/mm/yyyy"
 MONEY_FORMAT = "#,##0"  # whole đồng; Excel shows the separators of the reader's locale
 COUNT_FORMAT = "#,##0"
 PCT_FORMAT = "0.00%"
-DASH = "–"  # a percentage with nothing to divide by
+DASH = "–"  # a figure with no record behind it, or a percentage with nothing to divide by
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -74,8 +74,19 @@ def pct_value(value: Decimal | None) -> Decimal | str:
 
 
 def money(sheet, value: Decimal | int | None):
-    """Whole đồng as a number with the thousands format; an empty cell for None."""
-    return None if value is None else cell(sheet, int(value), number_format=MONEY_FORMAT)
+    """Whole đồng as a number with the thousands format; a dash for None (no record behind the
+    figure: never an empty cell that a reader would take for 0)."""
+    return cell(sheet, DASH) if value is None else cell(sheet, int(value), number_format=MONEY_FORMAT)
+
+
+def no_data_note() -> str:
+    """The note under every table of a workbook that may hold a dash."""
+    return _("–: no data (no record behind the figure); a percentage with nothing to divide by is also a dash.")
+
+
+def count_cell(sheet, value: int | None):
+    """A whole count with the thousands format; a dash for None (no record behind it)."""
+    return cell(sheet, DASH) if value is None else cell(sheet, value, number_format=COUNT_FORMAT)
 
 
 def percent(sheet, value: Decimal | None):

@@ -17,7 +17,7 @@ from programmes import access
 from programmes.admin import NumberInputsMixin, PortalAdmin
 
 from . import services
-from .models import Award, Conference, Paper, Recommendation
+from .models import Award, Conference, Paper, Recommendation, ReportedFigure
 
 
 class MinistryWritesMixin:
@@ -76,6 +76,15 @@ class AwardInline(MinistryWritesMixin, LabelledInlineMixin, NumberInputsMixin, a
     }
 
 
+class ReportedFigureInline(MinistryWritesMixin, LabelledInlineMixin, NumberInputsMixin, admin.TabularInline):
+    """The figures the conference's report quoted, as printed; its page and briefing set each
+    beside the portal's."""
+
+    model = ReportedFigure
+    extra = 0
+    fields = ("order", "year", "figure", "fund", "indicator", "value", "quoted_as", "source")
+
+
 class ConferenceAdminForm(forms.ModelForm):
     class Meta:
         model = Conference
@@ -125,7 +134,7 @@ class ConferenceAdmin(MinistryWritesMixin, PortalAdmin):
         (_("Participants"), {"fields": ("attending_provinces", "attendee_count")}),
         (None, {"fields": ("summary", "next_host_province")}),
     )
-    inlines = [PaperInline, RecommendationInline, AwardInline]
+    inlines = [PaperInline, RecommendationInline, AwardInline, ReportedFigureInline]
 
     @admin.display(description=_("Conference"), ordering="edition")
     def title(self, obj: Conference) -> str:

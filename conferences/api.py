@@ -17,7 +17,7 @@ from programmes import access
 from programmes.models import Province
 
 from . import selectors
-from .models import Award, Conference, Paper, Recommendation
+from .models import Award, Conference, Paper, Recommendation, ReportedFigure
 
 
 class HasPortalRole(BasePermission):
@@ -128,8 +128,20 @@ class ConferenceListApi(generics.ListAPIView):
         return selectors.conference_list()
 
 
+class ReportedFigureSerializer(serializers.ModelSerializer):
+    """A figure as the conference's report quoted it: `value` in its unit (đồng, percent or count)."""
+
+    indicator = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    value = serializers.DecimalField(max_digits=20, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = ReportedFigure
+        fields = ["id", "order", "year", "figure", "fund", "indicator", "value", "quoted_as", "source"]
+
+
 class ConferenceDetailApi(generics.RetrieveAPIView):
-    """One conference with its attending provinces, papers, recommendations and awards."""
+    """One conference with its attending provinces, papers, recommendations, awards and the
+    figures its report quoted."""
 
     class OutputSerializer(serializers.ModelSerializer):
         region = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -141,6 +153,7 @@ class ConferenceDetailApi(generics.RetrieveAPIView):
         papers = PaperSerializer(many=True, read_only=True)
         recommendations = RecommendationSerializer(many=True, read_only=True)
         awards = AwardSerializer(many=True, read_only=True)
+        reported_figures = ReportedFigureSerializer(many=True, read_only=True)
 
         class Meta:
             ref_name = "ConferenceDetail"
@@ -166,6 +179,7 @@ class ConferenceDetailApi(generics.RetrieveAPIView):
                 "papers",
                 "recommendations",
                 "awards",
+                "reported_figures",
             ]
 
     permission_classes = [IsAuthenticated, HasPortalRole]

@@ -29,12 +29,13 @@ same data.
 import datetime
 import random
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
 from programmes.demo import AS_OF
-from programmes.models import ExtensionCentre, Province, Region
+from programmes.models import ExtensionCentre, Indicator, Province, Region
 
 from . import services
 from .models import (
@@ -46,6 +47,7 @@ from .models import (
     RecipientKind,
     Recommendation,
     RecommendationStatus,
+    ReportedFigure,
     agency_name_on,
 )
 
@@ -895,6 +897,76 @@ SPECS: tuple[ConferenceSpec, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class ReportedSpec:
+    """A figure as the conference's report quoted it (docs/reference/example_*.md)."""
+
+    figure: str  # ReportedFigure.Figure
+    value: Decimal
+    quoted_as: str
+    year: str = ReportedFigure.Year.CURRENT
+    fund: str = ReportedFigure.Fund.TOTAL
+    indicator: str | None = None  # an output's indicator code
+
+
+BN = Decimal(10**9)
+R, RY, RF = ReportedFigure.Figure, ReportedFigure.Year, ReportedFigure.Fund
+NORTH_REPORT = "Báo cáo tại Hội nghị khuyến công các tỉnh phía Bắc lần thứ XII (Việt Trì, 05/10/2017)"
+SOUTH_REPORT = "Báo cáo tại Hội nghị khuyến công các tỉnh phía Nam lần thứ VII (Bình Dương, 28/07/2016)"
+# What the two published regional reports said, as printed: the 12th northern conference on 2016
+# and the 2017 plan (docs/reference/example_north_2017.md), the 7th southern on the first half
+# of 2016 (docs/reference/example_south_2016.md).
+REPORTED: dict[tuple[str, int], tuple[str, tuple[ReportedSpec, ...]]] = {
+    ("north", 12): (
+        NORTH_REPORT,
+        (
+            ReportedSpec(R.ACTUAL, Decimal("123.37") * BN, "trên 123,37 tỷ đồng", RY.PREVIOUS),
+            ReportedSpec(R.COMPLETION, Decimal("97.02"), "đạt 97,02 % kế hoạch", RY.PREVIOUS),
+            ReportedSpec(R.ACTUAL, Decimal("56.3") * BN, "56,3 tỷ đồng", RY.PREVIOUS, RF.KCQG),
+            ReportedSpec(R.COMPLETION, Decimal("99.98"), "đạt 99,98 % kế hoạch", RY.PREVIOUS, RF.KCQG),
+            ReportedSpec(R.ACTUAL_SHARE, Decimal("55.37"), "bằng 55,37 % cả nước", RY.PREVIOUS, RF.KCQG),
+            ReportedSpec(R.ACTUAL, Decimal("67.1") * BN, "67,1 tỷ đồng", RY.PREVIOUS, RF.KCDP),
+            ReportedSpec(R.COMPLETION, Decimal("94.66"), "đạt 94,66 % kế hoạch", RY.PREVIOUS, RF.KCDP),
+            ReportedSpec(R.ACTUAL_SHARE, Decimal("54.66"), "bằng 54,66 % cả nước", RY.PREVIOUS, RF.KCDP),
+            ReportedSpec(R.ORIGINAL_PLAN, Decimal(128) * BN, "gần 128 tỷ đồng"),
+            ReportedSpec(R.PLAN_GROWTH, Decimal("14.64"), "tăng 14,64 % so với kế hoạch năm 2016"),
+            ReportedSpec(R.ORIGINAL_PLAN, Decimal("49.8") * BN, "gần 49,8 tỷ đồng", fund=RF.KCQG),
+            ReportedSpec(R.PLAN_GROWTH, Decimal("10.84"), "tăng 10,84 %", fund=RF.KCQG),
+            ReportedSpec(R.PLAN_SHARE, Decimal("44.71"), "chiếm 44,71 % kế hoạch cả nước", fund=RF.KCQG),
+            ReportedSpec(R.ORIGINAL_PLAN, Decimal(78) * BN, "trên 78 tỷ đồng", fund=RF.KCDP),
+            ReportedSpec(R.PLAN_GROWTH, Decimal("17.22"), "tăng 17,22 %", fund=RF.KCDP),
+            ReportedSpec(R.PLAN_SHARE, Decimal("53.86"), "chiếm 53,86 % kế hoạch cả nước", fund=RF.KCDP),
+            ReportedSpec(R.OUTPUT, Decimal(3275), "3.275 lao động", fund="", indicator="trained_workers"),
+            ReportedSpec(R.OUTPUT, Decimal(2240), "2.240 học viên", fund="", indicator="management_trainees"),
+            ReportedSpec(R.OUTPUT, Decimal(25), "25 mô hình", fund="", indicator="demonstration_models"),
+            ReportedSpec(R.OUTPUT, Decimal(750), "750 cơ sở", fund="", indicator="establishments_equipped"),
+            ReportedSpec(R.OUTPUT, Decimal(151), "gần 151 lượt cơ sở", fund="", indicator="fair_participations"),
+        ),
+    ),
+    ("south", 7): (
+        SOUTH_REPORT,
+        (
+            ReportedSpec(R.ORIGINAL_PLAN, Decimal("64.3") * BN, "64,3 tỷ đồng", RY.PREVIOUS),
+            ReportedSpec(R.ORIGINAL_PLAN, Decimal("65.5") * BN, "trên 65,5 tỷ đồng"),
+            ReportedSpec(R.PLAN_GROWTH, Decimal("1.83"), "tăng 1,83 %"),
+            ReportedSpec(R.ORIGINAL_PLAN, Decimal("28.6") * BN, "28,6 tỷ đồng", fund=RF.KCQG),
+            ReportedSpec(R.PLAN_GROWTH, Decimal("-2.18"), "giảm 2,18 %", fund=RF.KCQG),
+            ReportedSpec(R.ORIGINAL_PLAN, Decimal("36.8") * BN, "36,8 tỷ đồng", fund=RF.KCDP),
+            ReportedSpec(R.PLAN_GROWTH, Decimal("5.18"), "tăng 5,18 %", fund=RF.KCDP),
+            ReportedSpec(R.PLANS_APPROVED, Decimal(20), "20/20 tỉnh, thành phố", fund=RF.KCDP),
+            ReportedSpec(R.OUTPUT, Decimal(331), "331 lao động", fund="", indicator="trained_workers"),
+            ReportedSpec(
+                R.OUTPUT_COMPLETION, Decimal("19.2"), "đạt 19,2 % kế hoạch năm", fund="", indicator="trained_workers"
+            ),
+            ReportedSpec(R.OUTPUT, Decimal(369), "369 học viên", fund="", indicator="management_trainees"),
+            ReportedSpec(R.OUTPUT, Decimal(5), "5 mô hình", fund="", indicator="demonstration_models"),
+            ReportedSpec(R.OUTPUT, Decimal(59), "59 cơ sở", fund="", indicator="establishments_equipped"),
+            ReportedSpec(R.OUTPUT, Decimal(130), "khoảng 130 lượt cơ sở", fund="", indicator="fair_participations"),
+        ),
+    ),
+}
+
+
 @dataclass
 class LoadResult:
     counts: dict[str, int]
@@ -1101,6 +1173,25 @@ class _Builder:
 DISTRICTS = ("Tân Phú", "Châu Thành", "Phú Tân", "Thống Nhất", "Yên Lạc", "Tam Nông", "Hòa Vang", "Krông Pắc")
 
 
+def _reported(conference: Conference, spec: ConferenceSpec, indicators: dict) -> list[ReportedFigure]:
+    """The figures the conference's report quoted, for the two published reports."""
+    source, figures = REPORTED.get((spec.region, spec.edition), ("", ()))
+    return [
+        ReportedFigure(
+            conference=conference,
+            order=order,
+            figure=figure.figure,
+            year=figure.year,
+            fund=figure.fund,
+            indicator=indicators[figure.indicator] if figure.indicator else None,
+            value=figure.value,
+            quoted_as=figure.quoted_as,
+            source=source,
+        )
+        for order, figure in enumerate(figures, start=1)
+    ]
+
+
 def _period_words(day: datetime.date) -> str:
     """What part of the year a conference on `day` reviews: `6 tháng đầu`, `9 tháng đầu`."""
     return "9 tháng đầu" if day >= D(day.year, 9, 30) else "6 tháng đầu"
@@ -1114,18 +1205,21 @@ def load() -> LoadResult:
     being prepared: date, host and attending provinces, no papers, recommendations or awards.
     """
     builder = _Builder(min(AS_OF, timezone.localdate()))
-    counts = dict.fromkeys(("conferences", "papers", "recommendations", "awards"), 0)
+    counts = dict.fromkeys(("conferences", "papers", "recommendations", "awards", "reported_figures"), 0)
+    indicators = {indicator.code: indicator for indicator in Indicator.objects.all()}
     for spec in SPECS:
         conference = builder.conference(spec)
         Paper.objects.filter(conference=conference).delete()
         Recommendation.objects.filter(conference=conference).delete()
         Award.objects.filter(conference=conference).delete()
-        parts = {"papers": [], "recommendations": [], "awards": []}
+        ReportedFigure.objects.filter(conference=conference).delete()
+        parts = {"papers": [], "recommendations": [], "awards": [], "reported_figures": []}
         if not builder.prepared(spec):
             parts = {
                 "papers": builder.papers(conference, spec),
                 "recommendations": builder.recommendations(conference, spec),
                 "awards": builder.awards(conference, spec),
+                "reported_figures": _reported(conference, spec, indicators),
             }
         for key, rows in parts.items():
             for row in rows:

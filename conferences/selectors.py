@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 
 from programmes.models import Province, Region
 
-from .models import Award, Conference, Paper, RecipientKind, Recommendation, RecommendationStatus
+from .models import Award, Conference, Paper, RecipientKind, Recommendation, RecommendationStatus, ReportedFigure
 
 # The tracker's default: what still needs an answer.
 UNRESOLVED = "unresolved"
@@ -99,6 +99,7 @@ class ConferenceDetail:
     papers: list[Paper]
     recommendations: list[Recommendation]
     award_groups: list[AwardGroup]  # collective, then individual; empty groups left out
+    reported: list[ReportedFigure]  # the figures the conference's report quoted
 
     @property
     def attending_count(self) -> int:
@@ -132,14 +133,17 @@ def conference_with_parts() -> QuerySet[Conference]:
         Prefetch("papers", queryset=Paper.objects.select_related("province").order_by("order", "id")),
         Prefetch("recommendations", queryset=Recommendation.objects.select_related("province").order_by("order", "id")),
         Prefetch("awards", queryset=Award.objects.select_related("province").order_by("recipient_kind", "order", "id")),
+        Prefetch(
+            "reported_figures", queryset=ReportedFigure.objects.select_related("indicator").order_by("order", "id")
+        ),
     )
 
 
 def conference_detail(pk: int) -> ConferenceDetail | None:
     """The conference `pk` with everything its page shows; None when there is none.
 
-    Five queries: the conference with region and hosts, attending provinces, papers,
-    recommendations, awards.
+    Six queries: the conference with region and hosts, attending provinces, papers,
+    recommendations, awards, reported figures with their indicators.
     """
     conference = conference_with_parts().filter(pk=pk).first()
     if conference is None:
@@ -155,6 +159,7 @@ def conference_detail(pk: int) -> ConferenceDetail | None:
         papers=list(conference.papers.all()),
         recommendations=list(conference.recommendations.all()),
         award_groups=[group for group in groups if group.awards],
+        reported=list(conference.reported_figures.all()),
     )
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from common.gates import role_gate
 from programmes import access
 
-from . import selectors
+from . import figures, selectors
 from .forms import RecommendationFilterForm
 from .models import RecommendationStatus
 
@@ -45,6 +45,11 @@ def conference_detail(request, pk: int):
     detail = selectors.conference_detail(pk)
     if detail is None:
         raise Http404(_("There is no such conference."))
+    # The briefing lists every province of the region: nation-wide roles only (as the dashboards).
+    nation_wide = access.sees_everything(request.user)
+    reported_lines = None
+    if nation_wide and detail.reported:
+        reported_lines = figures.reported_lines(figures.conference_figures(detail.conference), detail.reported)
     return render(
         request,
         "conferences/conference_detail.html",
@@ -52,8 +57,8 @@ def conference_detail(request, pk: int):
             "detail": detail,
             "conference": detail.conference,
             "can_edit": _may_edit(request.user),
-            # The briefing lists every province of the region: nation-wide roles only (as the dashboards).
-            "can_see_briefing": access.sees_everything(request.user),
+            "can_see_briefing": nation_wide,
+            "reported_lines": reported_lines,
         },
     )
 

@@ -20,23 +20,48 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-# (section name, app label, model names in their order). A model not listed here belongs to
+# (section name, (app label, model name) in their order). A model not listed here belongs to
 # the superusers' last section.
 SECTIONS = (
-    (_("Projects and their results"), "programmes", ("project", "disbursement", "projectoutput", "projecttransition")),
-    (_("Year plans and reports"), "programmes", ("budgetplan", "indicatortarget", "reportingperiod")),
-    (_("Regional conferences"), "conferences", ("conference", "paper", "recommendation", "award")),
-    (_("Accounts"), "auth", ("user",)),
+    (
+        _("Projects and their results"),
+        (
+            ("programmes", "project"),
+            ("programmes", "disbursement"),
+            ("programmes", "projectoutput"),
+            ("programmes", "projecttransition"),
+        ),
+    ),
+    (
+        _("Year plans and reports"),
+        (("programmes", "budgetplan"), ("programmes", "indicatortarget"), ("programmes", "reportingperiod")),
+    ),
+    (
+        _("Regional conferences"),
+        (
+            ("conferences", "conference"),
+            ("conferences", "paper"),
+            ("conferences", "recommendation"),
+            ("conferences", "award"),
+        ),
+    ),
+    # The API tokens are the administrators' to revoke (accounts.admin lets only them in).
+    (_("Accounts"), (("auth", "user"), ("accounts", "apitoken"))),
     (
         _("Reference data"),
-        "programmes",
-        ("extensioncentre", "activitycategory", "indicator", "province", "region"),
+        (
+            ("programmes", "extensioncentre"),
+            ("programmes", "activitycategory"),
+            ("programmes", "indicator"),
+            ("programmes", "province"),
+            ("programmes", "region"),
+        ),
     ),
 )
 SYSTEM_SECTION = _("System (superusers only)")
 # The apps a non-superuser may ever see in the admin: the roles' permissions cover these only
 # (programmes.access.PORTAL_APPS); anything else is the superuser's.
-PORTAL_APPS = frozenset({"programmes", "conferences", "auth"})
+PORTAL_APPS = frozenset({"programmes", "conferences", "auth", "accounts"})
 # Models of the portal's apps that are for superusers only, whatever the permissions say: the
 # role groups are chosen on the user page as one role.
 SUPERUSER_ONLY_MODELS = frozenset({("auth", "group")})
@@ -70,29 +95,28 @@ class PortalAdminSite(admin.AdminSite):
         """The index's sections by task (see SECTIONS), or one app's models in task order
         (`app_label`, for the app's own page, whose title is the app's name)."""
         app_dict = self._build_app_dict(request, app_label)
-        order = {(app, name): index for index, (_title, app, names) in enumerate(SECTIONS) for name in names}
-        position = {key: index for index, key in enumerate(order)}
+        position = {key: index for index, key in enumerate(key for _title, keys in SECTIONS for key in keys)}
         if app_label is not None:
             apps = list(app_dict.values())
             for app in apps:
                 app["models"].sort(key=lambda entry: (position.get(_key(entry), len(position)), entry["name"]))
             return apps
+        entries = {_key(entry): (source, entry) for source in app_dict.values() for entry in source["models"]}
         sections = []
-        for index, (title, app, names) in enumerate(SECTIONS):
-            source = app_dict.get(app)
-            if source is None:
+        for index, (title, keys) in enumerate(SECTIONS):
+            found = [entries[key] for key in keys if key in entries]
+            if not found:
                 continue
-            models = [entry for entry in source["models"] if _key(entry)[1] in names]
-            if not models:
-                continue
-            models.sort(key=lambda entry: position[_key(entry)])
+            source = found[0][0]
             # A section key of its own (the page's element ids and classes come from it).
-            sections.append({**source, "name": title, "app_label": f"{app}-{index}", "models": models})
+            sections.append(
+                {**source, "name": title, "app_label": f"section-{index}", "models": [entry for _s, entry in found]}
+            )
         rest = [
             entry
             for source in sorted(app_dict.values(), key=lambda app: str(app["name"]).lower())
             for entry in source["models"]
-            if _key(entry) not in order
+            if _key(entry) not in position
         ]
         if rest:
             sections.append(

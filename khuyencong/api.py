@@ -4,22 +4,27 @@ The endpoints and their routes live with their apps (programmes.api.urls, report
 conferences.api_urls).
 """
 
+import functools
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.renderers import JSONRenderer
-from rest_framework.throttling import ScopedRateThrottle
+
+from accounts.api import TokenObtainApi
 
 
-class TokenObtainApi(ObtainAuthToken):
-    """POST {"username", "password"} → {"token"}; then send `Authorization: Token <token>`.
+def _signed_in_or_login_page(view):
+    """The docs page (a browser's): an anonymous visitor is sent to the login page rather than
+    shown the JSON 401 of SERVE_PERMISSIONS, unless API_DOCS_PUBLIC opens the docs."""
 
-    Rate-limited (DEFAULT_THROTTLE_RATES["token"]) and covered by the login lockout.
-    """
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not settings.API_DOCS_PUBLIC and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
 
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "token"
-    renderer_classes = [JSONRenderer]
+    return wrapped
 
 
 urlpatterns = [
@@ -28,5 +33,9 @@ urlpatterns = [
     path("", include("reports.api_urls")),
     path("", include("conferences.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "docs/",
+        _signed_in_or_login_page(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
 ]

@@ -1,8 +1,13 @@
+import logging
 import re
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware
+from django.template.defaultfilters import filesizeformat
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
@@ -54,3 +59,98 @@ def download_token_middleware(get_response):
         return response
 
     return middleware
+
+
+PRIVATE = "private, no-store"
+
+
+def _is_attachment(response) -> bool:
+    return response.get("Content-Disposition", "").lstrip().lower().startswith("attachment")
+
+
+def private_cache_middleware(get_response):
+    """`Cache-Control: private, no-store` on every response for a signed-in user, on every API
+    answer and on every file.
+
+    A page, an API answer or an Excel file of a signed-in user holds that user's data: no proxy,
+    shared cache or browser history may keep it. The user is the session's or, for the API, the
+    token's (Django REST framework sets it on the request when it authenticates); the token
+    endpoint answers an anonymous request with a token, so all of /api/ is private. A file is
+    any response sent as an attachment, also to an anonymous visitor. Other public pages are
+    left alone, and static files never reach here (WhiteNoise answers them first, with their
+    own caching).
+    """
+
+    def middleware(request):
+        response = get_response(request)
+        user = getattr(request, "user", None)
+        if (
+            (user is not None and user.is_authenticated)
+            or request.path_info.startswith("/api/")
+            or _is_attachment(response)
+        ):
+            response.headers["Cache-Control"] = PRIVATE
+        return response
+
+    return middleware
+
+
+def _api_error_detail(status: int) -> str:
+    if status == 401:
+        return _("Authentication credentials were not provided.")
+    if status == 403:
+        return _("You do not have permission to perform this action.")
+    if status == 404:
+        return _("Not found.")
+    if status == 413:
+        return _too_large()
+    if status >= 500:
+        return _("A server error occurred.")
+    return _("Malformed request.")
+
+
+def _too_large() -> str:
+    return _("The data sent is too large (at most %(size)s).") % {
+        "size": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    }
+
+
+class ApiErrorsAsJsonMiddleware:
+    """Under /api/, every error is JSON `{"detail": "<message in the active language>"}`.
+
+    Django REST framework answers its own errors in JSON already; what is left are Django's HTML
+    pages: 404 for an address no endpoint has, 400 for a forged Host, 500 for a bug, and a body
+    over DATA_UPLOAD_MAX_MEMORY_SIZE, which becomes 413 (Content Too Large) instead of Django's
+    400. With DEBUG on, a 500 keeps Django's page with the traceback.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.path_info.startswith("/api/")
+            and response.status_code >= 400
+            and not response.get("Content-Type", "").startswith("application/json")
+            and not (settings.DEBUG and response.status_code >= 500)
+        ):
+            # A REST framework answer rendered in another format (the schema view's YAML) keeps
+            # its own message; Django's pages get the generic one of their status.
+            data = getattr(response, "data", None)
+            if not isinstance(data, dict):
+                data = {"detail": _api_error_detail(response.status_code)}
+            replacement = JsonResponse(data, status=response.status_code)
+            for header in ("Allow", "Retry-After", "WWW-Authenticate"):
+                if header in response:
+                    replacement[header] = response[header]
+            return replacement
+        return response
+
+    def process_exception(self, request, exception):
+        """The body too large for DATA_UPLOAD_MAX_MEMORY_SIZE, raised while the API reads it."""
+        if request.path_info.startswith("/api/") and isinstance(exception, RequestDataTooBig):
+            # Logged as Django logs it when it answers the 400 itself.
+            logging.getLogger("django.security.RequestDataTooBig").warning("%s: %s", exception, request.path)
+            return JsonResponse({"detail": _too_large()}, status=413)
+        return None

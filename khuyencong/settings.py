@@ -74,7 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -83,19 +83,27 @@ INSTALLED_APPS = [
     "programmes",
     "conferences",
     "reports",
+    "accounts",
 ]
 
 MIDDLEWARE = [
+    # The security headers first, so that every response has them: also the 400 page that
+    # CommonMiddleware answers for a forged Host header, and static files.
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "khuyencong.middleware.VietnameseFirstLocaleMiddleware",
+    # Cache-Control: private, no-store for signed-in users (session or token) and files.
+    "khuyencong.middleware.private_cache_middleware",
+    # Errors under /api/ as JSON, in the active language; before CommonMiddleware, whose own
+    # errors (a forged Host) it then sees too.
+    "khuyencong.middleware.ApiErrorsAsJsonMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "khuyencong.middleware.download_token_middleware",
     # Records the signed-in user on every history row.
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -136,6 +144,27 @@ DATABASES = {
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The cache holds the API's rate-limit counters, so every worker and every host must see the
+# same one: the database by default (its table is created by `migrate`, accounts/migrations),
+# Redis when CACHE_URL is set (redis://host:6379/0; needs the optional redis package:
+# `pip install -e ".[redis]"`, imported only then). A per-process cache would give each gunicorn
+# worker its own count.
+CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"CACHE_URL must be a redis://, rediss:// or unix:// address; got {CACHE_URL!r}")
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "portal_cache",
+            # Django's default of 300 entries would let a client who sends many user names push
+            # the other counters out of the cache; expired entries are removed on each write.
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -181,47 +210,55 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# Login lockout: 5 wrong passwords for one user name from one address within 15 minutes lock
-# that pair out for 15 minutes; a successful login clears the count. Every attempt made while
-# locked out starts the 15 minutes again, so the lockout page's "try again in 15 minutes" holds.
+# Login lockout (the login page and the API's token endpoint): 5 wrong passwords for one user
+# name from one address within 15 minutes lock that pair out for 15 minutes, and 20 wrong
+# passwords from one address, whatever the user names, lock that address out (password
+# spraying); a successful login clears its own pair's count only (accounts/lockout.py). Every
+# attempt made while locked out starts the 15 minutes again, so the lockout page's "try again
+# in 15 minutes" holds. An office behind one public address shares the address limit.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 20)
+if not 0 < AXES_FAILURE_LIMIT <= AXES_ADDRESS_FAILURE_LIMIT:
+    raise ImproperlyConfigured("AXES_FAILURE_LIMIT must be 1 or more, and AXES_ADDRESS_FAILURE_LIMIT at least as much")
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username", "ip_address"]]
+AXES_HANDLER = "accounts.lockout.PortalAxesHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# That page, or JSON for the API's token endpoint.
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 
-# The client's address, for the lockout. Behind reverse proxies that append the address they
-# saw to X-Forwarded-For (nginx: `proxy_add_x_forwarded_for`), DJANGO_PROXY_COUNT says how many
-# there are, and the address is the one the outermost of them saw. With 0 (the default) the
-# header is ignored: read without a proxy in front it is whatever the client wants it to be,
-# and a new address for each attempt would dodge the lockout. django-ipware, which axes would
-# otherwise use for this, is not installed, so axes gets this function instead.
+# The client's address, for the lockout and the API's rate limits: common.client_address.
+# Behind reverse proxies that append the address they saw to X-Forwarded-For (nginx:
+# `proxy_add_x_forwarded_for`), DJANGO_PROXY_COUNT says how many there are; the header is read
+# only on connections from DJANGO_TRUSTED_PROXIES (addresses or networks, loopback by default
+# when there is a proxy: nginx on the same host). With 0 proxies (the default) the header is
+# ignored: read without a proxy in front it is whatever the client wants it to be, and a new
+# address for each attempt would dodge the lockout. django-ipware, which axes would otherwise
+# use for this, is not installed. A system check (accounts/checks.py) refuses settings that
+# do not fit together.
 PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
 if PROXY_COUNT < 0:
     raise ImproperlyConfigured(f"DJANGO_PROXY_COUNT must be 0 or more; got {PROXY_COUNT}")
 
 
-def client_ip_address(request) -> str | None:
-    """REMOTE_ADDR, or the address the outermost of PROXY_COUNT trusted proxies saw."""
-    from django.conf import settings
-
-    remote_addr = request.META.get("REMOTE_ADDR")
-    if not settings.PROXY_COUNT:
-        return remote_addr
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    if not forwarded:
-        return remote_addr
-    # Each proxy appends on the right, so only the last PROXY_COUNT entries are trustworthy.
-    candidate = forwarded[-min(settings.PROXY_COUNT, len(forwarded))]
-    try:
-        return str(ipaddress.ip_address(candidate))
-    except ValueError:
-        return remote_addr
+def _networks(name: str, default: list[str]) -> list[str]:
+    """The variable as a list of networks in CIDR notation (a lone address is a /32 or /128)."""
+    networks = []
+    for item in env_list(name, default):
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must be comma-separated IP addresses or networks (10.0.0.5, 10.0.0.0/24); got {item!r}"
+            ) from None
+    return networks
 
 
-AXES_CLIENT_IP_CALLABLE = client_ip_address
+TRUSTED_PROXIES = _networks("DJANGO_TRUSTED_PROXIES", ["127.0.0.0/8", "::1/128"] if PROXY_COUNT else [])
+AXES_CLIENT_IP_CALLABLE = "common.client_address.client_ip_address"
 
 # HTTPS: production runs behind TLS (directly or behind a proxy that sets X-Forwarded-Proto).
 # The defaults suit a developer's machine and the test suite; .env.example turns everything on.
@@ -261,10 +298,30 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# API tokens: django-rest-knox with the portal's own token model (accounts.ApiToken, which adds
+# the time a token was last used). Knox's migrations would still create the table of its own
+# model, which is swapped out and never used: they are switched off. Only a digest of each token
+# is stored; a token lasts API_TOKEN_SECONDS (a working day by default) and is revoked when its
+# owner's password changes or the account is deactivated (accounts/signals.py).
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+MIGRATION_MODULES = {"knox": None}
+API_TOKEN_SECONDS = env_int("API_TOKEN_SECONDS", 8 * 60 * 60)
+if API_TOKEN_SECONDS <= 0:
+    raise ImproperlyConfigured(f"API_TOKEN_SECONDS must be 1 or more; got {API_TOKEN_SECONDS}")
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(seconds=API_TOKEN_SECONDS),
+    # The header clients already send: `Authorization: Token <token>`.
+    "AUTH_HEADER_PREFIX": "Token",
+    # A token's lifetime is fixed when it is issued: using it does not extend it.
+    "AUTO_REFRESH": False,
+}
+
 REST_FRAMEWORK = {
+    # The session first, as before: a request without credentials stays a 403 (with the token
+    # first, DRF would answer 401 with `WWW-Authenticate: Token`, a change for existing clients).
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -272,14 +329,16 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "khuyencong.rest.Pagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "khuyencong.rest.exception_handler",
-    # Token requests per client address: slows password guessing through the API.
-    "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("API_TOKEN_RATE", "10/minute")},
+    # Token requests per client address and per user name (accounts/throttling.py), counted in
+    # the shared cache: slows password guessing through the API from one address or at one account.
+    "DEFAULT_THROTTLE_RATES": {
+        "token": os.environ.get("API_TOKEN_RATE", "10/minute"),
+        "token_username": os.environ.get("API_TOKEN_USER_RATE", "10/minute"),
+    },
     "COERCE_DECIMAL_TO_STRING": True,
-    # Behind N proxies the client is the N-th address from the right of X-Forwarded-For; with
-    # none, the header is ignored, so a client cannot dodge the token rate limit by forging it.
-    "NUM_PROXIES": PROXY_COUNT,
 }
 
+API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", False)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Khuyến công portal API",
     "DESCRIPTION": (
@@ -288,6 +347,12 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and Swagger UI describe every endpoint and field: for signed-in users only,
+    # unless API_DOCS_PUBLIC opens them on purpose (khuyencong/api.py sends an anonymous visitor
+    # of the docs page to the login page).
+    "SERVE_PERMISSIONS": [
+        "rest_framework.permissions.AllowAny" if API_DOCS_PUBLIC else "rest_framework.permissions.IsAuthenticated"
+    ],
     # Swagger UI from the installed drf-spectacular-sidecar package: no CDN, works offline.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

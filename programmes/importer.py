@@ -25,6 +25,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from common import workbook_guard
+
 from . import access, services
 from .models import (
     ActivityCategory,
@@ -57,6 +59,10 @@ TARGET_SHEET = "Chỉ tiêu"
 PROJECT_SHEET = "Đề án"
 DISBURSEMENT_SHEET = "Giải ngân"
 OUTPUT_SHEET = "Kết quả"
+META_ROWS = 20  # the _meta sheet's area: rows read, 2 columns
+# The _danh_muc sheet's area: its lists (fund, category, type, status, kind, indicator), each far
+# shorter than this.
+LISTS_ROWS, LISTS_COLUMNS = 1000, 6
 
 # Column headers are Vietnamese whatever the user's language: the workbook is a form of the
 # ministry. (key, header, width)
@@ -358,7 +364,9 @@ def build_template(province: Province, year: int) -> bytes:
 
 
 def check_file(data: bytes, filename: str = "") -> None:
-    """Refuse (ImportRefused) a file that is too big, not an .xlsx, has macros or is a zip bomb."""
+    """Refuse (ImportRefused) a file that is too big, not an .xlsx, has macros or is a zip bomb, or
+    that openpyxl could not read within bounds (common.workbook_guard: too many parts, sheets,
+    data; DOCTYPE declarations; a template sheet reaching beyond its columns or max_rows())."""
     limit = max_bytes()
     if len(data) > limit:
         raise ImportRefused(msg_too_big(limit))
@@ -366,6 +374,11 @@ def check_file(data: bytes, filename: str = "") -> None:
         raise ImportRefused(msg_macro())
     if filename and not filename.lower().endswith(".xlsx"):
         raise ImportRefused(msg_not_xlsx())
+    area = workbook_guard.SheetArea
+    sheets = {name: area(max_rows() + 1, len(columns)) for name, columns in COLUMNS.items()}
+    sheets |= {META_SHEET: area(META_ROWS, 2), LISTS_SHEET: area(LISTS_ROWS, LISTS_COLUMNS)}
+    limits = workbook_guard.WorkbookLimits.from_settings(sheets)
+    _guarded(workbook_guard.check_directory, data, limits)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
@@ -378,6 +391,17 @@ def check_file(data: bytes, filename: str = "") -> None:
         raise ImportRefused(msg_not_xlsx())
     if sum(member.file_size for member in members) > max_uncompressed_bytes():
         raise ImportRefused(msg_zip_bomb())
+    _guarded(workbook_guard.inspect, data, limits)
+
+
+def _guarded(check, *args) -> None:
+    """Run a check of common.workbook_guard, its refusals becoming ImportRefused."""
+    try:
+        check(*args)
+    except workbook_guard.WorkbookDamaged:
+        raise ImportRefused(msg_not_xlsx()) from None
+    except workbook_guard.WorkbookRefused as refusal:
+        raise ImportRefused(refusal.message) from None
 
 
 def read_workbook(data: bytes, filename: str = "") -> ParsedWorkbook:
@@ -389,6 +413,8 @@ def read_workbook(data: bytes, filename: str = "") -> ParsedWorkbook:
         raise ImportRefused(msg_not_xlsx()) from None
     try:
         return _read(wb)
+    except workbook_guard.WorkbookDamaged:  # a sheet openpyxl cannot read to the end
+        raise ImportRefused(msg_not_xlsx()) from None
     finally:
         wb.close()
 
@@ -397,7 +423,7 @@ def _read(wb) -> ParsedWorkbook:
     if META_SHEET not in wb.sheetnames:
         raise ImportRefused(msg_version())
     meta = {}
-    for row in wb[META_SHEET].iter_rows(min_row=1, max_row=20, max_col=2, values_only=True):
+    for row in workbook_guard.bounded_rows(wb[META_SHEET], max_row=META_ROWS, max_col=2):
         if row and row[0] is not None:
             meta[str(row[0])] = row[1] if len(row) > 1 else None
     if meta.get("version") != TEMPLATE_VERSION:
@@ -414,7 +440,8 @@ def _read(wb) -> ParsedWorkbook:
             raise ImportRefused(_("The sheet “%(sheet)s” is missing. Download the template again.") % {"sheet": name})
         ws = wb[name]
         sheet_rows = []
-        for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+        rows_read = workbook_guard.bounded_rows(ws, max_row=max_rows() + 1, max_col=len(columns))
+        for number, values in enumerate(rows_read, start=1):
             values = list(values)[: len(columns)] + [None] * (len(columns) - len(values))
             if number == 1:
                 for index, (_key, header, _width) in enumerate(columns):

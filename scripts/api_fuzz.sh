@@ -13,7 +13,8 @@ work=$(mktemp -d /tmp/khuyencong-fuzz.XXXXXX)
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 # PostgreSQL when DATABASE_URL is set (CI: scripts/with-postgres.sh scripts/api_fuzz.sh): two
 # workers write at once, which SQLite answers with "database is locked".
-export DATABASE_URL="${DATABASE_URL:-sqlite:///$work/api.sqlite3}" DJANGO_DEBUG=1 API_TOKEN_RATE=1000/minute
+export DATABASE_URL="${DATABASE_URL:-sqlite:///$work/api.sqlite3}" DJANGO_DEBUG=1 \
+    API_TOKEN_RATE=1000/minute API_TOKEN_USER_RATE=1000/minute
 
 cleanup() {
     [ -n "${server:-}" ] && kill "$server" 2>/dev/null || true
@@ -33,7 +34,17 @@ token=$(curl -s -X POST "http://127.0.0.1:$port/api/v1/auth/token/" \
     -H "Content-Type: application/json" -d '{"username": "admin", "password": "khuyencong-demo"}' |
     $BIN/python -c 'import json, sys; print(json.load(sys.stdin)["token"])')
 
-$BIN/schemathesis run "http://127.0.0.1:$port/api/v1/schema/" \
+# The schema is for signed-in users only (API_DOCS_PUBLIC unset): refused without the token,
+# served with it. Schemathesis sends its --header with the schema request too.
+schema="http://127.0.0.1:$port/api/v1/schema/"
+anonymous=$(curl -s -o /dev/null -w '%{http_code}' "$schema")
+with_token=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Token $token" "$schema")
+if [ "$anonymous" != 403 ] || [ "$with_token" != 200 ]; then
+    echo "schema: $anonymous without the token (want 403), $with_token with it (want 200)" >&2
+    exit 1
+fi
+
+$BIN/schemathesis run "$schema" \
     --header "Authorization: Token $token" \
     --checks not_a_server_error,response_schema_conformance,content_type_conformance \
     --exclude-path /api/v1/auth/token/ ${FUZZ_OPTIONS:-} \

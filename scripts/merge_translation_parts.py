@@ -20,9 +20,7 @@ def _untranslated(entry: polib.POEntry) -> bool:
     if "fuzzy" in entry.flags:
         return True
     if entry.msgid_plural:
-        return not entry.msgstr_plural or not all(entry.msgstr_plural.values())
-    # Not `entry.msgstr or all(entry.msgstr_plural.values())`: all() of no plural forms is True,
-    # which took every empty singular entry for a translated one.
+        return not (entry.msgstr_plural and all(entry.msgstr_plural.values()))
     return not entry.msgstr
 
 

@@ -161,9 +161,10 @@ def world(db):
         username="lan.nguyen", password="Khuyen-cong-2026!", role="province_staff", province=hcm, last_name="Nguyễn"
     )
     from axes.models import AccessAttempt, AccessLog
-    from rest_framework.authtoken.models import Token
 
-    Token.objects.create(user=people["ministry"])
+    from accounts.services import token_issue
+
+    token_issue(people["ministry"], address="10.0.0.1")
     AccessAttempt.objects.create(
         username="ai.do", ip_address="10.0.0.1", user_agent="Trình duyệt", failures_since_start=3
     )

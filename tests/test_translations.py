@@ -15,13 +15,23 @@ def _entries(lang: str) -> list[polib.POEntry]:
 
 
 def test_every_message_is_translated_into_vietnamese():
-    missing = [
-        entry.msgid
-        for entry in _entries("vi")
-        if "fuzzy" in entry.flags or not (all(entry.msgstr_plural.values()) if entry.msgid_plural else entry.msgstr)
-        # (all() of a singular entry's empty plural forms is True: it must not count as translated)
-    ]
+    missing = [entry.msgid for entry in _entries("vi") if _untranslated(entry)]
     assert missing == []
+
+
+def _untranslated(entry: polib.POEntry) -> bool:
+    """Fuzzy, or an empty translation (of the singular, or of any plural form)."""
+    if "fuzzy" in entry.flags:
+        return True
+    if entry.msgid_plural:
+        return not (entry.msgstr_plural and all(entry.msgstr_plural.values()))
+    return not entry.msgstr
+
+
+def test_an_empty_translation_counts_as_missing():
+    assert _untranslated(polib.POEntry(msgid="Plan", msgstr=""))
+    assert not _untranslated(polib.POEntry(msgid="Plan", msgstr="Kế hoạch"))
+    assert _untranslated(polib.POEntry(msgid="a", msgid_plural="b", msgstr_plural={0: ""}))
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])

@@ -80,13 +80,28 @@ class ProvinceMap:
         found = {p.region_id: p.region for p in self.by_id.values()}
         return sorted(found.values(), key=lambda region: (region.order, region.code))
 
-    def territory(self, scope: Scope) -> set[int]:
-        """Ids of the provinces whose records count for `scope`, of every era."""
+    def own_territory(self, province: Province) -> set[int]:
+        """`province` and the provinces merged into it: whose records count for it."""
+        return {province.pk} | {other for other, p in self.by_id.items() if p.merged_into_id == province.pk}
+
+    def territory(self, scope: Scope, year: int | None = None) -> set[int]:
+        """Ids of the provinces whose records count for `scope`, of every era.
+
+        A province: itself and its predecessors. A region in `year`: the territories of its
+        provinces in force at the end of that year, so that a region is the same piece of the
+        country across the years it is compared with (in 2025 the centre counts old Thanh Hóa's
+        January–June records, the north does not). Without a year, the provinces of every era
+        whose own region is the scope's. The nation: every province.
+        """
         if scope.province is not None:
-            pk = scope.province.pk
-            return {pk} | {other for other, p in self.by_id.items() if p.merged_into_id == pk}
+            return self.own_territory(scope.province)
         if scope.region is not None:
-            return {pk for pk, p in self.by_id.items() if p.region_id == scope.region.pk}
+            if year is None:
+                return {pk for pk, p in self.by_id.items() if p.region_id == scope.region.pk}
+            members = [
+                p for p in self.by_id.values() if p.region_id == scope.region.pk and p.in_force_on(_year_end(year))
+            ]
+            return set().union(*(self.own_territory(p) for p in members))
         return set(self.by_id)
 
     def in_force_on(self, ids: Iterable[int], day: datetime.date) -> set[int]:
@@ -101,31 +116,48 @@ class ProvinceMap:
         )
 
 
+def _year_end(year: int) -> datetime.date:
+    return datetime.date(year, 12, 31)
+
+
 @dataclass(frozen=True)
 class FundFigures:
     """Plan and actual of one fund (or the total) for a scope, with the nation's to compare.
 
-    Percentages are exact Decimals (round with `progress.round_pct` to show), None when there
-    is nothing to divide by.
+    Amounts are whole đồng; None means no record behind the figure (no approved plan; no project
+    of the year), never 0. `plan_vnd` is the plan as revised, `original_plan_vnd` as first
+    approved. Percentages are exact Decimals (round with `progress.round_pct` to show), None when
+    a figure is missing or there is nothing to divide by.
     """
 
-    plan_vnd: Decimal
-    actual_vnd: Decimal
-    plan_prev_vnd: Decimal
-    nation_plan_vnd: Decimal
-    nation_actual_vnd: Decimal
-    committed_vnd: Decimal
+    plan_vnd: Decimal | None
+    original_plan_vnd: Decimal | None
+    actual_vnd: Decimal | None
+    plan_prev_vnd: Decimal | None
+    original_plan_prev_vnd: Decimal | None
+    nation_plan_vnd: Decimal | None
+    nation_actual_vnd: Decimal | None
+    committed_vnd: Decimal | None
 
     @property
     def completion_pct(self) -> Decimal | None:
+        """Actual over the plan as revised."""
         return progress.completion_pct(self.actual_vnd, self.plan_vnd)
 
     @property
     def plan_growth_pct(self) -> Decimal | None:
+        """The first-approved plan against the previous year's first-approved plan (the ministry's
+        convention for growth)."""
+        return progress.growth_pct(self.original_plan_vnd, self.original_plan_prev_vnd)
+
+    @property
+    def revised_plan_growth_pct(self) -> Decimal | None:
+        """The plan as revised against the previous year's plan as revised."""
         return progress.growth_pct(self.plan_vnd, self.plan_prev_vnd)
 
     @property
     def plan_share_pct(self) -> Decimal | None:
+        """The plan as revised, as a share of the nation's plan as revised."""
         return progress.share_pct(self.plan_vnd, self.nation_plan_vnd)
 
     @property
@@ -146,13 +178,16 @@ class ApprovalCount:
 
 @dataclass(frozen=True)
 class IndicatorFigures:
+    """An indicator's target and output for a scope; None where no target is set or no project
+    of the year is recorded."""
+
     code: str
     name: str
     name_en: str
     unit: str
     unit_en: str
-    target: int
-    actual: int
+    target: int | None
+    actual: int | None
 
     @property
     def completion_pct(self) -> Decimal | None:
@@ -176,24 +211,37 @@ class PeriodCompleteness:
         return progress.ratio_pct(self.submitted, self.expected)
 
 
+ByFund = dict[str, Decimal | None]
+
+
 class _PlanActualRow:
-    """Totals and ratios of a table row with `plan_vnd`/`actual_vnd` by fund and the scope's actual."""
+    """Totals and ratios of a table row with `plan_vnd`/`original_plan_vnd`/`actual_vnd` by fund
+    and the scope's actual."""
 
-    plan_vnd: dict[str, Decimal]
-    actual_vnd: dict[str, Decimal]
-    scope_actual_vnd: Decimal
-
-    @property
-    def plan_total_vnd(self) -> Decimal:
-        return sum(self.plan_vnd.values(), ZERO)
+    plan_vnd: ByFund
+    original_plan_vnd: ByFund
+    actual_vnd: ByFund
+    scope_actual_vnd: Decimal | None
 
     @property
-    def actual_total_vnd(self) -> Decimal:
-        return sum(self.actual_vnd.values(), ZERO)
+    def plan_total_vnd(self) -> Decimal | None:
+        return progress.total(self.plan_vnd.values())
+
+    @property
+    def original_plan_total_vnd(self) -> Decimal | None:
+        return progress.total(self.original_plan_vnd.values())
+
+    @property
+    def actual_total_vnd(self) -> Decimal | None:
+        return progress.total(self.actual_vnd.values())
 
     @property
     def completion_pct(self) -> Decimal | None:
+        """Actual over the plan as revised."""
         return progress.completion_pct(self.actual_total_vnd, self.plan_total_vnd)
+
+    def fund_completion_pct(self, fund: str) -> Decimal | None:
+        return progress.completion_pct(self.actual_vnd[fund], self.plan_vnd[fund])
 
     @property
     def actual_share_pct(self) -> Decimal | None:
@@ -202,12 +250,22 @@ class _PlanActualRow:
 
 @dataclass(frozen=True)
 class ProvinceRow(_PlanActualRow):
-    """One province's line of the province table (its own records only, so that rows add up)."""
+    """One province's line of the province table.
+
+    In the table of a cut-off (`Summary.provinces`) the province is one in force at the cut-off
+    and the figures are its territory's for the whole year (a new province with its
+    predecessors' records), so that rows add up to the scope. In the breakdown by era
+    (`Summary.era_rows`) the figures are the province's own records only, of the days of the
+    year it was in force (`start`–`end`).
+    """
 
     province: Province
-    plan_vnd: dict[str, Decimal]
-    actual_vnd: dict[str, Decimal]
-    scope_actual_vnd: Decimal
+    plan_vnd: ByFund
+    original_plan_vnd: ByFund
+    actual_vnd: ByFund
+    scope_actual_vnd: Decimal | None
+    start: datetime.date
+    end: datetime.date
 
 
 @dataclass(frozen=True)
@@ -215,17 +273,18 @@ class RegionRow(_PlanActualRow):
     """A region's line on the national dashboard: the sum of its provinces' rows."""
 
     region: Region
-    plan_vnd: dict[str, Decimal]
-    actual_vnd: dict[str, Decimal]
+    plan_vnd: ByFund
+    original_plan_vnd: ByFund
+    actual_vnd: ByFund
     province_count: int
-    scope_actual_vnd: Decimal
+    scope_actual_vnd: Decimal | None
 
 
 @dataclass(frozen=True)
 class TrendPoint:
     year: int
-    plan_vnd: Decimal
-    actual_vnd: Decimal
+    plan_vnd: Decimal | None
+    actual_vnd: Decimal | None
 
     @property
     def completion_pct(self) -> Decimal | None:
@@ -246,6 +305,7 @@ class Summary:
     pipeline: dict[str, int]  # project status -> number of the year's projects
     reporting: list[PeriodCompleteness]
     provinces: list[ProvinceRow] = field(default_factory=list)
+    era_rows: list[ProvinceRow] = field(default_factory=list)
     regions: list[RegionRow] = field(default_factory=list)
     trend: list[TrendPoint] = field(default_factory=list)
 
@@ -256,6 +316,18 @@ class Summary:
     @property
     def project_count(self) -> int:
         return sum(self.pipeline.values())
+
+    @property
+    def cutoff_day(self) -> datetime.date:
+        """The day whose provinces the table lists: the cut-off, at most the year's end."""
+        return min(self.as_of, _year_end(self.year))
+
+    @property
+    def has_two_eras(self) -> bool:
+        """True when some province of the year was in force for part of it only (2025): the
+        table by era (`era_rows`) then differs from the table of the cut-off."""
+        year_start, year_end = datetime.date(self.year, 1, 1), _year_end(self.year)
+        return any(row.start != year_start or row.end != year_end for row in self.era_rows)
 
 
 def scope_for(*, region_code: str | None = None, province_id: int | None = None, provinces: ProvinceMap) -> Scope:

@@ -41,7 +41,7 @@ def reporting_completeness(
 
     The `reporting` part of `summary` on its own: one query (the year's reports).
     """
-    return _reporting(year, provinces.territory(scope or Scope()), provinces, today or timezone.localdate())
+    return _reporting(year, provinces.territory(scope or Scope(), year), provinces, today or timezone.localdate())
 
 
 def _reporting(year: int, ids: set[int], provinces: ProvinceMap, today: datetime.date) -> list[PeriodCompleteness]:

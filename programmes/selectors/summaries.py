@@ -8,6 +8,8 @@ queries is fixed: see `summary`.
 """
 
 import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
@@ -24,8 +26,10 @@ from ..models import (
     Project,
     ProjectOutput,
     ProjectStatus,
+    Province,
     signed_amount_vnd,
 )
+from ..rules import progress
 from .figures import (
     COMMITTED_STATUSES,
     FUNDS,
@@ -40,22 +44,71 @@ from .figures import (
     Scope,
     Summary,
     TrendPoint,
+    _year_end,
 )
 from .reporting import _reporting
 
+PlanKey = tuple[int, int, str]  # (year, province id, fund)
 
-def _plans(years: list[int]) -> dict[tuple[int, int, str], Decimal]:
-    """(year, province id, fund) -> Σ planned đồng of approved plans."""
+
+@dataclass(frozen=True)
+class _Records:
+    """The grouped rows every figure of a summary is summed from (one query each)."""
+
+    plans: dict[PlanKey, Decimal]  # Σ planned đồng (as revised) of approved plans
+    original_plans: dict[PlanKey, Decimal]  # Σ first-approved đồng of the same plans
+    actuals: dict[PlanKey, Decimal]  # net đồng disbursed to the year's projects
+    projects: set[PlanKey]  # (year, province, fund) that have at least one project
+
+    def plan(self, year: int, ids: Iterable[int] | None, fund: str) -> Decimal | None:
+        return _sum_of(self.plans, year, ids, fund)
+
+    def original_plan(self, year: int, ids: Iterable[int] | None, fund: str) -> Decimal | None:
+        return _sum_of(self.original_plans, year, ids, fund)
+
+    def actual(self, year: int, ids: Iterable[int] | None, fund: str) -> Decimal | None:
+        """None when no project of that year and fund exists among `ids`: no money was due."""
+        ids = None if ids is None else set(ids)
+        if not any(y == year and f == fund and (ids is None or pid in ids) for y, pid, f in self.projects):
+            return None
+        return _sum_of(self.actuals, year, ids, fund) or ZERO
+
+    def has_projects(self, year: int, ids: Iterable[int] | None) -> bool:
+        ids = None if ids is None else set(ids)
+        return any(y == year and (ids is None or pid in ids) for y, pid, _f in self.projects)
+
+
+def _sum_of(source: dict[PlanKey, Decimal], year: int, ids: Iterable[int] | None, fund: str) -> Decimal | None:
+    """Σ of `source` for `year` and `fund` among `ids` (None: every province); None when no row."""
+    among = None if ids is None else set(ids)
+    return progress.total(
+        amount
+        for (row_year, pid, row_fund), amount in source.items()
+        if row_year == year and row_fund == fund and (among is None or pid in among)
+    )
+
+
+def _plans(years: list[int]) -> tuple[dict[PlanKey, Decimal], dict[PlanKey, Decimal]]:
+    """Σ planned đồng (as revised) and Σ first-approved đồng of approved plans, by
+    (year, province id, fund). A plan approved before first-approved amounts were kept counts
+    its planned amount as first approved."""
     rows = (
         BudgetPlan.objects.filter(year__in=years, status=ApprovalStatus.APPROVED)
         .values_list("year", "province_id", "funding_source")
-        .annotate(total=Sum("planned_vnd"))
+        .annotate(
+            planned=Sum("planned_vnd"),
+            original=Sum(Coalesce("original_vnd", "planned_vnd"), output_field=MONEY_SUM),
+        )
         .order_by()
     )
-    return {(year, pid, fund): total for year, pid, fund, total in rows}
+    planned, original = {}, {}
+    for year, pid, fund, planned_total, original_total in rows:
+        planned[year, pid, fund] = planned_total
+        original[year, pid, fund] = original_total
+    return planned, original
 
 
-def _actuals(year: int, years: list[int], as_of: datetime.date) -> dict[tuple[int, int, str], Decimal]:
+def _actuals(year: int, years: list[int], as_of: datetime.date) -> dict[PlanKey, Decimal]:
     """(project year, province id, fund) -> net đồng disbursed to that year's projects.
 
     `year`'s projects count their disbursements dated on or before `as_of` (which may fall in
@@ -81,56 +134,69 @@ def summary(
     provinces: ProvinceMap | None = None,
     trend_years: int = 0,
     today: datetime.date | None = None,
+    region_year: int | None = None,
+    listed_on: datetime.date | None = None,
 ) -> Summary:
-    """The figures of docs/design.md §4 for `scope` in `year`, up to `as_of` (default 31/12 of `year`).
+    """The figures of DESIGN §4 for `scope` in `year`, up to `as_of` (default 31/12 of `year`).
 
-    - plan: Σ planned đồng of the year's approved plans of the scope's territory;
+    - plan: Σ planned đồng (as revised) of the year's approved plans of the scope's territory;
+      first-approved plan: Σ of the same plans' first approved amounts;
     - actual: Σ disbursements of the year's projects dated on or before `as_of`, recoveries
       negative;
-    - growth: plan against the previous year's plan of the same territory (a post-2025
-      province against its predecessors; a region against its provinces of each era);
+    - completion divides actual by the plan as revised; growth compares first-approved plans
+      with the previous year's, on the same territory (a post-2025 province against its
+      predecessors; a region against the territories of the provinces it has at the end of the
+      year); revised-plan growth compares the plans as revised;
     - share: against the nation; indicator completion: outputs dated ≤ `as_of` over targets;
     - plans approved: provinces in force on 1 January with an approved plan of the fund;
+    - no data is not zero: a plan with no approved plan behind it, an actual or an output with
+      no project of the year behind it, a target never set, are None, and so is every ratio
+      that needs them;
+    - `provinces`: the provinces in force at the cut-off, each with its territory's records of
+      the whole year; `era_rows`: every province that has the year's records, its own only;
     - `trend_years` > 0 adds that many years ending with `year` (each cut at its own 31/12,
-      the last at `as_of`).
+      the last at `as_of`), on the scope's territory of `year`;
+    - `region_year` (default `year`): the year whose year-end provinces make a region's
+      territory, and `listed_on` (default the cut-off, at most 31/12 of `year`): the day whose
+      provinces `provinces` lists — so that a briefing's previous year is computed on the
+      conference year's territory and lists the same provinces (2024 for the 2025 groupings).
 
     Queries, whatever the size of the data: provinces (unless `provinces` is given), plans,
-    disbursements, committed support and pipeline, targets, outputs, indicators, reporting
-    periods: 8.
+    disbursements, projects by year/province/status/fund, targets, outputs, indicators,
+    reporting periods: 8.
     """
     scope = scope or Scope()
-    as_of = as_of or datetime.date(year, 12, 31)
+    as_of = as_of or _year_end(year)
     today = today or timezone.localdate()
     provinces = provinces or ProvinceMap.load()
-    ids = provinces.territory(scope)
-    years = sorted({year, year - 1, *range(year - max(trend_years, 1) + 1, year + 1)})
+    ids = provinces.territory(scope, region_year or year)
+    trend_range = list(range(year - trend_years + 1, year + 1)) if trend_years > 0 else [year]
+    years = sorted({year, year - 1, *trend_range})
 
-    plans = _plans(years)
-    actuals = _actuals(year, list(range(year - trend_years + 1, year)), as_of)
-    committed, pipeline = _committed_and_pipeline(year, ids)
+    plans, original_plans = _plans(years)
+    committed, pipeline, projects = _projects(year, trend_range, ids)
+    records = _Records(
+        plans=plans,
+        original_plans=original_plans,
+        actuals=_actuals(year, [y for y in trend_range if y < year], as_of),
+        projects=projects,
+    )
 
-    def sums(source, wanted_year: int, among: set[int] | None) -> dict[str, Decimal]:
-        totals = dict.fromkeys(FUNDS, ZERO)
-        for (row_year, pid, fund), amount in source.items():
-            if row_year == wanted_year and (among is None or pid in among):
-                totals[fund] += amount
-        return totals
-
-    plan, plan_prev, nation_plan = sums(plans, year, ids), sums(plans, year - 1, ids), sums(plans, year, None)
-    actual, nation_actual = sums(actuals, year, ids), sums(actuals, year, None)
     funds = {
         fund: FundFigures(
-            plan_vnd=plan[fund],
-            actual_vnd=actual[fund],
-            plan_prev_vnd=plan_prev[fund],
-            nation_plan_vnd=nation_plan[fund],
-            nation_actual_vnd=nation_actual[fund],
-            committed_vnd=committed[fund],
+            plan_vnd=records.plan(year, ids, fund),
+            original_plan_vnd=records.original_plan(year, ids, fund),
+            actual_vnd=records.actual(year, ids, fund),
+            plan_prev_vnd=records.plan(year - 1, ids, fund),
+            original_plan_prev_vnd=records.original_plan(year - 1, ids, fund),
+            nation_plan_vnd=records.plan(year, None, fund),
+            nation_actual_vnd=records.actual(year, None, fund),
+            committed_vnd=committed.get(fund),
         )
         for fund in FUNDS
     }
     funds[TOTAL] = FundFigures(
-        **{name: sum((getattr(funds[f], name) for f in FUNDS), ZERO) for name in FundFigures.__dataclass_fields__}
+        **{name: progress.total(getattr(funds[f], name) for f in FUNDS) for name in FundFigures.__dataclass_fields__}
     )
 
     expected = provinces.in_force_on(ids, datetime.date(year, 1, 1))
@@ -140,79 +206,105 @@ def summary(
         for fund in FUNDS
     }
     scope_actual = funds[TOTAL].actual_vnd
-    rows = [
-        ProvinceRow(
+    cutoff_day = min(as_of, _year_end(year))
+    listed_day = listed_on or cutoff_day
+
+    def row(province: Province, among: set[int], start: datetime.date, end: datetime.date) -> ProvinceRow:
+        return ProvinceRow(
             province=province,
-            plan_vnd={fund: plans.get((year, province.pk, fund), ZERO) for fund in FUNDS},
-            actual_vnd={fund: actuals.get((year, province.pk, fund), ZERO) for fund in FUNDS},
+            plan_vnd={fund: records.plan(year, among, fund) for fund in FUNDS},
+            original_plan_vnd={fund: records.original_plan(year, among, fund) for fund in FUNDS},
+            actual_vnd={fund: records.actual(year, among, fund) for fund in FUNDS},
             scope_actual_vnd=scope_actual,
+            start=start,
+            end=end,
+        )
+
+    year_start = datetime.date(year, 1, 1)
+    rows = [
+        row(province, provinces.own_territory(province) & ids, year_start, _year_end(year))
+        for province in sorted(
+            (provinces.by_id[pk] for pk in provinces.in_force_on(ids, listed_day)),
+            key=lambda p: (p.code, p.valid_from),
+        )
+    ]
+    era_rows = [
+        row(
+            province,
+            {province.pk},
+            max(province.valid_from, year_start),
+            min(province.valid_to or _year_end(year), _year_end(year)),
         )
         for province in provinces.in_year(ids, year)
     ]
     trend = [
         TrendPoint(
             year=trend_year,
-            plan_vnd=sum(sums(plans, trend_year, ids).values(), ZERO),
-            actual_vnd=sum(sums(actuals, trend_year, ids).values(), ZERO),
+            plan_vnd=progress.total(records.plan(trend_year, ids, fund) for fund in FUNDS),
+            actual_vnd=progress.total(records.actual(trend_year, ids, fund) for fund in FUNDS),
         )
-        for trend_year in range(year - trend_years + 1, year + 1)
+        for trend_year in (trend_range if trend_years > 0 else [])
     ]
-    while len(trend) > 1 and not (trend[0].plan_vnd or trend[0].actual_vnd):
+    while len(trend) > 1 and trend[0].plan_vnd is None and trend[0].actual_vnd is None:
         trend.pop(0)  # years before the portal's records begin
     regions = []
-    for region in provinces.regions():
-        members = [row for row in rows if row.province.region_id == region.pk]
-        if not members:
-            continue
-        regions.append(
-            RegionRow(
-                region=region,
-                plan_vnd={fund: sum((row.plan_vnd[fund] for row in members), ZERO) for fund in FUNDS},
-                actual_vnd={fund: sum((row.actual_vnd[fund] for row in members), ZERO) for fund in FUNDS},
-                province_count=len(
-                    provinces.in_force_on((row.province.pk for row in members), min(as_of, _year_end(year)))
-                ),
-                scope_actual_vnd=scope_actual,
+    if scope.kind == "nation":
+        for region in provinces.regions():
+            members = provinces.territory(Scope(region=region), region_year or year)
+            if not members:
+                continue
+            regions.append(
+                RegionRow(
+                    region=region,
+                    plan_vnd={fund: records.plan(year, members, fund) for fund in FUNDS},
+                    original_plan_vnd={fund: records.original_plan(year, members, fund) for fund in FUNDS},
+                    actual_vnd={fund: records.actual(year, members, fund) for fund in FUNDS},
+                    province_count=len(provinces.in_force_on(members, listed_day)),
+                    scope_actual_vnd=scope_actual,
+                )
             )
-        )
     return Summary(
         year=year,
         as_of=as_of,
         scope=scope,
-        province_count=1 if scope.kind == "province" else len(provinces.in_force_on(ids, min(as_of, _year_end(year)))),
+        province_count=1 if scope.kind == "province" else len(provinces.in_force_on(ids, listed_day)),
         funds=funds,
         plans_approved=plans_approved,
-        indicators=_indicators(year, as_of, ids),
+        indicators=_indicators(year, as_of, ids, has_projects=records.has_projects(year, ids)),
         pipeline=pipeline,
         reporting=_reporting(year, ids, provinces, today),
         provinces=rows,
+        era_rows=era_rows,
         regions=regions,
         trend=trend,
     )
 
 
-def _year_end(year: int) -> datetime.date:
-    return datetime.date(year, 12, 31)
-
-
-def _committed_and_pipeline(year: int, ids: set[int]) -> tuple[dict[str, Decimal], dict[str, int]]:
-    """Support of contracted projects by fund, and the number of projects by status."""
+def _projects(year: int, years: list[int], ids: set[int]) -> tuple[dict[str, Decimal], dict[str, int], set[PlanKey]]:
+    """Support of `year`'s contracted projects by fund, the number of its projects by status,
+    and the (year, province, fund) of `years` that have projects at all."""
     rows = (
-        Project.objects.filter(year=year, province_id__in=ids)
-        .values_list("status", "funding_source")
+        Project.objects.filter(year__in=sorted({year, *years}), province_id__in=ids)
+        .values_list("year", "province_id", "status", "funding_source")
         .annotate(n=Count("id"), support=Sum("support_vnd"))
         .order_by()
     )
-    committed = dict.fromkeys(FUNDS, ZERO)
+    committed: dict[str, Decimal] = {}
     pipeline = dict.fromkeys(ProjectStatus.values, 0)
-    for status, fund, count, support in rows:
+    existing: set[PlanKey] = set()
+    for row_year, pid, status, fund, count, support in rows:
+        existing.add((row_year, pid, fund))
+        if row_year != year:
+            continue
         pipeline[status] += count
         if status in COMMITTED_STATUSES:
-            committed[fund] += support
-    return committed, pipeline
+            committed[fund] = committed.get(fund, ZERO) + support
+    return committed, pipeline, existing
 
 
-def _indicators(year: int, as_of: datetime.date, ids: set[int]) -> list[IndicatorFigures]:
+def _indicators(year: int, as_of: datetime.date, ids: set[int], *, has_projects: bool) -> list[IndicatorFigures]:
+    """Targets and outputs by indicator; a target is None where none was set, an output None
+    where the scope has no project of the year."""
     targets = dict(
         IndicatorTarget.objects.filter(year=year, province_id__in=ids)
         .values_list("indicator_id")
@@ -232,8 +324,8 @@ def _indicators(year: int, as_of: datetime.date, ids: set[int]) -> list[Indicato
             name_en=indicator.name_en,
             unit=indicator.unit,
             unit_en=indicator.unit_en,
-            target=targets.get(indicator.pk, 0),
-            actual=outputs.get(indicator.pk, 0),
+            target=targets.get(indicator.pk),
+            actual=outputs.get(indicator.pk, 0) if has_projects else None,
         )
         for indicator in Indicator.objects.order_by("order", "code")
         if indicator.is_active or indicator.pk in targets or indicator.pk in outputs

@@ -1,32 +1,21 @@
 """A conference's briefing: the figures of its region from the portal's own records (docs/design.md §6).
 
-Read-only and built on `programmes.selectors.summary`, so every figure is the one the dashboards,
-the summary endpoint and the workbooks show for the same region and cut-off:
-
-- the previous year in full: `summary(year − 1, as_of=31/12)`;
-- the conference's year up to the last reporting cut-off on or before the conference's first
-  day (30/06 for a conference in July–September, 30/09 for one in October–December), or up
-  to the conference's day itself when it is held before 30 June.
-
-Why the last reporting cut-off rather than the conference's day (docs/design.md §6 says "to the
-conference date"): provinces report at 30/06 and 30/09, and a disbursement made in the weeks
-before a conference is often entered only with the next report, so figures "to 28/07" would
-be incomplete in a way no one can see; the figures quoted at the conferences are the 6- and
-9-month ones (the 7th southern conference, 28/07/2016, reported the first six months:
-docs/reference/example_south_2016.md). The briefing names its cut-off date everywhere, and the
-summary endpoint gives the same figures for any other date.
-
-Besides the two summaries (sharing one ProvinceMap), one query reads the collaborator networks
-of the region's centres in the conference's year.
+Read-only and built on the two summaries of `conferences.figures.conference_figures` (its year
+to the last reporting cut-off before the conference, the previous year in full on the same
+territory), so every figure is the one the dashboards, the summary endpoint and the workbooks
+show for the same region and cut-off; the figures the conference's report quoted are set beside
+them (`conferences.figures.reported_lines`). Besides the two summaries (sharing one ProvinceMap),
+one query reads the collaborator networks of the region's centres in the conference's year.
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from conferences.figures import ReportedLine, conference_cutoff, conference_figures, reported_lines
 from conferences.models import Conference
 from programmes.models import CollaboratorNetwork, Period, Province, fund_short_label
 from programmes.selectors import (
@@ -39,23 +28,10 @@ from programmes.selectors import (
     ProvinceRow,
     Scope,
     Summary,
-    cutoff_date,
-    summary,
 )
 
-# How officials write the funds.
-# Reporting cut-offs that a briefing may stop at, latest first.
-CUTOFF_PERIODS = (Period.FY, Period.M9, Period.H1)
-
-
-def briefing_cutoff(day: datetime.date) -> tuple[datetime.date, str | None]:
-    """The last reporting cut-off (30/06, 30/09 or 31/12) of `day`'s year on or before `day`,
-    with its period code; `day` itself with None when no cut-off of the year has passed."""
-    for period in CUTOFF_PERIODS:
-        end = cutoff_date(day.year, period)
-        if end <= day:
-            return end, str(period)
-    return day, None
+# The conference's cut-off, under the name the briefing's callers know.
+briefing_cutoff = conference_cutoff
 
 
 @dataclass(frozen=True)
@@ -108,7 +84,8 @@ class IndicatorLine:
 
 @dataclass(frozen=True)
 class ProvinceLine:
-    """A province of the region: its own records in both years and its collaborator network."""
+    """A province of the region in force at the cut-off: its territory's records in both years
+    and its collaborator network."""
 
     province: Province
     current: ProvinceRow
@@ -129,6 +106,7 @@ class Briefing:
     commune_centres: list[NetworkCentre]
     provinces: list[ProvinceLine]
     generated_at: datetime.datetime
+    reported: list[ReportedLine] = field(default_factory=list)  # what the conference's report quoted
 
     @property
     def year(self) -> int:
@@ -172,16 +150,16 @@ def build_briefing(
 ) -> Briefing:
     """The briefing of `conference` (its region, its year up to the cut-off, the previous year).
 
-    Queries: provinces (unless `provinces` is given), 7 for each summary, 1 for the networks.
+    Queries: provinces (unless `provinces` is given), 7 for each summary, 1 for the networks, 1
+    for the figures the conference's report quoted (with their indicators).
     """
     provinces = provinces or ProvinceMap.load()
     scope = Scope(region=conference.region)
     year = conference.year
-    as_of, period = briefing_cutoff(conference.start_date)
-    previous = summary(year=year - 1, as_of=datetime.date(year - 1, 12, 31), scope=scope, provinces=provinces)
-    current = summary(year=year, as_of=as_of, scope=scope, provinces=provinces)
+    figures = conference_figures(conference, provinces=provinces)
+    previous, current, period = figures.previous, figures.current, figures.period
 
-    in_force = provinces.in_force_on(provinces.territory(scope), min(as_of, datetime.date(year, 12, 31)))
+    in_force = provinces.in_force_on(provinces.territory(scope, year), current.cutoff_day)
     networks = _networks(year, in_force, provinces)
     previous_rows = {row.province.pk: row for row in previous.provinces}
     previous_indicators = {indicator.code: indicator for indicator in previous.indicators}
@@ -202,6 +180,9 @@ def build_briefing(
             for row in current.provinces
         ],
         generated_at=now or timezone.now(),
+        reported=reported_lines(
+            figures, conference.reported_figures.select_related("indicator").order_by("order", "id")
+        ),
     )
 
 

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from common.xlsx import COUNT_FORMAT, DASH, MONEY_FORMAT, PCT_FORMAT, pct_value, sheet_title
+from common.xlsx import COUNT_FORMAT, DASH, MONEY_FORMAT, PCT_FORMAT, no_data_note, pct_value, sheet_title
 from programmes.models import Period
 
 from .build import Briefing
@@ -28,6 +28,17 @@ BOLD = Font(bold=True)
 
 def money_cell(value: Decimal | None) -> int | str:
     return DASH if value is None else int(value)
+
+
+def _number(value, kind: str) -> int | float | str:
+    """A reported-figure cell: whole đồng or counts as integers, percentages to 2 places; a dash for None."""
+    if value is None:
+        return DASH
+    return float(value) if kind == "pct" else int(value)
+
+
+def count_value(value: int | None) -> int | str:
+    return DASH if value is None else value
 
 
 def _day(value) -> str:
@@ -100,13 +111,18 @@ class _Sheet:
     def gap(self) -> None:
         self.row += 1
 
+    def note(self, text: str) -> None:
+        """A line of explanation under a table."""
+        self.row += 1
+        self.sheet.cell(row=self.row, column=1, value=text).font = Font(italic=True)
+
 
 def briefing_workbook(briefing: Briefing) -> bytes:
     """The .xlsx file of `briefing`: a summary sheet and a province sheet."""
     workbook = Workbook()
     summary_sheet = workbook.active
     summary_sheet.title = sheet_title(pgettext("sheet", "Summary"))
-    _summary_sheet(_Sheet(summary_sheet, [34, 18, 18, 13, 18, 13, 13, 18, 13, 13]), briefing)
+    _summary_sheet(_Sheet(summary_sheet, [34, 18, 18, 18, 13, 13, 18, 13, 18, 13, 18, 13, 13]), briefing)
     _province_sheet(
         _Sheet(
             workbook.create_sheet(sheet_title(pgettext("sheet", "Provinces"))),
@@ -128,14 +144,17 @@ def _summary_sheet(out: _Sheet, briefing: Briefing) -> None:
     out.header(
         [
             _("Fund"),
-            _("Plan %(year)s") % {"year": previous},
+            _("First-approved plan %(year)s") % {"year": previous},
+            _("Plan %(year)s as revised") % {"year": previous},
             _("Disbursed in %(year)s") % {"year": previous},
-            _("Completion %(year)s") % {"year": previous},
-            _("Plan %(year)s") % {"year": year},
-            _("Plan growth vs %(year)s") % {"year": previous},
-            _("Share of the national plan"),
+            _("Completion %(year)s (of the plan as revised)") % {"year": previous},
+            _("Share of national disbursement %(year)s") % {"year": previous},
+            _("First-approved plan %(year)s") % {"year": year},
+            _("Growth of the first-approved plan vs %(year)s") % {"year": previous},
+            _("Plan %(year)s as revised") % {"year": year},
+            _("Share of the national plan (plans as revised)"),
             _("Disbursed up to %(date)s") % {"date": as_of},
-            _("Completion"),
+            _("Completion of the plan as revised"),
             _("Share of national disbursement"),
         ]
     )
@@ -143,11 +162,14 @@ def _summary_sheet(out: _Sheet, briefing: Briefing) -> None:
         out.values(
             [
                 (line.label, None),
+                (money_cell(line.previous.original_plan_vnd), MONEY_FORMAT),
                 (money_cell(line.previous.plan_vnd), MONEY_FORMAT),
                 (money_cell(line.previous.actual_vnd), MONEY_FORMAT),
                 (pct_value(line.previous.completion_pct), PCT_FORMAT),
-                (money_cell(line.current.plan_vnd), MONEY_FORMAT),
+                (pct_value(line.previous.actual_share_pct), PCT_FORMAT),
+                (money_cell(line.current.original_plan_vnd), MONEY_FORMAT),
                 (pct_value(line.current.plan_growth_pct), PCT_FORMAT),
+                (money_cell(line.current.plan_vnd), MONEY_FORMAT),
                 (pct_value(line.current.plan_share_pct), PCT_FORMAT),
                 (money_cell(line.current.actual_vnd), MONEY_FORMAT),
                 (pct_value(line.current.completion_pct), PCT_FORMAT),
@@ -155,7 +177,27 @@ def _summary_sheet(out: _Sheet, briefing: Briefing) -> None:
             ],
             bold=line.is_total,
         )
+    out.note(no_data_note())
     out.gap()
+
+    if briefing.reported:
+        out.heading(_("Figures quoted in the conference's report"))
+        out.header([_("Figure"), _("As printed"), _("Reported"), _("Portal"), _("Difference (reported − portal)")])
+        formats = {"money": MONEY_FORMAT, "pct": "0.00", "count": COUNT_FORMAT}
+        for line in briefing.reported:
+            number_format = formats[line.kind]
+            reported = line.reported.value
+            out.values(
+                [
+                    (line.label, None),
+                    (line.reported.quoted_as or DASH, None),
+                    (_number(reported, line.kind), number_format),
+                    (_number(line.computed, line.kind), number_format),
+                    (_number(line.difference, line.kind), number_format),
+                ]
+            )
+        out.note(_("Percentages in this table are written as percentages (97.02), the differences in points."))
+        out.gap()
 
     out.heading(_("Provinces with an approved plan"))
     out.header(
@@ -198,11 +240,11 @@ def _summary_sheet(out: _Sheet, briefing: Briefing) -> None:
             [
                 (line.current.name, None),
                 (line.current.unit, None),
-                (before.target if before else DASH, COUNT_FORMAT),
-                (before.actual if before else DASH, COUNT_FORMAT),
+                (count_value(before.target if before else None), COUNT_FORMAT),
+                (count_value(before.actual if before else None), COUNT_FORMAT),
                 (pct_value(before.completion_pct if before else None), PCT_FORMAT),
-                (line.current.target, COUNT_FORMAT),
-                (line.current.actual, COUNT_FORMAT),
+                (count_value(line.current.target), COUNT_FORMAT),
+                (count_value(line.current.actual), COUNT_FORMAT),
                 (pct_value(line.current.completion_pct), PCT_FORMAT),
             ]
         )
@@ -230,14 +272,14 @@ def _province_sheet(out: _Sheet, briefing: Briefing) -> None:
     out.header(
         [
             _("Province"),
-            _("Plan %(year)s") % {"year": previous},
+            _("Plan %(year)s as revised") % {"year": previous},
             _("Disbursed in %(year)s") % {"year": previous},
-            _("Completion %(year)s") % {"year": previous},
+            _("Completion %(year)s (of the plan as revised)") % {"year": previous},
             _("Plan %(year)s KCQG") % {"year": year},
             _("Plan %(year)s KCĐP") % {"year": year},
-            _("Plan %(year)s") % {"year": year},
+            _("Plan %(year)s as revised") % {"year": year},
             _("Disbursed up to %(date)s") % {"date": _day(briefing.as_of)},
-            _("Completion"),
+            _("Completion of the plan as revised"),
             _("Share of the region's disbursement"),
             _("District-level collaborators"),
             _("Commune-level collaborators"),

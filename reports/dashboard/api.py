@@ -1,7 +1,8 @@
 """GET /api/v1/reports/summary/: the figures of docs/design.md §4 as JSON (docs/design.md §5).
 
-Amounts and percentages are decimal strings (percentages rounded half-up to 2 places); a
-percentage with nothing to divide by is null.
+Amounts and percentages are decimal strings (percentages rounded half-up to 2 places). A figure
+with no record behind it (no approved plan, no project of the year, no target) is null, never
+"0", and so is a percentage with nothing to divide by.
 """
 
 from decimal import Decimal
@@ -28,6 +29,33 @@ def _pct(value: Decimal | None) -> str | None:
     return None if rounded is None else str(rounded)
 
 
+def _amount(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _by_fund(values: dict[str, Decimal | None], total: Decimal | None, text) -> dict[str, str | None]:
+    return {TOTAL: text(total), **{fund: text(values[fund]) for fund in FUNDS}}
+
+
+def province_rows_payload(result: Summary) -> list[dict]:
+    """One row per province in force at the cut-off, with its territory's figures of the year."""
+    return [
+        {
+            "province": row.province.pk,
+            "code": row.province.code,
+            "name": row.province.name,
+            "plan_vnd": _by_fund(row.plan_vnd, row.plan_total_vnd, _amount),
+            "original_plan_vnd": _by_fund(row.original_plan_vnd, row.original_plan_total_vnd, _amount),
+            "actual_vnd": _by_fund(row.actual_vnd, row.actual_total_vnd, _amount),
+            "completion_pct": {
+                TOTAL: _pct(row.completion_pct),
+                **{fund: _pct(row.fund_completion_pct(fund)) for fund in FUNDS},
+            },
+        }
+        for row in result.provinces
+    ]
+
+
 def summary_payload(result: Summary, *, region: str | None, province: int | None) -> dict:
     """The JSON body of the summary endpoint for a computed Summary (filters echoed back)."""
     funds = result.funds
@@ -37,10 +65,12 @@ def summary_payload(result: Summary, *, region: str | None, province: int | None
         "region": region,
         "province": province,
         "province_count": result.province_count,
-        "plan_vnd": {key: str(funds[key].plan_vnd) for key in KEYS},
-        "actual_vnd": {key: str(funds[key].actual_vnd) for key in KEYS},
+        "plan_vnd": {key: _amount(funds[key].plan_vnd) for key in KEYS},
+        "original_plan_vnd": {key: _amount(funds[key].original_plan_vnd) for key in KEYS},
+        "actual_vnd": {key: _amount(funds[key].actual_vnd) for key in KEYS},
         "completion_pct": {key: _pct(funds[key].completion_pct) for key in KEYS},
         "plan_growth_pct": {key: _pct(funds[key].plan_growth_pct) for key in KEYS},
+        "revised_plan_growth_pct": {key: _pct(funds[key].revised_plan_growth_pct) for key in KEYS},
         "share_of_national_pct": {
             "plan": {key: _pct(funds[key].plan_share_pct) for key in KEYS},
             "actual": {key: _pct(funds[key].actual_share_pct) for key in KEYS},
@@ -72,15 +102,16 @@ def summary_payload(result: Summary, *, region: str | None, province: int | None
             }
             for period in result.reporting
         ],
+        "provinces": province_rows_payload(result),
     }
 
 
 class AmountsByFundSerializer(serializers.Serializer):
-    """Whole đồng as decimal strings, for the total and each fund."""
+    """Whole đồng as decimal strings, for the total and each fund; null where no record is behind it."""
 
-    total = serializers.CharField()
-    KCQG = serializers.CharField()
-    KCDP = serializers.CharField()
+    total = serializers.CharField(allow_null=True)
+    KCQG = serializers.CharField(allow_null=True)
+    KCDP = serializers.CharField(allow_null=True)
 
 
 class PercentsByFundSerializer(serializers.Serializer):
@@ -99,9 +130,21 @@ class ApprovalCountSerializer(serializers.Serializer):
 class IndicatorRowSerializer(serializers.Serializer):
     code = serializers.CharField()
     unit = serializers.CharField()
-    target = serializers.IntegerField()
-    actual = serializers.IntegerField()
+    target = serializers.IntegerField(allow_null=True, help_text="null: no target set")
+    actual = serializers.IntegerField(allow_null=True, help_text="null: no project of the year in the scope")
     completion_pct = serializers.CharField(allow_null=True)
+
+
+class ProvinceRowSerializer(serializers.Serializer):
+    """A province in force at the cut-off, with its territory's figures of the whole year."""
+
+    province = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    plan_vnd = AmountsByFundSerializer()
+    original_plan_vnd = AmountsByFundSerializer()
+    actual_vnd = AmountsByFundSerializer()
+    completion_pct = PercentsByFundSerializer()
 
 
 class ReportingRowSerializer(serializers.Serializer):
@@ -126,16 +169,23 @@ class SummaryResponseSerializer(serializers.Serializer):
     region = serializers.CharField(allow_null=True)
     province = serializers.IntegerField(allow_null=True)
     province_count = serializers.IntegerField()
-    plan_vnd = AmountsByFundSerializer()
+    plan_vnd = AmountsByFundSerializer(help_text="Approved plans as revised")
+    original_plan_vnd = AmountsByFundSerializer(help_text="The same plans as first approved")
     actual_vnd = AmountsByFundSerializer()
-    completion_pct = PercentsByFundSerializer()
-    plan_growth_pct = PercentsByFundSerializer()
+    completion_pct = PercentsByFundSerializer(help_text="Actual over the plan as revised")
+    plan_growth_pct = PercentsByFundSerializer(
+        help_text="First-approved plan over the previous year's first-approved plan, same territory"
+    )
+    revised_plan_growth_pct = PercentsByFundSerializer(
+        help_text="Plan as revised over the previous year's plan as revised, same territory"
+    )
     share_of_national_pct = ShareSerializer()
     plans_approved = serializers.DictField(child=ApprovalCountSerializer())
     indicators = IndicatorRowSerializer(many=True)
     disbursement_rate_pct = PercentsByFundSerializer()
     projects_by_status = serializers.DictField(child=serializers.IntegerField())
     reporting = ReportingRowSerializer(many=True)
+    provinces = ProvinceRowSerializer(many=True)
 
 
 @extend_schema(

@@ -29,9 +29,11 @@ from common.xlsx import (
     MONEY_FORMAT,
     PCT_FORMAT,
     cell,
+    count_cell,
     formula,
     generated_line,
     header_row,
+    no_data_note,
     print_setup,
     set_widths,
     sheet_title,
@@ -72,16 +74,28 @@ class SummaryLine:
 
 
 SUMMARY_LINES: tuple[SummaryLine, ...] = (
-    SummaryLine(gettext_lazy("Plan (đồng)"), "plan_vnd", "money"),
+    SummaryLine(gettext_lazy("First-approved plan (đồng)"), "original_plan_vnd", "money"),
+    SummaryLine(gettext_lazy("Plan as revised (đồng)"), "plan_vnd", "money"),
     SummaryLine(gettext_lazy("Disbursed (đồng)"), "actual_vnd", "money"),
-    SummaryLine(gettext_lazy("Completion of the plan"), "completion_pct", "pct"),
-    SummaryLine(gettext_lazy("Plan of the previous year (đồng)"), "plan_prev_vnd", "money"),
-    SummaryLine(gettext_lazy("Plan growth"), "plan_growth_pct", "pct"),
-    SummaryLine(gettext_lazy("Share of the national plan"), "plan_share_pct", "pct"),
+    SummaryLine(gettext_lazy("Completion: disbursed over the plan as revised"), "completion_pct", "pct"),
+    SummaryLine(gettext_lazy("First-approved plan of the previous year (đồng)"), "original_plan_prev_vnd", "money"),
+    SummaryLine(
+        gettext_lazy("Growth: first-approved plan over the previous year's first-approved plan"),
+        "plan_growth_pct",
+        "pct",
+    ),
+    SummaryLine(gettext_lazy("Plan as revised of the previous year (đồng)"), "plan_prev_vnd", "money"),
+    SummaryLine(
+        gettext_lazy("Growth: plan as revised over the previous year's plan as revised"),
+        "revised_plan_growth_pct",
+        "pct",
+    ),
+    SummaryLine(gettext_lazy("Share of the national plan (plans as revised)"), "plan_share_pct", "pct"),
     SummaryLine(gettext_lazy("Share of national disbursement"), "actual_share_pct", "pct"),
     SummaryLine(gettext_lazy("Support of contracted projects (đồng)"), "committed_vnd", "money"),
-    SummaryLine(gettext_lazy("Disbursed vs contracted support"), "disbursement_rate_pct", "pct"),
+    SummaryLine(gettext_lazy("Disbursed over the support of contracted projects"), "disbursement_rate_pct", "pct"),
 )
+
 
 SHEET_NAMES = {
     "summary": pgettext_lazy("sheet", "Summary"),
@@ -107,15 +121,24 @@ def project_rows(user, result: Summary, territory: set[int] | None) -> Iterator[
     )
 
 
-def report_workbook(result: Summary, projects: Iterable[Sequence], *, heading: Sequence[str], output: IO[bytes]) -> int:
+def report_workbook(
+    result: Summary,
+    projects: Iterable[Sequence],
+    *,
+    heading: Sequence[str],
+    output: IO[bytes],
+    by_era: bool = False,
+) -> int:
     """Write the workbook for `result` to `output`; return the number of project rows written.
 
     `heading`: the lines under each sheet's title (scope, cut-off, generated at and by).
     `projects`: tuples in the order of PROJECT_FIELDS (see `project_rows`).
+    `by_era`: the province sheet lists every province with its own dated records (`era_rows`),
+    as the page's table by era does, instead of the provinces of the cut-off.
     """
     workbook = Workbook(write_only=True)
     _summary_sheet(workbook, result, heading)
-    _provinces_sheet(workbook, result, heading)
+    _provinces_sheet(workbook, result, heading, by_era=by_era and result.has_two_eras)
     count = _projects_sheet(workbook, result, projects, heading)
     _indicators_sheet(workbook, result, heading)
     workbook.save(output)
@@ -150,34 +173,45 @@ def _summary_sheet(workbook: Workbook, result: Summary, heading: Sequence[str]) 
         count = result.plans_approved[fund]
         sheet.append([cell(sheet, FUND_LABELS[fund]), cell(sheet, count.approved), cell(sheet, count.expected)])
     sheet.append([])
-    sheet.append(header_row(sheet, [_("Indicator"), _("Unit"), _("Target"), _("Done"), _("Completion")]))
+    sheet.append(header_row(sheet, [_("Indicator"), _("Unit"), _("Target"), _("Done"), _("Completion of the target")]))
     for indicator in result.indicators:
         sheet.append(_indicator_cells(sheet, indicator))
+    sheet.append([])
+    sheet.append([cell(sheet, no_data_note())])
 
 
 def _indicator_cells(sheet, indicator) -> list:
     return [
         cell(sheet, indicator.name),
         cell(sheet, indicator.unit),
-        cell(sheet, indicator.target, number_format=COUNT_FORMAT),
-        cell(sheet, indicator.actual, number_format=COUNT_FORMAT),
+        count_cell(sheet, indicator.target),
+        count_cell(sheet, indicator.actual),
         _pct(sheet, indicator.completion_pct),
     ]
 
 
-# Province sheet columns: A name, B region, C–E plan (KCQG, KCĐP, total), F–H disbursed, I completion.
-PLAN_TOTAL_COLUMN, ACTUAL_TOTAL_COLUMN = 5, 8
+# Province sheet columns: A name, B region, C dates, D first-approved total, E–G plan as revised
+# (KCQG, KCĐP, total), H–J disbursed, K completion.
+ORIGINAL_COLUMN, PLAN_TOTAL_COLUMN, ACTUAL_TOTAL_COLUMN, COMPLETION_COLUMN = 4, 7, 10, 11
 
 
-def _provinces_sheet(workbook: Workbook, result: Summary, heading: Sequence[str]) -> None:
+def _provinces_sheet(workbook: Workbook, result: Summary, heading: Sequence[str], *, by_era: bool) -> None:
     sheet = workbook.create_sheet(sheet_title(SHEET_NAMES["provinces"]))
-    widths = [28, 22, 20, 20, 20, 20, 20, 20, 14]
+    widths = [28, 22, 22, 20, 20, 20, 20, 20, 20, 20, 16]
     set_widths(sheet, widths)
-    header = len(heading) + 3
+    rows = result.era_rows if by_era else result.provinces
+    if by_era:
+        scope_note = _("Each province of the year with its own records of the days it was in force (by era).")
+    else:
+        scope_note = _(
+            "The provinces in force on %(date)s, each with its territory's records of the whole year "
+            "(a new province with those of the provinces merged into it)."
+        ) % {"date": date_format(result.cutoff_day, "SHORT_DATE_FORMAT")}
+    header = len(heading) + 4
     sheet.freeze_panes = f"B{header + 1}"
     print_setup(sheet, header)
-    title_block(sheet, [_title(result), *heading])
-    plan, actual = _("Plan"), _("Disbursed")
+    title_block(sheet, [_title(result), *heading, scope_note])
+    plan, actual = _("Plan as revised"), _("Disbursed")
     sheet.append(
         wrapped_headers(
             sheet,
@@ -185,20 +219,24 @@ def _provinces_sheet(workbook: Workbook, result: Summary, heading: Sequence[str]
             [
                 _("Province"),
                 _("Region"),
+                _("Records dated"),
+                _("First-approved plan – Total"),
                 *(f"{plan} {FUND_LABELS[fund]}" for fund in FUNDS),
                 f"{plan} – {_('Total')}",
                 *(f"{actual} {FUND_LABELS[fund]}" for fund in FUNDS),
                 f"{actual} – {_('Total')}",
-                _("Completion"),
+                _("Completion: disbursed over the plan as revised"),
             ],
             widths,
         )
     )
-    for row in result.provinces:
+    for row in rows:
         sheet.append(
             [
                 cell(sheet, row.province.name),
                 cell(sheet, row.province.region.name),
+                cell(sheet, f"{row.start:%d/%m/%Y}–{row.end:%d/%m/%Y}"),
+                _money(sheet, row.original_plan_total_vnd),
                 *(_money(sheet, row.plan_vnd[fund]) for fund in FUNDS),
                 _money(sheet, row.plan_total_vnd),
                 *(_money(sheet, row.actual_vnd[fund]) for fund in FUNDS),
@@ -206,17 +244,22 @@ def _provinces_sheet(workbook: Workbook, result: Summary, heading: Sequence[str]
                 _pct(sheet, row.completion_pct),
             ]
         )
-    first, last = header + 1, header + len(result.provinces)
+    first, last = header + 1, header + len(rows)
     total = last + 1
-    sums = [_sum(sheet, column, first, last) for column in range(3, ACTUAL_TOTAL_COLUMN + 1)]
+    sums = [_sum(sheet, column, first, last) for column in range(ORIGINAL_COLUMN, ACTUAL_TOTAL_COLUMN + 1)]
     plan_cell = f"{get_column_letter(PLAN_TOTAL_COLUMN)}{total}"
     actual_cell = f"{get_column_letter(ACTUAL_TOTAL_COLUMN)}{total}"
-    completion = formula(sheet, f'=IF({plan_cell}=0,"",{actual_cell}/{plan_cell})', font=BOLD, number_format=PCT_FORMAT)
-    sheet.append([cell(sheet, _("Total"), font=BOLD), None, *sums, completion])
-    sheet.auto_filter.ref = f"A{header}:I{max(last, header + 1)}"
-    sheet.print_area = f"A1:I{total}"  # the table; the chart beside it would shrink it to a third
-    if result.provinces:
-        sheet.add_chart(_plan_actual_chart(sheet, header, last), f"K{header}")
+    completion = formula(
+        sheet, f'=IF({plan_cell}=0,"–",{actual_cell}/{plan_cell})', font=BOLD, number_format=PCT_FORMAT
+    )
+    sheet.append([cell(sheet, _("Total"), font=BOLD), None, None, *sums, completion])
+    sheet.append([])
+    sheet.append([cell(sheet, no_data_note())])
+    last_column = get_column_letter(COMPLETION_COLUMN)
+    sheet.auto_filter.ref = f"A{header}:{last_column}{max(last, header + 1)}"
+    sheet.print_area = f"A1:{last_column}{total + 2}"  # the table; the chart beside it would shrink it
+    if rows:
+        sheet.add_chart(_plan_actual_chart(sheet, header, last), f"M{header}")
 
 
 def _sum(sheet, column: int, first: int, last: int):
@@ -232,7 +275,7 @@ def _plan_actual_chart(sheet, header: int, last: int) -> BarChart:
     chart = BarChart()
     chart.type = "bar"
     chart.grouping = "clustered"
-    chart.title = _("Plan and disbursement by province (đồng)")
+    chart.title = _("Plan as revised and disbursement by province (đồng)")
     for column in (PLAN_TOTAL_COLUMN, ACTUAL_TOTAL_COLUMN):
         chart.add_data(Reference(sheet, min_col=column, min_row=header, max_row=last), titles_from_data=True)
     chart.set_categories(Reference(sheet, min_col=1, min_row=header + 1, max_row=last))
@@ -314,10 +357,12 @@ def _indicators_sheet(workbook: Workbook, result: Summary, heading: Sequence[str
     print_setup(sheet, header)
     title_block(sheet, [_title(result), *heading])
     done = _("Done up to %(date)s") % {"date": date_format(result.as_of, "SHORT_DATE_FORMAT")}
-    sheet.append(header_row(sheet, [_("Indicator"), _("Unit"), _("Target"), done, _("Completion")]))
+    sheet.append(header_row(sheet, [_("Indicator"), _("Unit"), _("Target"), done, _("Completion of the target")]))
     for indicator in result.indicators:
         sheet.append(_indicator_cells(sheet, indicator))
     sheet.auto_filter.ref = f"A{header}:E{header + max(len(result.indicators), 1)}"
+    sheet.append([])
+    sheet.append([cell(sheet, no_data_note())])
 
 
 def heading_lines(*, scope_name: str, result: Summary, period_label: str, generated_by: str) -> list[str]:

@@ -42,6 +42,7 @@ FULL_WIDTH, HALF_WIDTH, NARROW_WIDTH = 1100, 520, 320
 
 SORTS = {
     "name": lambda row: vietnamese_sort_key(row.province.name),
+    "original": lambda row: row.original_plan_total_vnd,
     "plan": lambda row: row.plan_total_vnd,
     "actual": lambda row: row.actual_total_vnd,
     "completion": lambda row: row.completion_pct,
@@ -49,7 +50,11 @@ SORTS = {
 
 
 # The first click on a column: names A→Z, figures largest first.
-FIRST_DIRECTION = {"name": "", "plan": "-", "actual": "-", "completion": "-"}
+FIRST_DIRECTION = {"name": "", "original": "-", "plan": "-", "actual": "-", "completion": "-"}
+
+# `?era=own`: in a year with both eras (2025), the table of every province with its own records
+# of the days it was in force, instead of the provinces of the cut-off with their territories.
+BY_ERA = "own"
 
 
 @dataclass(frozen=True)
@@ -77,8 +82,21 @@ class RegionLine:
 class ProvinceLine:
     row: ProvinceRow
     url: str
-    era: str  # "until 30/06/2025" / "from 01/07/2025" when in force only part of the year
+    era: str  # "01/01–30/06/2025" in the table by era; "" when the row covers the whole year
     meter: charts.Meter
+
+
+def province_rows(result: Summary, by_era: bool) -> list[ProvinceRow]:
+    """The rows of the province table: by era (`era_rows`) when asked for and the year has two
+    eras, else the provinces of the cut-off with their territories (`provinces`)."""
+    return result.era_rows if by_era and result.has_two_eras else result.provinces
+
+
+def dated(row: ProvinceRow, year: int) -> str:
+    """`01/01/2025–30/06/2025` for a row of part of `year`; '' for a row of the whole year."""
+    if row.start == datetime.date(year, 1, 1) and row.end == datetime.date(year, 12, 31):
+        return ""
+    return f"{row.start:%d/%m/%Y}–{row.end:%d/%m/%Y}"
 
 
 @dataclass(frozen=True)
@@ -248,41 +266,44 @@ def territory_table(provinces: ProvinceMap, chosen: Province | None, year: int, 
 
 
 def _era(row: ProvinceRow, year: int) -> str:
-    """`old` for a province that ended during `year`, `new` for one that began during it, else ''."""
-    if row.province.valid_to is not None and row.province.valid_to < datetime.date(year, 12, 31):
+    """`old` for a row of a province that ended during `year`, `new` for one that began during
+    it, else '' (a row of the whole year, such as a new province with its territory)."""
+    if row.end < datetime.date(year, 12, 31):
         return "old"
-    if row.province.valid_from > datetime.date(year, 1, 1):
+    if row.start > datetime.date(year, 1, 1):
         return "new"
     return ""
 
 
-def completion_chart(result: Summary) -> ChartPair | None:
-    """Completion by province, highest first (provinces with nothing planned last).
+def completion_chart(result: Summary, rows: list[ProvinceRow] | None = None) -> ChartPair | None:
+    """Completion by province (of `rows`, default the provinces of the cut-off), highest first
+    (provinces with nothing planned last).
 
-    Names are short (`TP Hồ Chí Minh`); in a year with both eras (2025) each is marked old or
-    new, since a name may then appear twice.
+    Names are short (`TP Hồ Chí Minh`); in the table by era (2025) each is marked old or new,
+    since a name may then appear twice.
     """
-    if len(result.provinces) < 2:
+    rows = result.provinces if rows is None else rows
+    if len(rows) < 2:
         return None
-    ranked = sorted_rows(result.provinces, "-completion")
+    ranked = sorted_rows(rows, "-completion")
     eras = [_era(row, result.year) for row in ranked]
     both = {"old", "new"} <= set(eras)
     marks = {"old": _("%(name)s (old)"), "new": _("%(name)s (new)")}
-    rows = []
+    bars = []
     for row, era in zip(ranked, eras, strict=True):
         name = row.province.name.replace("Thành phố ", "TP ", 1)
-        rows.append((marks[era] % {"name": name} if both and era else name, row.completion_pct))
+        bars.append((marks[era] % {"name": name} if both and era else name, row.completion_pct))
     options = {"reference": 100, "bar_height": 14, "gap": 8}
-    wide = charts.hbar_chart(rows, width=FULL_WIDTH, label_width=200, value_width=80, **options)
-    narrow = charts.hbar_chart(rows, width=NARROW_WIDTH, label_width=134, value_width=58, label_chars=22, **options)
+    wide = charts.hbar_chart(bars, width=FULL_WIDTH, label_width=200, value_width=80, **options)
+    narrow = charts.hbar_chart(bars, width=NARROW_WIDTH, label_width=134, value_width=58, label_chars=22, **options)
     if wide.highest is None:
         text = _("Completion of the plan by province: no province has an approved plan.")
     else:
         text = _(
-            "Completion of the plan by %(count)s provinces, highest first: from %(high)s (%(high_pct)s) "
-            "to %(low)s (%(low_pct)s). The province table gives every figure."
+            "Disbursement as a share of the plan as revised, by %(count)s provinces, highest first: from "
+            "%(high)s (%(high_pct)s) to %(low)s (%(low_pct)s). The province table gives every figure."
         ) % {
-            "count": len(rows),
+            "count": len(bars),
             "high": wide.highest.label,
             "high_pct": fmt.pct(wide.highest.value),
             "low": wide.lowest.label,

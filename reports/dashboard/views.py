@@ -31,6 +31,7 @@ from programmes.selectors import (
 from . import charts, excel
 from .forms import ReportFilterForm, current_year
 from .page import (
+    BY_ERA,
     TREND_YEARS,
     ApprovalLine,
     Crumb,
@@ -40,6 +41,7 @@ from .page import (
     ReportingLine,
     breadcrumbs_for,
     completion_chart,
+    dated,
     filter_bar,
     filter_query_of,
     fund_lines,
@@ -47,6 +49,7 @@ from .page import (
     period_label,
     pipeline_chart,
     place_of,
+    province_rows,
     sort_headers,
     sorted_rows,
     territory_table,
@@ -133,8 +136,11 @@ def _dashboard(request, *, region_code: str | None = None, province_id: int | No
     result = summary(year=year, as_of=as_of, scope=form.scope, provinces=provinces, trend_years=TREND_YEARS)
     query = filter_query_of(form)
     sort = request.GET.get("sort", "")
-    rows = sorted_rows(result.provinces, sort)
+    by_era = request.GET.get("era") == BY_ERA and result.has_two_eras
+    table_rows = province_rows(result, by_era)
+    rows = sorted_rows(table_rows, sort)
     funds = fund_lines(result)
+    table_query = f"{query}&era={BY_ERA}" if by_era else query
     context.update(
         {
             "summary": result,
@@ -157,12 +163,14 @@ def _dashboard(request, *, region_code: str | None = None, province_id: int | No
                 ProvinceLine(
                     row,
                     page_url("reports:province", query, province_id=row.province.pk),
-                    era_note(row.province, year),
+                    dated(row, year),
                     charts.meter(row.completion_pct),
                 )
                 for row in rows
             ],
-            "sort_headers": sort_headers(request.path, query, sort),
+            "by_era": by_era,
+            "era_switch": _era_switch(request.path, query, sort, by_era) if result.has_two_eras else None,
+            "sort_headers": sort_headers(request.path, table_query, sort),
             "indicator_lines": [
                 IndicatorLine(indicator, charts.meter(indicator.completion_pct)) for indicator in result.indicators
             ],
@@ -170,16 +178,28 @@ def _dashboard(request, *, region_code: str | None = None, province_id: int | No
                 ReportingLine(period, Period(period.period).label, period.end >= timezone.localdate())
                 for period in result.reporting
             ],
-            "completion_chart": completion_chart(result),
+            "completion_chart": completion_chart(result, table_rows),
             "trend_chart": trend_chart(result),
             "pipeline_chart": pipeline_chart(result),
             "total_meter": charts.meter(result.total.completion_pct),
-            "multi_province": len(result.provinces) > 1,
+            "multi_province": len(table_rows) > 1,
+            "excel_query": table_query,
             "scope_era": era_note(place["province"], year) if place["province"] is not None else "",
             **territory_table(provinces, place.get("province"), year, query),
         }
     )
     return render(request, "reports/dashboard.html", context)
+
+
+def _era_switch(path: str, query: str, sort: str, by_era: bool) -> dict:
+    """The link between the table of the cut-off's provinces and the table by era."""
+    params = f"{query}&sort={sort}" if sort else query
+    if by_era:
+        return {"url": f"{path}?{params}#provinces", "label": _("Show the provinces in force at the cut-off")}
+    return {
+        "url": f"{path}?{params}&era={BY_ERA}#provinces",
+        "label": _("Show each province of the year with its own records, by era"),
+    }
 
 
 @dashboard_view
@@ -218,8 +238,9 @@ def excel_export(request):
         period_label=period_label(form),
         generated_by=user_display_name(request.user),
     )
-    territory = None if scope.kind == "nation" else provinces.territory(scope)
+    territory = None if scope.kind == "nation" else provinces.territory(scope, result.year)
     projects = excel.project_rows(request.user, result, territory)
+    by_era = request.GET.get("era") == BY_ERA and result.has_two_eras
     place_slug = {
         "nation": "ca-nuoc",
         "region": data["region"],
@@ -227,5 +248,6 @@ def excel_export(request):
     }
     filename = f"khuyen-cong-{result.year}-{place_slug[scope.kind]}-{result.as_of:%Y%m%d}.xlsx"
     return file_response(
-        lambda output: excel.report_workbook(result, projects, heading=heading, output=output), filename
+        lambda output: excel.report_workbook(result, projects, heading=heading, output=output, by_era=by_era),
+        filename,
     )

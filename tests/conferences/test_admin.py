@@ -48,6 +48,7 @@ class ConferenceAdminTests(TestCase):
             **inline_management("papers"),
             **inline_management("recommendations"),
             **inline_management("awards"),
+            **inline_management("reported_figures"),
             **fields,
         }
         return data

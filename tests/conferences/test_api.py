@@ -128,10 +128,11 @@ class ConferenceApiTests(TestCase):
 
     def test_the_detail_query_count_does_not_grow(self):
         self.client.force_login(self.viewer)
-        # Expect 8 queries: session, user, role, the conference with region and hosts, its
-        # attending provinces, papers, recommendations, awards.
-        with self.assertNumQueries(8):
+        # Expect 9 queries: session, user, role, the conference with region and hosts, its
+        # attending provinces, papers, recommendations, awards, reported figures with their
+        # indicators.
+        with self.assertNumQueries(9):
             self.client.get(self.detail_url(self.south_7.pk))
         helpers.with_parts(self.south_7, papers=5, recommendations=6, collectives=10, people=10)
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(9):
             self.client.get(self.detail_url(self.south_7.pk))

@@ -13,6 +13,7 @@ from common.numbers import format_pct
 from conferences import demo as conference_demo
 from conferences.models import Conference
 from programmes import demo
+from programmes.models import BudgetPlan
 from programmes.rules.progress import round_pct
 from programmes.selectors import FUNDS, TOTAL, Summary
 from reports.briefing import Briefing, briefing_cutoff, build_briefing
@@ -21,6 +22,18 @@ from tests import factories
 D = datetime.date
 SUMMARY_API = reverse("api-report-summary")
 KEYS = (TOTAL, *FUNDS)
+NORTH_9M_2017 = (
+    "trained_workers",
+    "management_trainees",
+    "demonstration_models",
+    "establishments_equipped",
+    "fair_participations",
+)
+
+
+def amount(value: Decimal | None) -> str | None:
+    """A briefing amount as the summary endpoint writes it (null where no record is behind it)."""
+    return None if value is None else str(value)
 
 
 def rounded(value: Decimal | None) -> str | None:
@@ -59,8 +72,9 @@ class BriefingFiguresTests(BriefingTestCase):
         ).json()
         funds = result.funds
         self.assertEqual(body["province_count"], result.province_count)
-        self.assertEqual(body["plan_vnd"], {key: str(funds[key].plan_vnd) for key in KEYS})
-        self.assertEqual(body["actual_vnd"], {key: str(funds[key].actual_vnd) for key in KEYS})
+        self.assertEqual(body["plan_vnd"], {key: amount(funds[key].plan_vnd) for key in KEYS})
+        self.assertEqual(body["original_plan_vnd"], {key: amount(funds[key].original_plan_vnd) for key in KEYS})
+        self.assertEqual(body["actual_vnd"], {key: amount(funds[key].actual_vnd) for key in KEYS})
         for name, attribute in (("completion_pct", "completion_pct"), ("plan_growth_pct", "plan_growth_pct")):
             self.assertEqual(body[name], {key: rounded(getattr(funds[key], attribute)) for key in KEYS})
         self.assertEqual(
@@ -102,8 +116,46 @@ class BriefingFiguresTests(BriefingTestCase):
             with self.subTest(conference=str(conference)):
                 self.assertEqual(briefing.previous.as_of, D(conference.year - 1, 12, 31))
                 self.assertEqual(briefing.current.as_of, briefing_cutoff(conference.start_date)[0])
-                self.assertMatchesTheSummaryEndpoint(briefing.previous, conference.region.code)
                 self.assertMatchesTheSummaryEndpoint(briefing.current, conference.region.code)
+                if conference.year != 2025:
+                    # Both years of one era: the previous year's territory is its own.
+                    self.assertMatchesTheSummaryEndpoint(briefing.previous, conference.region.code)
+
+    def test_a_2025_briefing_compares_its_provinces_with_their_predecessors_in_2024(self):
+        centre = Conference.objects.select_related("region").get(region__code="central_highlands", year=2025)
+        briefing = build_briefing(centre)
+        self.assertEqual(len(briefing.provinces), 11)
+        self.assertTrue(all(line.previous is not None for line in briefing.provinces))
+        thanh_hoa = next(line for line in briefing.provinces if line.province.code == "38")
+        old = BudgetPlan.objects.filter(province__code="38", province__valid_to__isnull=False, year=2024)
+        self.assertEqual(thanh_hoa.previous.plan_total_vnd, sum(plan.planned_vnd for plan in old))
+        self.assertEqual(
+            briefing.previous.total.plan_vnd,
+            sum((line.previous.plan_total_vnd or 0) for line in briefing.provinces),
+        )
+
+    def test_the_12th_northern_briefing_shows_what_was_reported_in_2017(self):
+        briefing = build_briefing(Conference.objects.get(region__code="north", edition=12))
+        funds = {line.code: line for line in briefing.funds}
+        # 2016 in full, on the plans as revised; 2017 growth on the first-approved plans.
+        self.assertEqual([rounded(funds[key].previous.completion_pct) for key in KEYS], ["97.02", "99.98", "94.66"])
+        self.assertEqual(
+            [rounded(funds[key].previous.actual_share_pct) for key in ("KCQG", "KCDP")], ["55.37", "54.66"]
+        )
+        self.assertEqual([rounded(funds[key].current.plan_growth_pct) for key in KEYS], ["14.64", "10.84", "17.22"])
+        self.assertEqual([rounded(funds[key].current.plan_share_pct) for key in ("KCQG", "KCDP")], ["44.71", "53.86"])
+        outputs = {line.current.code: line.current.actual for line in briefing.indicators}
+        self.assertEqual(
+            [outputs[code] for code in NORTH_9M_2017],
+            [3275, 2240, 25, 750, 151],
+        )
+        response = self.client.get(reverse("briefings:briefing", args=[briefing.conference.pk]))
+        for text in ("97,02 %", "99,98 %", "94,66 %", "55,37 %", "54,66 %", "14,64 %", "10,84 %", "17,22 %"):
+            self.assertContains(response, text)
+        self.assertContains(response, "44,71 %")
+        self.assertContains(response, "53,86 %")
+        for count in ("3.275", "2.240", "750", "151"):
+            self.assertContains(response, count)
 
     def test_the_7th_southern_briefing_shows_what_was_reported_in_2016(self):
         briefing = build_briefing(self.south_7)
@@ -133,10 +185,10 @@ class BriefingFiguresTests(BriefingTestCase):
         self.assertEqual(briefing.centre_count, 28)
 
     def test_the_briefing_is_two_summaries_and_one_network_query(self):
-        # Expect 16 queries: provinces (shared), 7 for each summary (plans, disbursements,
+        # Expect 17 queries: provinces (shared), 7 for each summary (plans, disbursements,
         # committed support and pipeline, targets, outputs, indicators, reporting periods),
-        # the collaborator networks.
-        with self.assertNumQueries(16):
+        # the collaborator networks, the reported figures with their indicators.
+        with self.assertNumQueries(17):
             build_briefing(self.south_7)
 
 
@@ -162,22 +214,22 @@ class BriefingPageTests(BriefingTestCase):
         self.assertContains(response, "An Giang (11)")
 
     def test_the_briefings_of_the_merged_provinces_conferences_open(self):
-        # The 2025 conferences gather provinces formed on 01/07/2025, which had no records of
-        # their own in 2024: their previous-year cells are dashes. The 2026 ones are being prepared.
+        # The 2025 conferences gather provinces formed on 01/07/2025: their previous year is
+        # their predecessors' 2024, so no province lacks one. The 2026 ones are being prepared.
         for conference in Conference.objects.filter(year__gte=2025).select_related("region"):
             with self.subTest(conference=str(conference), year=conference.year):
                 response = self.client.get(reverse("briefings:briefing", args=[conference.pk]))
                 self.assertEqual(response.status_code, 200)
                 briefing: Briefing = response.context["briefing"]
                 self.assertContains(response, conference.title)
-                self.assertEqual(any(line.previous is None for line in briefing.provinces), conference.year == 2025)
+                self.assertFalse(any(line.previous is None for line in briefing.provinces))
                 workbook = self.client.get(reverse("briefings:briefing-xlsx", args=[conference.pk]))
                 self.assertEqual(workbook.status_code, 200)
 
     def test_the_page_query_count(self):
-        # Expect 20 queries: session, user, role, the conference with its region and hosts,
-        # then the briefing's 16 (provinces, 2 × 7 for the summaries, networks).
-        with self.assertNumQueries(20):
+        # Expect 21 queries: session, user, role, the conference with its region and hosts,
+        # then the briefing's 17 (provinces, 2 × 7 for the summaries, networks, reported figures).
+        with self.assertNumQueries(21):
             self.client.get(self.url())
 
     def test_the_workbook_holds_the_same_figures(self):
@@ -199,14 +251,16 @@ class BriefingPageTests(BriefingTestCase):
                 rows.setdefault(row[0].value, row)
         for line in briefing.funds[:2]:
             cells = rows[line.label]
-            self.assertEqual(cells[1].value, int(line.previous.plan_vnd))
-            self.assertEqual(cells[4].value, int(line.current.plan_vnd))
-            self.assertEqual(cells[7].value, int(line.current.actual_vnd))
-            self.assertEqual(cells[4].number_format, "#,##0")
+            self.assertEqual(cells[1].value, int(line.previous.original_plan_vnd))
+            self.assertEqual(cells[2].value, int(line.previous.plan_vnd))
+            self.assertEqual(cells[6].value, int(line.current.original_plan_vnd))
+            self.assertEqual(cells[8].value, int(line.current.plan_vnd))
+            self.assertEqual(cells[10].value, int(line.current.actual_vnd))
+            self.assertEqual(cells[8].number_format, "#,##0")
             # Percentages: the endpoint's rounded value, stored as a fraction.
-            self.assertEqual(Decimal(str(cells[5].value)) * 100, round_pct(line.current.plan_growth_pct))
-            self.assertEqual(Decimal(str(cells[8].value)) * 100, round_pct(line.current.completion_pct))
-            self.assertEqual(cells[8].number_format, "0.00%")
+            self.assertEqual(Decimal(str(cells[7].value)) * 100, round_pct(line.current.plan_growth_pct))
+            self.assertEqual(Decimal(str(cells[11].value)) * 100, round_pct(line.current.completion_pct))
+            self.assertEqual(cells[11].number_format, "0.00%")
 
         names = [row[0].value for row in provinces.iter_rows(min_row=8) if row[0].value]
         self.assertEqual(names[:-1], [line.province.name for line in briefing.provinces])

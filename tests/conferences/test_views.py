@@ -149,14 +149,14 @@ class DetailPageTests(ConferencePagesTestCase):
         self.assertContains(response, self.south_7.title)
 
     def test_the_query_count_does_not_grow_with_the_records(self):
-        # Expect 8 queries: session, user, the user's role (groups), the conference with its
+        # Expect 9 queries: session, user, the user's role (groups), the conference with its
         # region and hosts, attending provinces, papers, recommendations, awards (each with
-        # its province).
-        with self.assertNumQueries(8):
+        # its province), reported figures with their indicators (none here: no comparison).
+        with self.assertNumQueries(9):
             self.client.get(self.url)
         helpers.with_parts(self.south_7, papers=10, recommendations=12, collectives=20, people=21)
         self.south_7.attending_provinces.add(factories.province("80"), factories.province("77"))
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(9):
             response = self.client.get(self.url)
         self.assertEqual(response.context["detail"].collective_award_count, 23)
         self.assertEqual(response.context["detail"].individual_award_count, 23)

@@ -4,7 +4,7 @@ from django.test import SimpleTestCase
 from hypothesis import given
 from hypothesis import strategies as st
 
-from programmes.rules.progress import completion_pct, growth_pct, round_pct, share_pct
+from programmes.rules.progress import completion_pct, difference, growth_pct, round_pct, share_pct, total
 
 amounts = st.integers(min_value=0, max_value=10**15).map(Decimal)
 positive = st.integers(min_value=1, max_value=10**15).map(Decimal)
@@ -29,6 +29,25 @@ class CompletionTests(SimpleTestCase):
     def test_share_is_none_when_the_nation_has_nothing(self):
         self.assertIsNone(share_pct(0, 0))
         self.assertEqual(share_pct(1, 4), Decimal(25))
+
+    def test_no_data_is_not_zero_every_ratio_of_a_missing_figure_is_none(self):
+        self.assertIsNone(completion_pct(None, 100))
+        self.assertIsNone(completion_pct(100, None))
+        self.assertIsNone(growth_pct(None, 100))
+        self.assertIsNone(growth_pct(100, None))
+        self.assertIsNone(share_pct(None, 100))
+        self.assertEqual(completion_pct(0, 100), Decimal(0))  # nothing disbursed yet is a real 0 %
+
+    def test_total_adds_the_known_values_and_is_none_only_when_none_is_known(self):
+        self.assertIsNone(total([None, None]))
+        self.assertIsNone(total([]))
+        self.assertEqual(total([None, Decimal(5), 0]), Decimal(5))
+        self.assertEqual(total([0, 0]), Decimal(0))
+
+    def test_difference_of_a_live_figure_and_an_approved_one(self):
+        self.assertEqual(difference(Decimal(120), Decimal(100)), Decimal(20))
+        self.assertIsNone(difference(None, 100))
+        self.assertIsNone(difference(100, None))
 
     def test_rounding_is_half_up_not_bankers(self):
         self.assertEqual(round_pct(Decimal("97.015")), Decimal("97.02"))

@@ -86,7 +86,7 @@ class CutOffTests(TestCase):
             province=self.binh_duong, year=2016, funding_source=KCDP, planned_vnd=5, status=ApprovalStatus.DRAFT
         )
         result = _summary(2016, scope=selectors.Scope(province=self.binh_duong))
-        self.assertEqual(result.funds[KCDP].plan_vnd, 0)
+        self.assertIsNone(result.funds[KCDP].plan_vnd)  # a draft is no plan: "chưa có số liệu", not 0
         self.assertEqual(result.plans_approved[KCDP], selectors.ApprovalCount(approved=0, expected=1))
         self.assertEqual(result.plans_approved[KCQG], selectors.ApprovalCount(approved=1, expected=1))
 
@@ -122,12 +122,31 @@ class MergerTests(TestCase):
         self.assertEqual(result.total.plan_vnd, 1_500)
         self.assertEqual(result.plans_approved[KCQG], selectors.ApprovalCount(approved=3, expected=3))
 
-    def test_2025_province_rows_list_both_eras_without_double_counting(self):
+    def test_2025_lists_the_provinces_in_force_at_the_cut_off_each_with_its_territory(self):
         south = Region.objects.get(code="south")
         result = _summary(2025, scope=selectors.Scope(region=south))
-        self.assertEqual(len(result.provinces), 20 + 8)
-        self.assertEqual(sum(row.plan_total_vnd for row in result.provinces), result.total.plan_vnd)
+        # The 8 southern provinces of 31/12/2025, each with its predecessors' January–June records.
+        self.assertEqual(len(result.provinces), 8)
+        rows = {row.province.code: row for row in result.provinces}
+        self.assertEqual(rows["79"].plan_total_vnd, 300 + 200 + 1_000)
+        self.assertEqual(rows["75"].plan_total_vnd, 999)
+        self.assertEqual(sum(row.plan_total_vnd or 0 for row in result.provinces), result.total.plan_vnd)
         self.assertEqual(result.total.plan_vnd, 300 + 200 + 1_000 + 999)
+
+    def test_2025_by_era_lists_every_province_of_the_year_with_its_own_dated_records(self):
+        south = Region.objects.get(code="south")
+        result = _summary(2025, scope=selectors.Scope(region=south))
+        self.assertTrue(result.has_two_eras)
+        # The 19 old provinces that became southern ones (old Bình Thuận joined Lâm Đồng, in the
+        # centre) and the 8 new: no record counted twice.
+        self.assertEqual(len(result.era_rows), 19 + 8)
+        self.assertEqual(sum(row.plan_total_vnd or 0 for row in result.era_rows), result.total.plan_vnd)
+        old = next(row for row in result.era_rows if row.province == self.old["74"])
+        new = next(row for row in result.era_rows if row.province == self.hcmc)
+        self.assertEqual((old.start, old.end), (D(2025, 1, 1), D(2025, 6, 30)))
+        self.assertEqual((new.start, new.end), (D(2025, 7, 1), D(2025, 12, 31)))
+        self.assertEqual(old.plan_total_vnd, 300)
+        self.assertIsNone(new.plan_total_vnd)  # the new city had no plan of its own in 2025
 
     def test_expected_plans_and_reports_follow_the_era(self):
         result = _summary(2025)
@@ -182,9 +201,11 @@ class RollUpPropertyTests(HypothesisTestCase):
 
         result = _summary(2016, scope=selectors.Scope(region=south[0].region))
 
+        # No project anywhere: nothing was due, so the actual is "no data", not 0.
+        actual = sum(actuals) if any(actuals) else None
         self.assertEqual(result.total.plan_vnd, sum(plans))
-        self.assertEqual(result.total.actual_vnd, sum(actuals))
-        self.assertEqual(result.total.completion_pct, progress.completion_pct(sum(actuals), sum(plans)))
+        self.assertEqual(result.total.actual_vnd, actual)
+        self.assertEqual(result.total.completion_pct, progress.completion_pct(actual, sum(plans)))
         nation = _summary(2016)
         self.assertEqual(result.total.plan_share_pct, progress.share_pct(sum(plans), nation.total.plan_vnd))
 
@@ -294,4 +315,132 @@ class SettlementMonthTests(TestCase):
         self.assertEqual(_summary(2016, as_of=D(2017, 1, 22), scope=scope).total.actual_vnd, 1_000)
         # In a trend, a past year is cut at its own 31 December.
         trend = _summary(2017, scope=scope, trend_years=2).trend
-        self.assertEqual([(point.year, point.actual_vnd) for point in trend], [(2016, 600), (2017, 0)])
+        # 2017 has no project: no data, not 0.
+        self.assertEqual([(point.year, point.actual_vnd) for point in trend], [(2016, 600), (2017, None)])
+
+
+def _revised(plan, amount):
+    """The plan as revised (by a decision) to `amount`; its first-approved amount stays."""
+    BudgetPlan.objects.filter(pk=plan.pk).update(planned_vnd=Decimal(amount))
+
+
+class TwoPlanBasesTests(TestCase):
+    """Growth on first-approved plans (the ministry's convention), completion on revised plans:
+    the arithmetic of the northern report (example_north_2017.md)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.ha_noi = factories.province("01")
+        _revised(factories.budget_plan(cls.ha_noi, 2016, 44_930), 56_310)  # supplementary KCQG allocation
+        _revised(factories.budget_plan(cls.ha_noi, 2016, 66_180, fund=KCDP), 70_850)
+        factories.budget_plan(cls.ha_noi, 2017, 49_800)
+        factories.budget_plan(cls.ha_noi, 2017, 77_570, fund=KCDP)
+        project = factories.project(cls.ha_noi, 2016, support_vnd=60_000, status_date=D(2016, 3, 1))
+        _pay(project, D(2016, 10, 1), 56_300)
+
+    def test_growth_compares_first_approved_plans_and_revised_growth_the_revised_ones(self):
+        result = _summary(2017, scope=selectors.Scope(province=self.ha_noi))
+        self.assertEqual(progress.round_pct(result.funds[KCQG].plan_growth_pct), Decimal("10.84"))
+        self.assertEqual(progress.round_pct(result.funds[KCDP].plan_growth_pct), Decimal("17.21"))
+        self.assertEqual(progress.round_pct(result.total.plan_growth_pct), Decimal("14.63"))
+        self.assertEqual(progress.round_pct(result.funds[KCQG].revised_plan_growth_pct), Decimal("-11.56"))
+        self.assertEqual(result.total.original_plan_prev_vnd, 44_930 + 66_180)
+        self.assertEqual(result.total.plan_prev_vnd, 56_310 + 70_850)
+
+    def test_completion_divides_by_the_revised_plan(self):
+        result = _summary(2016, scope=selectors.Scope(province=self.ha_noi))
+        self.assertEqual(result.funds[KCQG].plan_vnd, 56_310)
+        self.assertEqual(result.funds[KCQG].original_plan_vnd, 44_930)
+        self.assertEqual(progress.round_pct(result.funds[KCQG].completion_pct), Decimal("99.98"))
+        row = result.provinces[0]
+        self.assertEqual((row.plan_total_vnd, row.original_plan_total_vnd), (56_310 + 70_850, 44_930 + 66_180))
+
+
+class RegionsFrom2025Tests(TestCase):
+    """Since the merger Thanh Hóa, Nghệ An and Hà Tĩnh meet with the centre; a region's year is
+    the territory of its provinces in force at the year's end."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.north = Region.objects.get(code="north")
+        cls.centre = Region.objects.get(code="central_highlands")
+        cls.old_thanh_hoa, cls.thanh_hoa = factories.province("38"), factories.province("38", new_era=True)
+        cls.old_ha_noi = factories.province("01")
+        factories.budget_plan(cls.old_thanh_hoa, 2024, 800)
+        factories.budget_plan(cls.old_thanh_hoa, 2025, 1_000)
+        factories.budget_plan(cls.old_ha_noi, 2024, 2_000)
+        factories.budget_plan(cls.old_ha_noi, 2025, 2_200)
+        factories.budget_plan(cls.thanh_hoa, 2026, 1_100)
+        project = factories.project(cls.old_thanh_hoa, 2025, support_vnd=900, status_date=D(2025, 2, 1))
+        _pay(project, D(2025, 5, 1), 600)
+
+    def test_the_34_provinces_meet_as_15_11_8(self):
+        counts = {
+            code: _summary(2026, scope=selectors.Scope(region=Region.objects.get(code=code))).province_count
+            for code in ("north", "central_highlands", "south")
+        }
+        self.assertEqual(counts, {"north": 15, "central_highlands": 11, "south": 8})
+        self.assertEqual(_summary(2016, scope=selectors.Scope(region=self.north)).province_count, 28)
+
+    def test_in_2025_the_centre_counts_old_thanh_hoas_first_half_and_the_north_does_not(self):
+        centre = _summary(2025, scope=selectors.Scope(region=self.centre))
+        north = _summary(2025, scope=selectors.Scope(region=self.north))
+        self.assertEqual(centre.total.plan_vnd, 1_000)
+        self.assertEqual(centre.total.actual_vnd, 600)
+        self.assertEqual(north.total.plan_vnd, 2_200)
+        self.assertIsNone(north.total.actual_vnd)  # no northern project in 2025
+
+    def test_growth_compares_the_same_territory_across_the_merger(self):
+        centre = _summary(2025, scope=selectors.Scope(region=self.centre))
+        self.assertEqual(centre.total.original_plan_prev_vnd, 800)  # old Thanh Hóa's 2024 plan
+        self.assertEqual(centre.total.plan_growth_pct, Decimal(25))
+        north = _summary(2025, scope=selectors.Scope(region=self.north))
+        self.assertEqual(north.total.plan_growth_pct, Decimal(10))  # Hà Nội only, both years
+
+    def test_a_year_before_the_merger_keeps_its_own_regions(self):
+        north = _summary(2024, scope=selectors.Scope(region=self.north))
+        self.assertEqual(north.total.plan_vnd, 2_000 + 800)
+
+    def test_national_region_rows_follow_the_regions_of_the_year(self):
+        result = _summary(2025)
+        rows = {row.region.code: row for row in result.regions}
+        self.assertEqual(rows["central_highlands"].plan_total_vnd, 1_000)
+        self.assertEqual(rows["north"].plan_total_vnd, 2_200)
+        self.assertEqual(rows["central_highlands"].province_count, 11)
+
+
+class NoDataTests(TestCase):
+    """A figure with no record behind it is None ("chưa có số liệu"), never 0."""
+
+    def test_a_year_without_records_has_no_figure_at_all(self):
+        result = _summary(2015)
+        for fund in (KCQG, KCDP, "total"):
+            figures = result.funds[fund]
+            self.assertIsNone(figures.plan_vnd)
+            self.assertIsNone(figures.actual_vnd)
+            self.assertIsNone(figures.completion_pct)
+            self.assertIsNone(figures.plan_growth_pct)
+            self.assertIsNone(figures.plan_share_pct)
+        self.assertTrue(all(i.target is None and i.actual is None for i in result.indicators))
+        self.assertTrue(all(row.plan_total_vnd is None for row in result.provinces))
+
+    def test_a_plan_without_projects_has_a_plan_and_no_actual(self):
+        long_an = factories.province("80")
+        factories.budget_plan(long_an, 2015, 1_000)
+        result = _summary(2015, scope=selectors.Scope(province=long_an))
+        self.assertEqual(result.funds[KCQG].plan_vnd, 1_000)
+        self.assertIsNone(result.funds[KCDP].plan_vnd)
+        self.assertEqual(result.total.plan_vnd, 1_000)
+        self.assertIsNone(result.total.actual_vnd)
+        self.assertIsNone(result.total.completion_pct)
+
+    def test_a_project_with_nothing_paid_yet_is_a_real_zero(self):
+        long_an = factories.province("80")
+        factories.budget_plan(long_an, 2016, 1_000)
+        factories.project(long_an, 2016, support_vnd=500, status_date=D(2016, 3, 1))
+        result = _summary(2016, scope=selectors.Scope(province=long_an))
+        self.assertEqual(result.funds[KCQG].actual_vnd, 0)
+        self.assertEqual(result.funds[KCQG].completion_pct, 0)
+        self.assertIsNone(result.funds[KCDP].actual_vnd)
+        trained = next(i for i in result.indicators if i.code == "trained_workers")
+        self.assertEqual((trained.target, trained.actual), (None, 0))

@@ -98,9 +98,32 @@ class SummaryContractTests(TestCase):
     def test_a_province_scope_echoes_the_province_and_nulls_a_zero_division(self):
         body = self.client.get(URL, {"year": 2016, "province": self.binh_duong.pk}).json()
         self.assertEqual((body["region"], body["province"], body["province_count"]), (None, self.binh_duong.pk, 1))
-        self.assertEqual(body["actual_vnd"], {"total": "870", "KCQG": "870", "KCDP": "0"})
+        # No KCĐP plan and no KCĐP project: null, not "0".
+        self.assertEqual(body["plan_vnd"], {"total": "1000", "KCQG": "1000", "KCDP": None})
+        self.assertEqual(body["original_plan_vnd"], {"total": "1000", "KCQG": "1000", "KCDP": None})
+        self.assertEqual(body["actual_vnd"], {"total": "870", "KCQG": "870", "KCDP": None})
         self.assertEqual(body["completion_pct"], {"total": "87.00", "KCQG": "87.00", "KCDP": None})
         self.assertEqual(body["plan_growth_pct"]["total"], None)
+        self.assertEqual(body["revised_plan_growth_pct"]["total"], None)
+
+    def test_the_provinces_of_the_cut_off_are_listed_with_their_figures(self):
+        body = self.client.get(URL, {"year": 2016, "region": "south"}).json()
+        self.assertEqual(len(body["provinces"]), 20)
+        row = next(row for row in body["provinces"] if row["province"] == self.binh_duong.pk)
+        self.assertEqual(
+            row,
+            {
+                "province": self.binh_duong.pk,
+                "code": "74",
+                "name": "Bình Dương",
+                "plan_vnd": {"total": "1000", "KCQG": "1000", "KCDP": None},
+                "original_plan_vnd": {"total": "1000", "KCQG": "1000", "KCDP": None},
+                "actual_vnd": {"total": "870", "KCQG": "870", "KCDP": None},
+                "completion_pct": {"total": "87.00", "KCQG": "87.00", "KCDP": None},
+            },
+        )
+        others = [row for row in body["provinces"] if row["province"] != self.binh_duong.pk]
+        self.assertTrue(all(row["plan_vnd"]["total"] is None for row in others))
 
     def test_a_period_is_a_cut_off(self):
         body = self.client.get(URL, {"year": 2016, "province": self.binh_duong.pk, "period": "H1"}).json()

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 import time_machine
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import Case, DecimalField, F, Sum, When
 from django.test import TestCase
 from django.urls import reverse
 
@@ -170,12 +170,12 @@ class DashboardDemoTests(TestCase):
         funds = {row[0]: row for row in table(response, "fund-table")[1:]}
         for key, label in (("KCQG", "KCQG"), ("KCDP", "KCĐP")):
             figures = result.funds[key]
-            self.assertEqual(funds[label][5], vi_pct(figures.completion_pct))
-            self.assertEqual(funds[label][6], vi_pct(figures.disbursement_rate_pct))
-            self.assertEqual(funds[label][7], vi_pct(figures.plan_share_pct))
+            self.assertEqual(funds[label][6], vi_pct(figures.completion_pct))
+            self.assertEqual(funds[label][7], vi_pct(figures.disbursement_rate_pct))
+            self.assertEqual(funds[label][8], vi_pct(figures.plan_share_pct))
         provinces = body_rows(response, "province-table")
         self.assertEqual(len(provinces), len(result.provinces))
-        self.assertEqual([row[3] for row in provinces], [vi_pct(row.completion_pct) for row in result.provinces])
+        self.assertEqual([row[4] for row in provinces], [vi_pct(row.completion_pct) for row in result.provinces])
         statuses = table(response, "reporting-table")[1:]
         self.assertEqual([row[2] for row in statuses], [str(period.expected) for period in result.reporting])
 
@@ -231,7 +231,7 @@ class DashboardDemoTests(TestCase):
         by_completion = sorted(result.provinces, key=lambda row: row.completion_pct, reverse=True)
         response = self.get("reports:region", {"year": 2016, "sort": "-completion"}, code="south")
         rows = body_rows(response, "province-table")
-        self.assertEqual([row[3] for row in rows], [vi_pct(row.completion_pct) for row in by_completion])
+        self.assertEqual([row[4] for row in rows], [vi_pct(row.completion_pct) for row in by_completion])
         self.assertEqual([row[0] for row in rows], [row.province.name for row in by_completion])
         self.assertContains(response, 'aria-sort="descending"')
         # the header link flips the direction
@@ -239,14 +239,14 @@ class DashboardDemoTests(TestCase):
 
         ascending = self.get("reports:region", {"year": 2016, "sort": "completion"}, code="south")
         self.assertEqual(
-            [row[3] for row in body_rows(ascending, "province-table")],
+            [row[4] for row in body_rows(ascending, "province-table")],
             [vi_pct(row.completion_pct) for row in reversed(by_completion)],
         )
         self.assertContains(ascending, 'aria-sort="ascending"')
 
         by_plan = self.get("reports:region", {"year": 2016, "sort": "-plan"}, code="south")
         plans = [row.plan_total_vnd for row in sorted(result.provinces, key=lambda r: r.plan_total_vnd, reverse=True)]
-        shown = [row[1] for row in body_rows(by_plan, "province-table")]
+        shown = [row[2] for row in body_rows(by_plan, "province-table")]
         self.assertEqual(shown, [f"{plan / 10**9:.2f}".replace(".", ",") for plan in plans])
 
         by_name = self.get("reports:region", {"year": 2016, "sort": "name"}, code="south")
@@ -284,14 +284,40 @@ class DashboardDemoTests(TestCase):
             self.assertContains(response, str(predecessor))
             self.assertContains(response, reverse("reports:province", kwargs={"province_id": predecessor.pk}))
 
-    def test_2025_lists_both_eras_labelled(self):
-        response = self.get("reports:region", {"year": 2025}, code="south")
+    def test_2025_lists_the_34_provinces_of_the_cut_off_with_their_territories(self):
+        response = self.get("reports:national", {"year": 2025})
         rows = body_rows(response, "province-table")
-        old = [row for row in rows if "30/06/2025" in row[0]]
-        new = [row for row in rows if "01/07/2025" in row[0]]
-        self.assertEqual(len(old), Province.objects.filter(region=self.south, valid_to=D(2025, 6, 30)).count())
-        self.assertEqual(len(new), Province.objects.filter(region=self.south, valid_to__isnull=True).count())
+        result = summary(year=2025)
+        self.assertEqual(len(rows), 34)
+        self.assertEqual([row[0] for row in rows], [row.province.name for row in result.provinces])
+        self.assertEqual([row[4] for row in rows], [vi_pct(row.completion_pct) for row in result.provinces])
+        # Each new province's full year: its predecessors' January–June money and its own since.
+        hcmc = next(row for row in result.provinces if row.province.code == "79")
+        own = {p.pk for p in Province.objects.filter(merged_into=hcmc.province)} | {hcmc.province.pk}
+        disbursed = Disbursement.objects.filter(project__year=2025, project__province__in=own).aggregate(
+            total=Sum(
+                Case(
+                    When(kind="recovery", then=-F("amount_vnd")),
+                    default=F("amount_vnd"),
+                    output_field=DecimalField(max_digits=20, decimal_places=0),
+                )
+            )
+        )["total"]
+        self.assertEqual(hcmc.actual_total_vnd, disbursed)
+        self.assertEqual(sum(row.actual_total_vnd or 0 for row in result.provinces), result.total.actual_vnd)
+        self.assertContains(response, "Xem từng tỉnh trong năm với số liệu của chính tỉnh đó, theo thời kỳ")
+
+    def test_2025_by_era_lists_both_eras_each_row_dated(self):
+        response = self.get("reports:region", {"year": 2025, "era": "own"}, code="south")
+        rows = body_rows(response, "province-table")
+        old = [row for row in rows if "01/01/2025–30/06/2025" in row[0]]
+        new = [row for row in rows if "01/07/2025–31/12/2025" in row[0]]
+        # The old provinces whose territory is southern in 2025 (old Bình Thuận went to Lâm Đồng).
+        southern_2025 = Province.objects.filter(region=self.south, valid_to__isnull=True)
+        self.assertEqual(len(old), Province.objects.filter(merged_into__in=southern_2025).count())
+        self.assertEqual(len(new), southern_2025.count())
         self.assertEqual(len(rows), len(old) + len(new))
+        self.assertContains(response, "Xem các tỉnh, thành phố có hiệu lực tại ngày chốt số liệu")
 
     def test_a_province_out_of_its_era_shows_the_form_error_and_its_successor(self):
         response = self.get("reports:province", {"year": 2026}, province_id=self.binh_duong.pk)
@@ -311,8 +337,8 @@ class DashboardDemoTests(TestCase):
         for query, result in (({"year": 2016, "as_of": "2016-03-31"}, march), ({"year": 2016}, year)):
             response = self.get("reports:region", query, code="south")
             totals = table(response, "fund-table")[-1]
-            self.assertEqual(totals[4], f"{result.total.actual_vnd / 10**9:.2f}".replace(".", ","))
-            self.assertEqual(totals[5], vi_pct(result.total.completion_pct))
+            self.assertEqual(totals[5], f"{result.total.actual_vnd / 10**9:.2f}".replace(".", ","))
+            self.assertEqual(totals[6], vi_pct(result.total.completion_pct))
         response = self.get("reports:region", {"year": 2016, "as_of": "2016-03-31"}, code="south")
         self.assertContains(response, "31/03/2016")
         self.assertContains(response, 'value="2016-03-31"')

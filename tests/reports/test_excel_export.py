@@ -25,6 +25,8 @@ D = datetime.date
 SUMMARY, PROVINCES, PROJECTS, INDICATORS = range(4)
 # Where each money/percentage line of the summary sheet is in the summary endpoint's JSON.
 PAYLOAD_PATHS = {
+    "original_plan_vnd": ("original_plan_vnd",),
+    "revised_plan_growth_pct": ("revised_plan_growth_pct",),
     "plan_vnd": ("plan_vnd",),
     "actual_vnd": ("actual_vnd",),
     "completion_pct": ("completion_pct",),
@@ -47,6 +49,11 @@ def as_api(value, kind: str) -> str | None:
     if kind == "money":
         return str(int(value))
     return str((Decimal(str(value)) * 100).quantize(Decimal("0.01")))
+
+
+def shown(count: int | None):
+    """A count as the workbook writes it: the number, or a dash where there is no data."""
+    return DASH if count is None else count
 
 
 def rows_by_label(sheet) -> dict[str, tuple]:
@@ -112,7 +119,8 @@ class SouthernExampleTests(TestCase):
                         path = PAYLOAD_PATHS.get(line.attribute)
                         for key, value in zip(KEYS, row[1:4], strict=True):
                             if path is None:  # not in the endpoint: the selector's own figure
-                                expected = str(int(getattr(result.funds[key], line.attribute)))
+                                figure = getattr(result.funds[key], line.attribute)
+                                expected = None if figure is None else str(int(figure))
                             else:
                                 expected = payload
                                 for part in path:
@@ -132,13 +140,13 @@ class SouthernExampleTests(TestCase):
                     for indicator in payload["indicators"]:
                         row = lines[names[indicator["code"]]]
                         self.assertEqual(row[1], indicator["unit"])
-                        self.assertEqual((row[2], row[3]), (indicator["target"], indicator["actual"]))
+                        self.assertEqual((row[2], row[3]), (shown(indicator["target"]), shown(indicator["actual"])))
                         self.assertEqual(as_api(row[4], "pct"), indicator["completion_pct"])
                     # The indicator sheet repeats the same rows.
                     indicator_rows = rows_by_label(book.worksheets[INDICATORS])
                     for indicator in payload["indicators"]:
                         row = indicator_rows[names[indicator["code"]]]
-                        self.assertEqual((row[2], row[3]), (indicator["target"], indicator["actual"]))
+                        self.assertEqual((row[2], row[3]), (shown(indicator["target"]), shown(indicator["actual"])))
                         self.assertEqual(as_api(row[4], "pct"), indicator["completion_pct"])
 
     def test_the_sum_formulas_add_up_to_the_portal_totals(self):
@@ -146,23 +154,25 @@ class SouthernExampleTests(TestCase):
         book = workbook(response)
         result = self._summary(region="south")
         sheet = book.worksheets[PROVINCES]
-        total_row = sheet.max_row
+        with translation.override("vi"):
+            total_row = next(cell.row for cell in sheet["A"] if cell.value == translation.gettext("Total"))
         cells = {cell.column_letter: cell.value for cell in sheet[total_row]}
         expected = {
-            "C": result.funds["KCQG"].plan_vnd,
-            "D": result.funds["KCDP"].plan_vnd,
-            "E": result.total.plan_vnd,
-            "F": result.funds["KCQG"].actual_vnd,
-            "G": result.funds["KCDP"].actual_vnd,
-            "H": result.total.actual_vnd,
+            "D": result.total.original_plan_vnd,
+            "E": result.funds["KCQG"].plan_vnd,
+            "F": result.funds["KCDP"].plan_vnd,
+            "G": result.total.plan_vnd,
+            "H": result.funds["KCQG"].actual_vnd,
+            "I": result.funds["KCDP"].actual_vnd,
+            "J": result.total.actual_vnd,
         }
         for column, amount in expected.items():
             self.assertRegex(cells[column], SUM_RE)
             self.assertEqual(recompute_sum(sheet, cells[column]), amount, column)
-        self.assertEqual(cells["I"], f'=IF(E{total_row}=0,"",H{total_row}/E{total_row})')
-        ratio = recompute_sum(sheet, cells["H"]) / recompute_sum(sheet, cells["E"])
+        self.assertEqual(cells["K"], f'=IF(G{total_row}=0,"–",J{total_row}/G{total_row})')
+        ratio = recompute_sum(sheet, cells["J"]) / recompute_sum(sheet, cells["G"])
         self.assertEqual(round(ratio * 100, 2), selectors.progress.round_pct(result.total.completion_pct))
-        first = int(SUM_RE.match(cells["C"])[2])
+        first = int(SUM_RE.match(cells["E"])[2])
         self.assertEqual(total_row - first, len(result.provinces))
         self.assertEqual(len(sheet._charts), 1)  # the plan-vs-actual chart
 
@@ -187,12 +197,15 @@ class SouthernExampleTests(TestCase):
                 self.assertIn("2016", sheet["A1"].value)
                 self.assertIn("30/06/2016", sheet["A3"].value)
                 self.assertIn("analyst", sheet["A4"].value)
-                self.assertEqual(sheet.freeze_panes[1:], "7")
-        for index in (PROVINCES, PROJECTS, INDICATORS):
+                # The province sheet says under its title which provinces it lists: one row more.
+                self.assertEqual(sheet.freeze_panes[1:], "8" if sheet is book.worksheets[PROVINCES] else "7")
+        for index in (PROJECTS, INDICATORS):
             self.assertTrue(book.worksheets[index].auto_filter.ref.startswith("A6:"))
         provinces = book.worksheets[PROVINCES]
-        self.assertEqual(provinces["C7"].number_format, "#,##0")
-        self.assertEqual(provinces["I7"].number_format, "0.00%")
+        self.assertTrue(provinces.auto_filter.ref.startswith("A7:"))
+        self.assertIn("30/06/2016", provinces["A5"].value)
+        self.assertEqual(provinces["E8"].number_format, "#,##0")
+        self.assertEqual(provinces["K8"].number_format, "0.00%")
 
 
 class ContentTests(TestCase):
@@ -228,7 +241,8 @@ class ContentTests(TestCase):
         self.assertEqual(recompute_sum(sheet, sheet.cell(sheet.max_row, 9).value), 70)
         summary = rows_by_label(book.worksheets[SUMMARY])
         with translation.override("vi"):
-            self.assertEqual(summary[str(excel.SUMMARY_LINES[1].label)][1], 70)
+            disbursed = next(line for line in excel.SUMMARY_LINES if line.attribute == "actual_vnd")
+            self.assertEqual(summary[str(disbursed.label)][1], 70)
 
 
 class AccessTests(TestCase):

@@ -29,15 +29,15 @@ def test_amounts_percentages_and_counts_follow_the_language(lang, expected):
         ] == expected
 
 
-@pytest.mark.parametrize("lang", ["vi", "en"])
-def test_nothing_to_show_is_a_dash(lang):
+@pytest.mark.parametrize(("lang", "text"), [("vi", "chưa có số liệu"), ("en", "no data")])
+def test_a_figure_with_no_record_behind_it_says_so_never_zero(lang, text):
     with translation.override(lang):
-        assert fmt.pct(None) == "–"
-        assert fmt.billion_vnd(None) == "–"
-        assert fmt.billions(None) == "–"
-        assert fmt.million_vnd(None) == "–"
-        assert fmt.vnd(None) == "–"
-        assert fmt.digits(None) == "–"
+        assert fmt.pct(None) == text
+        assert fmt.billion_vnd(None) == text
+        assert fmt.billions(None) == text
+        assert fmt.million_vnd(None) == text
+        assert fmt.vnd(None) == text
+        assert fmt.digits(None) == text
 
 
 def test_negative_percentages_keep_their_sign():
@@ -82,4 +82,4 @@ def test_filters_are_usable_in_templates():
     template = Template("{% load report_format %}{{ plan|billion_vnd }} · {{ share|pct }} · {{ missing|pct }}")
     with translation.override("vi"):
         text = template.render(Context({"plan": Decimal("65470000000"), "share": Decimal("28.3542"), "missing": None}))
-    assert text == "65,47 tỷ đồng · 28,35 % · –"
+    assert text == "65,47 tỷ đồng · 28,35 % · chưa có số liệu"

@@ -19,7 +19,7 @@ from common.i18n import is_english
 from programmes.fields import CountField
 from programmes.models import Province, Region, TimeStamped, year_range_check
 
-from .numerals import to_roman
+from ..numerals import to_roman
 
 # The ministry agency that runs the conferences, by the date its name took effect (docs/reference/domain.md §7).
 # The 2017 instrument is not confirmed (probably Decree 98/2017/NĐ-CP of 18/08/2017, which TT

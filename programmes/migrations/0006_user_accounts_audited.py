@@ -27,7 +27,7 @@ def record_current_accounts(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0004_history_reasons_in_full'),
+        ('programmes', '0005_regions_from_2025'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

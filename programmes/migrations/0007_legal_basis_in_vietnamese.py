@@ -20,6 +20,6 @@ def to_vietnamese(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("programmes", "0005_user_accounts_audited")]
+    dependencies = [("programmes", "0006_user_accounts_audited")]
 
     operations = [migrations.RunPython(to_vietnamese, migrations.RunPython.noop)]
