@@ -16,37 +16,16 @@ API, fixing a province's mistake): docs/design.md §7 gives them users and refer
 someone must be able to enter a province's data when its staff cannot.
 """
 
-from enum import StrEnum
-
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from .models import BudgetPlan, IndicatorTarget, Province, UserProfile
-
-
-class Role(StrEnum):
-    PROVINCE_STAFF = "province_staff"
-    MINISTRY = "ministry"
-    VIEWER = "viewer"
-    ADMIN = "admin"
-
-    @property
-    def label(self) -> str:
-        return str(ROLE_LABELS[self])
-
-
-ROLE_LABELS = {
-    Role.PROVINCE_STAFF: _("Province staff"),
-    Role.MINISTRY: _("Ministry official"),
-    Role.VIEWER: _("Viewer"),
-    Role.ADMIN: _("Administrator"),
-}
+from .models import BudgetPlan, IndicatorTarget, Province, Role, UserProfile
 
 # Highest first: a user in several groups has the widest role.
-_PRECEDENCE = (Role.ADMIN, Role.MINISTRY, Role.VIEWER, Role.PROVINCE_STAFF)
+ROLE_PRECEDENCE = (Role.ADMIN, Role.MINISTRY, Role.VIEWER, Role.PROVINCE_STAFF)
 
 # Records a province enters; reference data (regions, provinces, categories, indicators) is
 # everybody's to read and the administrator's to change.
@@ -132,7 +111,7 @@ def role_of(user) -> Role | None:
             user._portal_role = Role.ADMIN
         else:
             names = set(user.groups.values_list("name", flat=True))
-            user._portal_role = next((role for role in _PRECEDENCE if role.value in names), None)
+            user._portal_role = next((role for role in ROLE_PRECEDENCE if role.value in names), None)
     return user._portal_role
 
 
@@ -335,3 +314,9 @@ def may_view_reports(user) -> bool:
 def may_view_completeness(user) -> bool:
     """The nation-wide roles: the completeness covers every province."""
     return sees_everything(user)
+
+
+def may_import(user) -> bool:
+    """Those who enter records for some province import workbooks: province staff (their
+    territory) and administrators (any province)."""
+    return getattr(user, "is_authenticated", False) and editable_province_ids(user) != frozenset()

@@ -198,6 +198,35 @@ def test_admin_pages_answer_as_the_matrix_says(world, client, role, model):
         assert deleted == expected_over_http(role, "delete", side, model), (role, model.__name__, side, "delete")
 
 
+# The accounts' pages (programmes/admin/accounts.py): administrators only; a superuser's
+# account is read-only for them; the role groups and the superuser flag are nobody's to edit.
+USER_ADMIN = {"staff_a": False, "ministry": False, "viewer": False, "admin": True, "no_role": False}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_user_admin_is_the_administrators(world, client, role):
+    client.force_login(world["users"][role])
+    other = factories.member("viewer", username="nguoi.xem.khac")
+    root = factories.user("goc", is_staff=True, is_superuser=True)
+    pages = {
+        "list": client.get(reverse("admin:auth_user_changelist")).status_code,
+        "add": client.get(reverse("admin:auth_user_add")).status_code,
+        "change": client.get(reverse("admin:auth_user_change", args=[other.pk])).status_code,
+        "password": client.get(reverse("admin:auth_user_password_change", args=[other.pk])).status_code,
+    }
+    allowed = USER_ADMIN[role]
+    # A viewer is not staff: the admin sends them to the login page, which refuses them (403).
+    assert all((status == 200) == allowed for status in pages.values()), (role, pages)
+    if allowed:
+        change = client.get(reverse("admin:auth_user_change", args=[root.pk]))
+        assert change.status_code == 200 and not change.context["has_change_permission"]
+        assert "is_superuser" not in change.context["adminform"].form.fields
+        assert client.get(reverse("admin:auth_group_changelist")).status_code == 403
+    # An account nothing records is deleted by an administrator, by nobody else.
+    client.post(reverse("admin:auth_user_delete", args=[other.pk]), {"post": "yes"})
+    assert type(other).objects.filter(pk=other.pk).exists() != allowed, role
+
+
 def test_staff_cannot_create_a_record_for_another_province_through_the_admin(world, client):
     client.force_login(world["users"]["staff_a"])
     data = {

@@ -7,7 +7,7 @@ one page query (`list_select_related`; the query counts are pinned in
 tests/programmes/test_admin.py). Importing this package registers every model admin.
 """
 
-from . import calendar, disbursements, plans, projects, reference
+from . import accounts, calendar, disbursements, plans, projects, reference, system
 from .base import (
     NumberInputsMixin,
     PortalAdmin,
@@ -19,6 +19,7 @@ from .base import (
 )
 
 __all__ = [
+    "accounts",
     "NumberInputsMixin",
     "PortalAdmin",
     "PortalTabularInline",
@@ -31,4 +32,5 @@ __all__ = [
     "projects",
     "record_province",
     "reference",
+    "system",
 ]

@@ -16,7 +16,7 @@ from django.db import models, router, transaction
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from common.admin import LabelledFormSet, LabelledInlineMixin
@@ -29,6 +29,7 @@ from ..models import (
     BudgetPlan,
     Project,
     Province,
+    fund_short_label,
 )
 from ..selectors import locks
 
@@ -47,10 +48,11 @@ def count(value: int | None, unit: str = "") -> str:
     return f"{group_digits(value, get_language())} {unit}".strip()
 
 
-@admin.display(description=_("Fund"), ordering="funding_source")
+@admin.display(description=pgettext_lazy("short column heading", "Fund"), ordering="funding_source")
 def fund(obj: BudgetPlan | Project) -> str:
-    """The fund's short name (KCQG, KCDP), which officials use; the long label is too wide."""
-    return obj.funding_source
+    """The fund's short name (KCQG, KCĐP), which officials use; the long label is too wide. The
+    code (`KCDP`) is ASCII, the name is not: the list and its Excel copy show the name."""
+    return fund_short_label(obj.funding_source)
 
 
 def adopt(target: models.Model, saved: models.Model) -> None:
@@ -181,6 +183,11 @@ class PortalAdmin(NumberInputsMixin, ScopedAdminMixin, admin.ModelAdmin):
     # For a column the page formats (money, a count with its unit, shortened text): the
     # attribute holding its value, which the changelist's Excel file writes as a number or in full.
     excel_values: dict[str, str] = {}
+    # The columns of the changelist's Excel copy, when it has more than the page: a list must fit
+    # a 1366 px screen, so its secondary columns (a category, a note, a decision number) are on
+    # the record's page and in the file, not on the list. The page's own columns still choose
+    # the order (`?o=` counts them), so reports.changelist_export reads this for the cells only.
+    excel_list_display: tuple | None = None
 
     @property
     def excel_export(self) -> bool:

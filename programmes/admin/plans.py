@@ -28,16 +28,8 @@ class IndicatorTargetAdminForm(ServiceCheckedForm):
 @admin.register(BudgetPlan)
 class BudgetPlanAdmin(PortalAdmin):
     form = BudgetPlanAdminForm
-    list_display = (
-        "province",
-        "year",
-        fund,
-        "planned",
-        "original",
-        "status",
-        "approved_on",
-        "decision_number",
-    )
+    list_display = ("province", "year", fund, "planned", "original", "status", "approved_on")
+    excel_list_display = ("province", "year", fund, "planned", "original", "status", "approved_on", "decision_number")
     list_filter = ("year", "funding_source", "status", "province__region")
     search_fields = ("province__name", "=province__code", "decision_number")
     list_select_related = ("province",)

@@ -124,17 +124,8 @@ class ProjectTransitionForm(forms.Form):
 @admin.register(Project)
 class ProjectAdmin(PortalAdmin):
     form = ProjectAdminForm
-    list_display = (
-        "code",
-        "title",
-        "province",
-        "year",
-        fund,
-        "category_short",
-        "status",
-        "support",
-        "disbursed",
-    )
+    list_display = ("code", "title", "province", "year", fund, "status", "support", "disbursed")
+    excel_list_display = ("code", "title", "province", "year", fund, "category_short", "status", "support", "disbursed")
     list_display_links = ("code", "title")
     list_filter = ("status", "year", "funding_source", "category", "project_type", "province__region")
     search_fields = ("code", "title", "beneficiary_name", "implementing_unit", "province__name")
@@ -342,10 +333,15 @@ class ProjectAdmin(PortalAdmin):
 class ProjectTransitionAdmin(PortalAdmin):
     """The lifecycle history, read-only: steps are recorded from the project's change page."""
 
-    list_display = ("project", "province", "from_status", "to_status", "date", "document_number", "user")
+    list_display = ("project_code", "province", "from_status", "to_status", "date", "document_number", "user")
+    excel_list_display = ("project", "province", "from_status", "to_status", "date", "document_number", "user")
     list_filter = ("to_status", "date", "project__year", "project__province__region")
     search_fields = ("project__code", "project__title", "document_number", "user__username")
     list_select_related = ("project__province", "user")
+
+    @admin.display(description=_("Project"), ordering="project__code")
+    def project_code(self, obj: ProjectTransition) -> str:
+        return obj.project.code
 
     @admin.display(description=_("Province"), ordering="project__province__code")
     def province(self, obj: ProjectTransition) -> str:

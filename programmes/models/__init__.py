@@ -8,6 +8,7 @@ status) are in `clean()`, so admin forms show them as messages, and the services
 """
 
 from .accounts import (
+    Role,
     UserProfile,
 )
 from .base import (
@@ -115,6 +116,7 @@ __all__ = [
     "ReportingPeriod",
     "ScopedQuerySet",
     "TimeStamped",
+    "Role",
     "UserProfile",
     "activity_date_check",
     "disbursement_date_check",

@@ -880,11 +880,62 @@ def test_project_change_page_query_count_does_not_grow_with_inline_rows(
     # Expect 11 queries: session, user, the project with its disbursed total, transitions with
     # users, disbursement rows, output rows with indicators, the indicator choices shared by
     # every output row, the province and the category shown by their autocomplete widgets; the
-    # project's locks (services.project_lock_reason): its year's FY report, its approved reports.
-    with django_assert_num_queries(11):
+    # project's locks (services.project_lock_reason): its year's FY report, its approved reports;
+    # the approved report covering the project's year, if any (the sections' lock note, once
+    # for both inlines).
+    with django_assert_num_queries(12):
         response = staff_client.get(admin_url(Project, "change", project.pk))
         response.render()
 
     formsets = {inline.formset.prefix: inline.formset for inline in response.context["inline_admin_formsets"]}
     assert len(formsets["disbursements"].initial_forms) == rows
     assert len(formsets["outputs"].initial_forms) == rows
+
+
+# --- closed inline sections say why (issue 15, item 5) -------------------------------------------
+
+
+def closed_notes(response) -> list[str]:
+    import re
+
+    block = re.findall(r'<div class="inline-closed-note" role="note">(.*?)</div>', page_text(response), re.S)
+    return [re.sub(r"<[^>]+>", "", note).strip() for part in block for note in part.split("</p>") if note.strip()]
+
+
+def test_a_proposed_projects_money_and_outputs_say_which_step_opens_them(staff_client, provinces):
+    project = factories.project(provinces[0], YEAR, status=ProjectStatus.PROPOSED)
+
+    page = staff_client.get(admin_url(Project, "change", project.pk))
+
+    notes = closed_notes(page)
+    assert len(notes) == 2  # the disbursements', the outputs'
+    assert notes[0].startswith("Chưa thể ghi giải ngân: đề án đang ở trạng thái “Đề xuất”.")
+    assert notes[1].startswith("Chưa thể ghi kết quả: đề án đang ở trạng thái “Đề xuất”.")
+    for note in notes:
+        assert "“Đã ký hợp đồng”" in note and "“Ghi nhận bước thực hiện”" in note
+
+
+def test_an_open_section_has_no_note_and_a_cancelled_project_takes_recoveries_only(staff_client, provinces):
+    running = factories.project(provinces[0], YEAR, status=ProjectStatus.IN_PROGRESS)
+    assert closed_notes(staff_client.get(admin_url(Project, "change", running.pk))) == []
+    cancelled = factories.project(provinces[0], YEAR, status=ProjectStatus.CANCELLED)
+    notes = closed_notes(staff_client.get(admin_url(Project, "change", cancelled.pk)))
+    assert notes == ["Đề án đang ở trạng thái “Đã hủy”: chỉ có thể ghi khoản thu hồi (tiền hoàn trả)."]
+
+
+def test_a_locked_period_is_explained_on_the_project_page(staff_client, provinces, superuser):
+    running = factories.project(provinces[0], YEAR, status=ProjectStatus.IN_PROGRESS)
+    ReportingPeriod.objects.create(
+        province=provinces[0],
+        year=YEAR,
+        period=Period.H1,
+        status=ReportingPeriod.Status.APPROVED,
+        submitted_by=superuser,
+        submitted_at=timezone.now(),
+        approved_by=superuser,
+        approved_at=timezone.now(),
+    )
+    notes = closed_notes(staff_client.get(admin_url(Project, "change", running.pk)))
+    assert len(notes) == 2  # the same lock, in each section
+    assert notes[0].startswith("Không thể thêm hoặc sửa các dòng có ngày thuộc kỳ của báo cáo đã được duyệt. ")
+    assert "mở lại" in notes[0]  # and what reopens it

@@ -313,9 +313,10 @@ class CalendarPageTests(StartTestCase):
     def test_the_years_deadlines_by_date_with_their_pages(self):
         self.client.force_login(self.staff_a)
 
-        # Expect 7 queries: session, user, role (groups), the calendar, the user's and their
-        # groups' permissions (may they change the deadlines?), the header's unread count.
-        with self.assertNumQueries(7):
+        # Expect 8 queries: session, user, role (groups), the calendar, the user's and their
+        # groups' permissions (may they change the deadlines?), the header's unread count, the
+        # menu's import link (access.may_import: the provinces the user enters).
+        with self.assertNumQueries(8):
             response = self.client.get(reverse("programmes:calendar"), {"year": 2026})
 
         lines = response.context["lines"]

@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 
 from conferences.models import Conference
 from programmes import services
-from programmes.models import Disbursement, DisbursementKind, Project, ProjectStatus, Region
+from programmes.models import Disbursement, DisbursementKind, Project, ProjectStatus, Region, fund_short_label
 from tests import factories
 from tests.conferences import helpers
 
@@ -83,13 +83,14 @@ class AdminExportTestCase(TestCase):
 
 def project_row(project: Project) -> list:
     """A project as its changelist row shows it: code, title, province, year, fund, activity
-    category (in full), status, support and disbursed (in đồng)."""
+    category (in full), status, support and disbursed (in đồng). The fund is its short name
+    (KCĐP, with its Đ), not the ASCII code."""
     return [
         project.code,
         project.title,
         str(project.province),
         project.year,
-        project.funding_source,
+        fund_short_label(project.funding_source),
         str(project.category),
         str(project.get_status_display()),
         int(project.support_vnd),
@@ -119,9 +120,10 @@ class ProjectChangelistExportTests(AdminExportTestCase):
             services.disbursement_create(project=project, date=datetime.date(YEAR, 4, 1), amount_vnd=Decimal(10**6))
 
     def test_the_file_holds_every_page_of_the_changelist_in_its_order(self):
-        # Support largest first (`o` counts the columns from 0; ministry officials delete
-        # nothing, so the changelist has no checkbox column): two pages.
-        params = {"o": "-7"}
+        # Support largest first (`o` counts the page's columns from 0, and the page leaves the
+        # category to the file; ministry officials delete nothing, so the changelist has no
+        # checkbox column): two pages. The file has the category, so support is its column 7.
+        params = {"o": "-6"}
         shown = self.pages(self.ministry, Project, params)
         self.assertGreater(len(shown), PER_PAGE)
 
