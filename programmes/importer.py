@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from common import workbook_guard
+from common.xlsx import cells, put
 
 from . import access, services
 from .models import (
@@ -266,7 +267,7 @@ def build_template(province: Province, year: int) -> bytes:
         ("province_name", province.name),
         ("year", year),
     ):
-        meta.append(row)
+        meta.append(cells(meta, row))
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
 
@@ -284,9 +285,9 @@ def build_template(province: Province, year: int) -> bytes:
     ranges = {}
     for index, (key, values) in enumerate(choices.items(), start=1):
         letter = get_column_letter(index)
-        lists.cell(row=1, column=index, value=key)
+        put(lists, 1, index, key)
         for offset, value in enumerate(values, start=2):
-            lists.cell(row=offset, column=index, value=value)
+            put(lists, offset, index, value)
         ranges[key] = f"'{LISTS_SHEET}'!${letter}$2:${letter}${max(len(values), 1) + 1}"
     lists.sheet_state = "hidden"
     lists.protection.sheet = True
@@ -294,7 +295,7 @@ def build_template(province: Province, year: int) -> bytes:
     sheets = {}
     for name, columns in COLUMNS.items():
         ws = wb.create_sheet(name)
-        ws.append([header for _key, header, _width in columns])
+        ws.append(cells(ws, [header for _key, header, _width in columns]))
         for index, (key, _header, width) in enumerate(columns, start=1):
             letter = get_column_letter(index)
             ws.column_dimensions[letter].width = width
@@ -308,15 +309,20 @@ def build_template(province: Province, year: int) -> bytes:
         ws.freeze_panes = "A2"
         sheets[name] = ws
 
+    def write(name: str, values: list) -> None:
+        # Every value through common.xlsx: a title typed as "=…" stays text (and re-imports).
+        sheets[name].append(cells(sheets[name], values))
+
     for plan in BudgetPlan.objects.filter(province=province, year=year).order_by("funding_source"):
-        sheets[PLAN_SHEET].append([plan.funding_source, int(plan.planned_vnd)])
+        write(PLAN_SHEET, [plan.funding_source, int(plan.planned_vnd)])
     for target in (
         IndicatorTarget.objects.filter(province=province, year=year).select_related("indicator").order_by("indicator")
     ):
-        sheets[TARGET_SHEET].append([target.indicator.code, target.target])
+        write(TARGET_SHEET, [target.indicator.code, target.target])
     projects = Project.objects.filter(province=province, year=year).select_related("category").order_by("code")
     for project in projects:
-        sheets[PROJECT_SHEET].append(
+        write(
+            PROJECT_SHEET,
             [
                 project.code,
                 project.title,
@@ -329,22 +335,23 @@ def build_template(province: Province, year: int) -> bytes:
                 int(project.counterpart_vnd),
                 project.implementing_unit,
                 project.beneficiary_name,
-            ]
+            ],
         )
     for payment in (
         Disbursement.objects.filter(project__in=projects)
         .select_related("project")
         .order_by("project__code", "date", "id")
     ):
-        sheets[DISBURSEMENT_SHEET].append(
-            [payment.project.code, payment.date, payment.kind, int(payment.amount_vnd), payment.document_number]
+        write(
+            DISBURSEMENT_SHEET,
+            [payment.project.code, payment.date, payment.kind, int(payment.amount_vnd), payment.document_number],
         )
     for output in (
         ProjectOutput.objects.filter(project__in=projects)
         .select_related("project", "indicator")
         .order_by("project__code", "date", "id")
     ):
-        sheets[OUTPUT_SHEET].append([output.project.code, output.indicator.code, output.date, output.value])
+        write(OUTPUT_SHEET, [output.project.code, output.indicator.code, output.date, output.value])
     for name in (PROJECT_SHEET, DISBURSEMENT_SHEET, OUTPUT_SHEET):
         ws = sheets[name]
         date_col = {PROJECT_SHEET: "G", DISBURSEMENT_SHEET: "B", OUTPUT_SHEET: "C"}[name]
@@ -440,9 +447,10 @@ def _read(wb) -> ParsedWorkbook:
             raise ImportRefused(_("The sheet “%(sheet)s” is missing. Download the template again.") % {"sheet": name})
         ws = wb[name]
         sheet_rows = []
-        rows_read = workbook_guard.bounded_rows(ws, max_row=max_rows() + 1, max_col=len(columns))
-        for number, values in enumerate(rows_read, start=1):
-            values = list(values)[: len(columns)] + [None] * (len(columns) - len(values))
+        rows_read = workbook_guard.bounded_rows(ws, max_row=max_rows() + 1, max_col=len(columns), values_only=False)
+        for number, cells_read in enumerate(rows_read, start=1):
+            values = [_cell_value(cell) for cell in cells_read][: len(columns)]
+            values += [None] * (len(columns) - len(values))
             if number == 1:
                 for index, (_key, header, _width) in enumerate(columns):
                     if str(values[index] or "").strip() != header:
@@ -487,8 +495,18 @@ def _text(value) -> str:
     return str(value).strip()
 
 
+class _Formula(str):
+    """The text of a formula cell ("=SUM(…)"): refused wherever a value is read. Text that merely
+    starts with "=" (a text cell, as the template writes a title typed "=…") is a plain str."""
+
+
+def _cell_value(cell):
+    """A read-only cell's value, a formula as a `_Formula`: only the cell's type tells the two apart."""
+    return _Formula(cell.value) if cell.data_type == "f" else cell.value
+
+
 def _check_formula(value) -> None:
-    if isinstance(value, str) and value.startswith("="):
+    if isinstance(value, _Formula):
         raise _CellProblem(msg_formula())
 
 
