@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from common.admin import LabelledFormSet, LabelledInlineMixin
+from common.admin import BoundedChangeListMixin, LabelledFormSet, LabelledInlineMixin
 from common.forms import GroupedNumberInput
 from common.numbers import format_vnd, group_digits
 
@@ -145,7 +145,7 @@ class ScopedAdminMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class PortalAdmin(NumberInputsMixin, ScopedAdminMixin, admin.ModelAdmin):
+class PortalAdmin(BoundedChangeListMixin, NumberInputsMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_per_page = 50
     # For a column the page formats (money, a count with its unit, shortened text): the
     # attribute holding its value, which the changelist's Excel file writes as a number or in full.
