@@ -1,6 +1,9 @@
 """The admin toolkit both apps' admins share: inline inputs named for screen readers,
-foreign-key selects of an inline filled from one query for all its rows, and yes/no columns."""
+foreign-key selects of an inline filled from one query for all its rows, and a changelist that
+answers odd filter values with its "filters not understood" message."""
 
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.forms.models import BaseInlineFormSet
 from django.templatetags.static import static
 from django.utils.functional import cached_property
@@ -75,3 +78,22 @@ class SharedChoicesFormSet(LabelledFormSet):
             inner = getattr(field.widget, "widget", None)
             if inner is not None:
                 inner.choices = field.widget.choices
+
+
+class BoundedChangeList(ChangeList):
+    """Django's changelist, but a date drill-down beyond any date (`?date__year=99999999999999999999`)
+    is a filter it does not understand (the list again with its message), not a 500: Django
+    turns the ValueError of a bad date into that, but not the OverflowError of a huge number."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+class BoundedChangeListMixin:
+    """For a ModelAdmin: its changelist is a BoundedChangeList."""
+
+    def get_changelist(self, request, **kwargs):
+        return BoundedChangeList

@@ -100,6 +100,9 @@ MIDDLEWARE = [
     # Errors under /api/ as JSON, in the active language; before CommonMiddleware, whose own
     # errors (a forged Host) it then sees too.
     "khuyencong.middleware.ApiErrorsAsJsonMiddleware",
+    # A NUL byte in the query string is 400, not PostgreSQL's error (a 500); inside the above,
+    # so that under /api/ it is JSON.
+    "khuyencong.middleware.nul_byte_middleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

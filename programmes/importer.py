@@ -422,9 +422,9 @@ def _build_template(province: Province, year: int) -> bytes:
     ranges = {}
     for index, (key, entries) in enumerate(lists_of.items(), start=1):
         letter = get_column_letter(index)
-        lists.cell(row=1, column=index, value=key)
+        xlsx.put(lists, 1, index, key)
         for offset, entry in enumerate(entries.values(), start=2):
-            lists.cell(row=offset, column=index, value=xlsx.text(lists, entry))
+            xlsx.put(lists, offset, index, entry)
         ranges[key] = f"'{LISTS_SHEET}'!${letter}$2:${letter}${max(len(entries), 1) + 1}"
     lists.sheet_state = "hidden"
     lists.protection.sheet = True
@@ -447,8 +447,8 @@ def _build_template(province: Province, year: int) -> bytes:
         return lists_of[key].get(code) or labelled(code, code)
 
     def put(sheet: str, values: list) -> None:
-        ws = sheets[sheet]
-        ws.append([xlsx.text(ws, value) for value in values])
+        # Every value through common.xlsx: a title typed as "=…" stays text (and re-imports).
+        sheets[sheet].append(xlsx.cells(sheets[sheet], values))
 
     for plan in BudgetPlan.objects.filter(province=province, year=year).order_by("funding_source"):
         put(PLAN_SHEET, [entry("fund", plan.funding_source), int(plan.planned_vnd)])
@@ -602,9 +602,10 @@ def _read(wb) -> ParsedWorkbook:
             raise ImportRefused(_("The sheet “%(sheet)s” is missing. Download the template again.") % {"sheet": name})
         ws = wb[name]
         sheet_rows = []
-        rows_read = workbook_guard.bounded_rows(ws, max_row=max_rows() + 1, max_col=len(columns))
-        for number, values in enumerate(rows_read, start=1):
-            values = list(values)[: len(columns)] + [None] * (len(columns) - len(values))
+        rows_read = workbook_guard.bounded_rows(ws, max_row=max_rows() + 1, max_col=len(columns), values_only=False)
+        for number, cells_read in enumerate(rows_read, start=1):
+            values = [_cell_value(cell) for cell in cells_read][: len(columns)]
+            values += [None] * (len(columns) - len(values))
             if number == 1:
                 for index, (_key, header, _width) in enumerate(columns):
                     if str(values[index] or "").strip() != header:
@@ -649,8 +650,18 @@ def _text(value) -> str:
     return str(value).strip()
 
 
+class _Formula(str):
+    """The text of a formula cell ("=SUM(…)"): refused wherever a value is read. Text that merely
+    starts with "=" (a text cell, as the template writes a title typed "=…") is a plain str."""
+
+
+def _cell_value(cell):
+    """A read-only cell's value, a formula as a `_Formula`: only the cell's type tells the two apart."""
+    return _Formula(cell.value) if cell.data_type == "f" else cell.value
+
+
 def _check_formula(value) -> None:
-    if isinstance(value, str) and value.startswith("="):
+    if isinstance(value, _Formula):
         raise _CellProblem(msg_formula())
 
 

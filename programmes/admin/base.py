@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from common.admin import LabelledFormSet, LabelledInlineMixin
+from common.admin import BoundedChangeListMixin, LabelledFormSet, LabelledInlineMixin
 from common.forms import GroupedNumberInput
 from common.numbers import format_vnd, group_digits
 
@@ -171,7 +171,7 @@ delete_selected_through_the_service.short_description = django_delete_selected.s
 delete_selected_through_the_service.allowed_permissions = ("delete",)
 
 
-class PortalAdmin(NumberInputsMixin, ScopedAdminMixin, admin.ModelAdmin):
+class PortalAdmin(BoundedChangeListMixin, NumberInputsMixin, ScopedAdminMixin, admin.ModelAdmin):
     """The portal's model admin. Writes that carry rules go through `programmes.services`:
     `save_model` in each admin; deletions through `delete_service` (on the record's page and
     with "delete selected"); the inlines' rows through their inline's `save_service`."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -130,7 +130,6 @@ class YearPlanResult:
     unchanged: int
 
 
-@transaction.atomic
 def year_plan_save(
     *,
     province: Province,
@@ -144,13 +143,35 @@ def year_plan_save(
     A None amount or target removes that record; an approved plan cannot be removed. Existing
     approved plans keep their status and first approved amount. All or nothing: on a
     ValidationError (keyed by fund code or indicator code) no record has changed.
+
+    Two first saves of a year plan at the same moment get the answers of two saves one after the
+    other (the second finds the first's records): on PostgreSQL the province's row is locked
+    first, so the second waits for the first; should an insert still meet a record inserted
+    meanwhile (the unique constraints' IntegrityError), the save is run once more.
     """
-    validate_province_year(province, year)
-    created = updated = deleted = unchanged = 0
-    plans = {
+    arguments = {"province": province, "year": year, "amounts_vnd": amounts_vnd, "targets": targets, "user": user}
+    try:
+        return _year_plan_save(**arguments)
+    except IntegrityError:
+        # Rolled back to before the look-ups: the records the other request inserted are there now.
+        return _year_plan_save(**arguments)
+
+
+def _stored_plans(province: Province, year: int) -> dict[str, BudgetPlan]:
+    return {
         plan.funding_source: plan
         for plan in BudgetPlan.objects.filter(province=province, year=year).select_related("province")
     }
+
+
+@transaction.atomic
+def _year_plan_save(*, province, year, amounts_vnd, targets, user) -> YearPlanResult:
+    validate_province_year(province, year)
+    # Serialises saves of the province's plans before they are read (no_key: inserts of rows that
+    # refer to the province are not held up); SQLite serialises writes by itself.
+    Province.objects.select_for_update(no_key=True).only("pk").get(pk=province.pk)
+    created = updated = deleted = unchanged = 0
+    plans = _stored_plans(province, year)
     for fund in FundingSource.values:
         amount = amounts_vnd.get(fund)
         plan = plans.get(fund)

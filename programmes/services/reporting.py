@@ -8,7 +8,7 @@ the record's history.
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,9 +26,29 @@ from .support import require_reason, with_reason
 S = ReportingPeriod.Status
 
 
-@transaction.atomic
 def period_submit(*, province: Province, year: int, period: str, user, today: datetime.date | None = None):
-    """Submit a province's report for a period (creating its record); ValidationError if not allowed."""
+    """Submit a province's report for a period (creating its record); ValidationError if not allowed,
+    among others when it is already submitted or approved.
+
+    Two first submissions at the same moment get the answers of two submissions one after the
+    other: the first is saved, the second is told the report is already submitted. On PostgreSQL
+    the province's row is locked first, so the second waits for the first; should a first
+    insert still meet a record inserted meanwhile (the unique constraint's IntegrityError), the
+    submission is run once more, and then finds that record.
+    """
+    try:
+        return _period_submit(province=province, year=year, period=period, user=user, today=today)
+    except IntegrityError:
+        # Rolled back to before the look-up: the record the other request inserted is there now.
+        return _period_submit(province=province, year=year, period=period, user=user, today=today)
+
+
+def _stored_period(province: Province, year: int, period: str) -> ReportingPeriod | None:
+    return ReportingPeriod.objects.select_for_update().filter(province=province, year=year, period=period).first()
+
+
+@transaction.atomic
+def _period_submit(*, province: Province, year: int, period: str, user, today: datetime.date | None):
     today = today or timezone.localdate()
     if period not in PERIOD_END:
         raise ValidationError({"period": _("Unknown reporting period.")})
@@ -41,7 +61,10 @@ def period_submit(*, province: Province, year: int, period: str, user, today: da
                 % {"date": period_end(year, period).strftime("%d/%m/%Y")}
             }
         )
-    record = ReportingPeriod.objects.select_for_update().filter(province=province, year=year, period=period).first()
+    # With no record yet the look-up below locks nothing: the province's row serialises first
+    # submissions (no_key: inserts of rows that refer to the province are not held up).
+    Province.objects.select_for_update(no_key=True).only("pk").get(pk=province.pk)
+    record = _stored_period(province, year, period)
     if record is None:
         record = ReportingPeriod(province=province, year=year, period=period)
     if record.status != S.OPEN:

@@ -364,12 +364,13 @@ class YearPlanQueryCountTests(YearPlanTestCase):
             data = grid_data(plan_KCQG="1.250.000.000")
             for number, code in enumerate(codes, start=1):
                 data[f"target_{code}"] = str(number * 100)
-            # Expect 16 queries for a save that changes nothing: session, user, user permissions,
+            # Expect 17 queries for a save that changes nothing: session, user, user permissions,
             # group permissions, the user's role, the user's province and territory, province,
             # the year's plans and their revisions, active indicators, the year's targets (to
-            # build the form); then inside the service's transaction: savepoint, the plans, the
-            # targets, the approved reports that could lock them, release savepoint.
-            with self.assertNumQueries(16):
+            # build the form); then inside the service's transaction: savepoint, the province's
+            # row locked (first saves one after the other), the plans, the targets, the approved
+            # reports that could lock them, release savepoint.
+            with self.assertNumQueries(17):
                 response = self.client.post(url, data)
             self.assertRedirects(response, url, fetch_redirect_response=False)
 
