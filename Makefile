@@ -30,11 +30,17 @@ run: install
 	@echo "Cổng khuyến công: http://$(HOST):$(PORT)/"
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# On every core (pytest-xdist), one test database per worker. `--dist loadscope` keeps each test
+# class (and each module of plain test functions) on one worker, so a class's setUpTestData, and
+# a module's fixtures, run once. PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= auto
+PARALLEL := -n $(PYTEST_WORKERS) --dist loadscope
+
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest $(PARALLEL)
 
 test-postgres: install
-	scripts/with-postgres.sh $(BIN)/pytest
+	scripts/with-postgres.sh $(BIN)/pytest $(PARALLEL)
 
 # Browser journeys (tests/e2e) in Debian's Chromium, headless, against a live server. Installs
 # Chromium with apt-get when it is missing. Screenshots go to screenshots/e2e/ (not committed).

@@ -28,7 +28,7 @@ from programmes.models import (
     ProjectTransition,
     ReportingPeriod,
 )
-from tests import factories
+from tests import factories, personas
 
 pytestmark = pytest.mark.django_db
 
@@ -94,13 +94,7 @@ def world():
             ExtensionCentre: centre,
             CollaboratorNetwork: CollaboratorNetwork.objects.create(centre=centre, year=YEAR, district_collaborators=3),
         }
-    users = {
-        "staff_a": factories.member("province_staff", a, username="staff_a"),
-        "ministry": factories.member("ministry", username="ministry"),
-        "viewer": factories.member("viewer", username="viewer"),
-        "admin": factories.member("admin", username="admin_role"),
-        "no_role": factories.user("no_role", is_staff=True),
-    }
+    users = personas.cast(a, b).by_name()
     return {"a": a, "b": b, "records": records, "users": users}
 
 

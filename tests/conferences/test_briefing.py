@@ -12,12 +12,11 @@ from django.utils.translation import gettext, pgettext
 from common.numbers import format_pct
 from conferences import demo as conference_demo
 from conferences.models import Conference
-from programmes import demo
 from programmes.models import BudgetPlan
 from programmes.rules.progress import round_pct
 from programmes.selectors import FUNDS, TOTAL, Summary
 from reports.briefing import Briefing, briefing_cutoff, build_briefing
-from tests import factories
+from tests import demo_db, factories
 
 D = datetime.date
 SUMMARY_API = reverse("api-report-summary")
@@ -56,8 +55,7 @@ class CutoffTests(SimpleTestCase):
 class BriefingTestCase(TestCase):
     @classmethod
     def setUpTestData(cls):
-        demo.load()
-        conference_demo.load()
+        demo_db.load(conferences=True)
         cls.viewer = factories.member("viewer", username="analyst")
         cls.south_7 = Conference.objects.select_related("region", "host_province").get(region__code="south", edition=7)
 

@@ -7,9 +7,9 @@ from django.db.models import Sum
 from django.test import TestCase
 from django.urls import reverse
 
-from programmes import demo, selectors, services
+from programmes import selectors, services
 from programmes.models import ApprovalStatus, BudgetPlan, DisbursementKind, Project, Province, Region
-from tests import factories
+from tests import demo_db, factories
 
 URL = reverse("api-report-summary")
 D = datetime.date
@@ -24,7 +24,7 @@ class SouthernExampleTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        demo.load()
+        demo_db.load()
         cls.user = factories.member("viewer", username="analyst")
 
     def setUp(self):

@@ -17,7 +17,6 @@ from django.db.models import Case, DecimalField, F, Sum, When
 from django.test import TestCase
 from django.urls import reverse
 
-from programmes import demo
 from programmes.models import (
     ApprovalStatus,
     BudgetPlan,
@@ -31,7 +30,7 @@ from programmes.models import (
 )
 from programmes.rules import progress
 from programmes.selectors import ProvinceMap, Scope, summary
-from tests import factories
+from tests import demo_db, factories
 
 D = datetime.date
 
@@ -124,7 +123,7 @@ class DashboardDemoTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        demo.load()
+        demo_db.load()
         cls.user = factories.member("viewer", username="viewer")
         cls.provinces = ProvinceMap.load()
         cls.south = Region.objects.get(code="south")

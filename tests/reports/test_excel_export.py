@@ -13,11 +13,11 @@ from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string
 
 from common.xlsx import DASH
-from programmes import demo, selectors, services
+from programmes import selectors, services
 from programmes.models import Project, Province, Region
 from reports.dashboard import excel
 from reports.dashboard.api import KEYS, summary_payload
-from tests import factories
+from tests import demo_db, factories
 
 URL = reverse("reports:excel")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -88,7 +88,7 @@ class SouthernExampleTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        demo.load()
+        demo_db.load()
         cls.user = factories.member("viewer", username="analyst")
 
     def setUp(self):

@@ -24,8 +24,8 @@ from common.i18n import localized
 from conferences.models import Addressee, Conference, Recommendation, RecommendationStatus
 from programmes.models import Period, Province, ReportingPeriod, province_label
 from programmes.rules.progress import round_pct
-from tests import factories
 from tests.conferences import helpers
+from tests.personas import PersonaTestCase
 
 D = datetime.date
 YEAR = 2026
@@ -63,21 +63,10 @@ def blank(value):
     return None if value == "" else value
 
 
-class ListExportTestCase(TestCase):
-    """Personas: staff of A (the new Thành phố Hồ Chí Minh), staff of B (the new Hà Nội), a
-    ministry official, a viewer, a user with no role."""
+class ListExportTestCase(PersonaTestCase):
+    """The cast of tests/personas.py; the user with no role is not staff (these are pages)."""
 
-    @classmethod
-    def setUpTestData(cls):
-        cls.a = factories.province("79", new_era=True)
-        cls.b = factories.province("01", new_era=True)
-        cls.staff_a = factories.member(
-            "province_staff", cls.a, username="staff_a", first_name="Ngọc Lan", last_name="Võ Thị"
-        )
-        cls.staff_b = factories.member("province_staff", cls.b, username="staff_b")
-        cls.ministry = factories.member("ministry", username="ministry", first_name="Thu Hà", last_name="Trần Thị")
-        cls.viewer = factories.member("viewer", username="viewer")
-        cls.no_role = factories.user("no_role")
+    NO_ROLE_IS_STAFF = False
 
     def export(self, user, name: str, params=None):
         self.client.force_login(user)
