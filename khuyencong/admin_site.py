@@ -34,7 +34,13 @@ SECTIONS = (
     ),
     (
         _("Year plans and reports"),
-        (("programmes", "budgetplan"), ("programmes", "indicatortarget"), ("programmes", "reportingperiod")),
+        (
+            ("programmes", "budgetplan"),
+            ("programmes", "indicatortarget"),
+            ("programmes", "reportingperiod"),
+            # The reporting calendar's deadlines, which the administrator edits.
+            ("programmes", "deadline"),
+        ),
     ),
     (
         _("Regional conferences"),

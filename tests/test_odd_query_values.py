@@ -105,9 +105,9 @@ class OddValueTests(TestCase):
                         # 403: the province staff may not look up conferences.
                         response = self.client.get(url, {**params, "term": value})
                         self.assertIn(response.status_code, {200, 400, 403}, f"autocomplete term={value!r}"[:200])
-                        # A page that is not a page number is Django's 404, as for any list view.
+                        # A page that is not a page number is Django's 404, as for any list view (400: a NUL byte).
                         response = self.client.get(url, {**params, "term": "a", "page": value})
-                        self.assertIn(response.status_code, {200, 403, 404}, f"autocomplete page={value!r}"[:200])
+                        self.assertIn(response.status_code, {200, 400, 403, 404}, f"autocomplete page={value!r}"[:200])
             for value in ODD[:3]:  # odd names of the model and field themselves
                 with self.subTest(user=user.username, names=value):
                     params = {"app_label": value, "model_name": value, "field_name": value, "term": "a"}

@@ -286,9 +286,14 @@ class ProvinceFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value():
             try:
-                return queryset.filter(portal_profile__province_id=int(self.value()))
+                province_id = int(self.value())
             except ValueError:
                 return queryset.none()
+            # A number no key can be (beyond a 64-bit integer) matches no province, rather than
+            # overflowing the database driver.
+            if not 0 < province_id < 2**63:
+                return queryset.none()
+            return queryset.filter(portal_profile__province_id=province_id)
         return queryset
 
 

@@ -66,12 +66,12 @@ class PipelinePageTests(TestCase):
 
     def test_query_count(self):
         self.client.force_login(self.viewer)
-        # Expect 6 queries: session, user, role, provinces (with regions), the year's projects
-        # of the scope, their lifecycle steps.
-        with self.assertNumQueries(6):
+        # Expect 7 queries: session, user, role, provinces (with regions), the year's projects
+        # of the scope, their lifecycle steps, the header's unread notifications.
+        with self.assertNumQueries(7):
             self.assertEqual(self.get().status_code, 200)
         region = self.hanoi.region.code
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(7):  # the same, for a region
             self.assertEqual(self.get(region=region).status_code, 200)
 
     def test_each_list_exports_to_excel(self):
@@ -79,7 +79,7 @@ class PipelinePageTests(TestCase):
         page = self.get().context
         for item in page["lists"]:
             with self.subTest(list=item.key):
-                # Expect 6 queries, as the page.
+                # Expect 6 queries, as the page without its header (no unread count in a file).
                 with self.assertNumQueries(6):
                     response = self.client.get(item.excel_url)
                 self.assertEqual(response.status_code, 200)
