@@ -2,7 +2,7 @@
 its support and the approved reports that lock its date, then saved.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -55,11 +55,15 @@ def net_total_check(project: Project, total_vnd: Decimal, *, together: bool = Fa
         )
 
 
-def project_disbursed_vnd(project: Project, *, exclude_pk: int | None = None) -> Decimal:
-    """Net đồng disbursed to `project` (recoveries subtracted); 0 when nothing was paid."""
+def project_disbursed_vnd(
+    project: Project, *, exclude_pk: int | None = None, exclude_pks: Iterable[int] = ()
+) -> Decimal:
+    """Net đồng disbursed to `project` (recoveries subtracted), leaving out the rows `exclude_pk`
+    and `exclude_pks`; 0 when nothing was paid."""
+    excluded = {*exclude_pks, *([exclude_pk] if exclude_pk else [])}
     queryset = Disbursement.objects.filter(project=project)
-    if exclude_pk:
-        queryset = queryset.exclude(pk=exclude_pk)
+    if excluded:
+        queryset = queryset.exclude(pk__in=excluded)
     return queryset.aggregate(total=Coalesce(Sum(signed_amount_vnd()), Decimal(0), output_field=MONEY_SUM))["total"]
 
 
@@ -145,8 +149,7 @@ def disbursements_save(
         row.full_clean()
         disbursement_date_check(row)
         locks.check_date_unlocked(project.province, row.date)
-    others = Disbursement.objects.filter(project=project).exclude(pk__in=touched)
-    total = others.aggregate(total=Coalesce(Sum(signed_amount_vnd()), Decimal(0), output_field=MONEY_SUM))["total"]
+    total = project_disbursed_vnd(project, exclude_pks=touched)
     net_total_check(project, total + sum((row.signed_amount_vnd for row in rows), Decimal(0)), together=True)
     for row in deleted:
         authored(row, user).delete()
