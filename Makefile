@@ -39,11 +39,11 @@ PARALLEL := -n $(PYTEST_WORKERS) --dist loadscope
 test: install
 	$(BIN)/pytest $(PARALLEL)
 
-# One process on PostgreSQL: the real-race tests there are TransactionTestCases whose flush, under
-# xdist's scheduling, could run before other classes of the same worker and empty their seeded
-# provinces and groups (seen 3 December); in one process pytest-django runs them last.
+# The same suite on PostgreSQL, on both cores. Its real-race tests are TransactionTestCases:
+# they put the seeded provinces, groups and indicators back after their flush, so the classes
+# xdist runs after them in the same worker still find them.
 test-postgres: install
-	scripts/with-postgres.sh $(BIN)/pytest -n 0
+	scripts/with-postgres.sh $(BIN)/pytest $(PARALLEL)
 
 # Browser journeys (tests/e2e) in Debian's Chromium, headless, against a live server. Installs
 # Chromium with apt-get when it is missing. Screenshots go to screenshots/e2e/ (not committed).
