@@ -16,6 +16,8 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from common.replica import figures_from_replica
+
 from ..models import (
     MONEY_SUM,
     ApprovalStatus,
@@ -126,6 +128,7 @@ def _actuals(year: int, years: list[int], as_of: datetime.date) -> dict[PlanKey,
     return {(year, pid, fund): total for year, pid, fund, total in rows}
 
 
+@figures_from_replica  # on the replica when DATABASE_REPLICA_URL is set (common/replica.py)
 def summary(
     *,
     year: int,
