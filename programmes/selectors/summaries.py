@@ -348,3 +348,112 @@ def _indicators(year: int, as_of: datetime.date, ids: set[int], *, has_projects:
         for indicator in Indicator.objects.order_by("order", "code")
         if indicator.is_active or indicator.pk in targets or indicator.pk in outputs
     ]
+
+
+@dataclass(frozen=True)
+class CutoffFigures:
+    """A report's figures: plan, first-approved plan and actual by fund (and the total) and the
+    indicators' targets and outputs, for one territory cut at one day. The same figures as
+    `summary()`'s `funds` and `indicators` for that territory and day (the other amounts of
+    `FundFigures`, which a report does not keep, are None)."""
+
+    year: int
+    as_of: datetime.date
+    funds: dict[str, FundFigures]
+    indicators: list[IndicatorFigures]
+
+
+Cutoff = tuple[int, datetime.date, frozenset[int]]  # (year, cut-off day, territory's province ids)
+
+
+def cutoff_figures(cutoffs: Iterable[Cutoff]) -> dict[Cutoff, CutoffFigures]:
+    """`CutoffFigures` for each (year, as_of, ids) of `cutoffs`, from the same grouped rows and the
+    same sums (`_Records`) as `summary()`: a list of reports gets every report's figures without a
+    summary per report.
+
+    Queries, whatever the number of territories: plans, projects, targets, indicators, and per
+    distinct (year, as_of) one of disbursements and one of outputs; none when `cutoffs` is empty.
+    """
+    wanted = set(cutoffs)
+    if not wanted:
+        return {}
+    years = sorted({year for year, _day, _ids in wanted})
+    days = sorted({(year, day) for year, day, _ids in wanted})
+    plans, original_plans = _plans(years)
+    projects = set(
+        Project.objects.filter(year__in=years)
+        .values_list("year", "province_id", "funding_source")
+        .distinct()
+        .order_by()
+    )
+    targets: dict[tuple[int, int, int], int] = {
+        (year, pid, indicator): total
+        for year, pid, indicator, total in IndicatorTarget.objects.filter(year__in=years)
+        .values_list("year", "province_id", "indicator_id")
+        .annotate(total=Sum("target"))
+        .order_by()
+    }
+    indicators = list(Indicator.objects.order_by("order", "code"))
+    actuals = {(year, day): _actuals(year, [], day) for year, day in days}
+    outputs = {
+        (year, day): dict(
+            (
+                ((pid, indicator), total)
+                for pid, indicator, total in ProjectOutput.objects.filter(project__year=year, date__lte=day)
+                .values_list("project__province_id", "indicator_id")
+                .annotate(total=Sum("value"))
+                .order_by()
+            )
+        )
+        for year, day in days
+    }
+    result = {}
+    for year, day, ids in wanted:
+        records = _Records(plans=plans, original_plans=original_plans, actuals=actuals[year, day], projects=projects)
+        funds = {
+            fund: FundFigures(
+                plan_vnd=records.plan(year, ids, fund),
+                original_plan_vnd=records.original_plan(year, ids, fund),
+                actual_vnd=records.actual(year, ids, fund),
+                plan_prev_vnd=None,
+                original_plan_prev_vnd=None,
+                nation_plan_vnd=None,
+                nation_actual_vnd=None,
+                committed_vnd=None,
+            )
+            for fund in FUNDS
+        }
+        funds[TOTAL] = FundFigures(
+            **{
+                name: progress.total(getattr(funds[f], name) for f in FUNDS)
+                for name in FundFigures.__dataclass_fields__
+            }
+        )
+        has_projects = records.has_projects(year, ids)
+        scope_targets: dict[int, int] = {}
+        for (row_year, pid, indicator), total in targets.items():
+            if row_year == year and pid in ids:
+                scope_targets[indicator] = scope_targets.get(indicator, 0) + total
+        scope_outputs: dict[int, int] = {}
+        for (pid, indicator), total in outputs[year, day].items():
+            if pid in ids:
+                scope_outputs[indicator] = scope_outputs.get(indicator, 0) + total
+        result[year, day, ids] = CutoffFigures(
+            year=year,
+            as_of=day,
+            funds=funds,
+            indicators=[
+                IndicatorFigures(
+                    code=indicator.code,
+                    name=indicator.name,
+                    name_en=indicator.name_en,
+                    unit=indicator.unit,
+                    unit_en=indicator.unit_en,
+                    target=scope_targets.get(indicator.pk),
+                    actual=scope_outputs.get(indicator.pk, 0) if has_projects else None,
+                )
+                for indicator in indicators
+                if indicator.is_active or indicator.pk in scope_targets or indicator.pk in scope_outputs
+            ],
+        )
+    return result
