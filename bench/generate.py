@@ -720,6 +720,8 @@ def generate(scale: Scale, seed: int, *, replace: bool = False) -> dict:
                 cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
         rows = Generator(scale, seed).load()
         with connection.cursor() as cursor:
+            # The copied rows' deferred foreign-key checks must run before ALTER TABLE can.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for table in kept:
                 cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
         rebuild_figures()
