@@ -23,8 +23,10 @@ from ..models import (
     ApprovalStatus,
     BudgetPlan,
     Disbursement,
+    DisbursementRollup,
     Indicator,
     IndicatorTarget,
+    OutputRollup,
     Project,
     ProjectOutput,
     ProjectStatus,
@@ -110,22 +112,51 @@ def _plans(years: list[int]) -> tuple[dict[PlanKey, Decimal], dict[PlanKey, Deci
     return planned, original
 
 
+def _whole_months_end(as_of: datetime.date) -> datetime.date:
+    """The first day after the last whole month on or before `as_of`: the rollup holds the
+    months before it, the raw rows the days from it to `as_of` (none when `as_of` ends a month)."""
+    following = as_of + datetime.timedelta(days=1)
+    return following if following.day == 1 else as_of.replace(day=1)
+
+
+def _by_key(rows) -> dict:
+    """Σ of (*key, amount) rows by key: the rollup's whole months and the raw partial month of a
+    cut-off come from one UNION ALL, a key possibly in both."""
+    found: dict = {}
+    for *key, amount in rows:
+        key = tuple(key) if len(key) > 1 else key[0]
+        found[key] = found.get(key, 0) + amount
+    return found
+
+
 def _actuals(year: int, years: list[int], as_of: datetime.date) -> dict[PlanKey, Decimal]:
     """(project year, province id, fund) -> net đồng disbursed to that year's projects.
 
     `year`'s projects count their disbursements dated on or before `as_of` (which may fall in
     January of the next year, when projects are settled). Earlier `years` of a trend are cut at
     their own 31 December, as their summary with the default cut-off would be.
+
+    Whole months come from the rollup (`DisbursementRollup`); only the days of a cut-off that
+    does not end a month are summed from the raw disbursements, in the same query.
     """
-    current = Q(project__year=year, date__lte=as_of)
-    earlier = Q(project__year__in=[y for y in years if y < year], date__year__lte=F("project__year"))
+    months_end = _whole_months_end(as_of)
+    current = Q(project_year=year, month__lt=months_end)
+    earlier = Q(project_year__in=[y for y in years if y < year], month__year__lte=F("project_year"))
     rows = (
-        Disbursement.objects.filter(current | earlier)
-        .values_list("project__year", "project__province_id", "project__funding_source")
-        .annotate(total=Coalesce(Sum(signed_amount_vnd()), ZERO, output_field=MONEY_SUM))
+        DisbursementRollup.objects.filter(current | earlier)
+        .values_list("project_year", "province_id", "funding_source")
+        .annotate(total=Sum("total_vnd"))
         .order_by()
     )
-    return {(year, pid, fund): total for year, pid, fund, total in rows}
+    if months_end <= as_of:
+        rows = rows.union(
+            Disbursement.objects.filter(project__year=year, date__gte=months_end, date__lte=as_of)
+            .values_list("project__year", "project__province_id", "project__funding_source")
+            .annotate(total=Coalesce(Sum(signed_amount_vnd()), ZERO, output_field=MONEY_SUM))
+            .order_by(),
+            all=True,
+        )
+    return _by_key(rows)
 
 
 @figures_from_replica  # on the replica when DATABASE_REPLICA_URL is set (common/replica.py)
@@ -151,6 +182,9 @@ def summary(
       predecessors; a region against the territories of the provinces it has at the end of the
       year); revised-plan growth compares the plans as revised;
     - share: against the nation; indicator completion: outputs dated ≤ `as_of` over targets;
+    - disbursements and outputs of whole months are read from the rollup tables (kept exact by
+      database triggers, models/rollup.py), the days of a cut-off's unfinished month from the
+      raw rows;
     - plans approved: provinces in force on 1 January with an approved plan of the fund;
     - no data is not zero: a plan with no approved plan behind it, an actual or an output with
       no project of the year behind it, a target never set, are None, and so is every ratio
@@ -329,12 +363,26 @@ def _indicators(year: int, as_of: datetime.date, ids: set[int], *, has_projects:
         .annotate(total=Sum("target"))
         .order_by()
     )
-    outputs = dict(
-        ProjectOutput.objects.filter(project__year=year, project__province_id__in=ids, date__lte=as_of)
+    # Whole months from the rollup, the days of a cut-off that does not end a month from the raw
+    # outputs, in one query (as `_actuals`).
+    months_end = _whole_months_end(as_of)
+    outputs = (
+        OutputRollup.objects.filter(project_year=year, province_id__in=ids, month__lt=months_end)
         .values_list("indicator_id")
-        .annotate(total=Sum("value"))
+        .annotate(total=Sum("total"))
         .order_by()
     )
+    if months_end <= as_of:
+        outputs = outputs.union(
+            ProjectOutput.objects.filter(
+                project__year=year, project__province_id__in=ids, date__gte=months_end, date__lte=as_of
+            )
+            .values_list("indicator_id")
+            .annotate(total=Sum("value"))
+            .order_by(),
+            all=True,
+        )
+    outputs = _by_key(outputs)
     return [
         IndicatorFigures(
             code=indicator.code,
