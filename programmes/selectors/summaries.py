@@ -383,6 +383,14 @@ def _indicators(year: int, as_of: datetime.date, ids: set[int], *, has_projects:
             all=True,
         )
     outputs = _by_key(outputs)
+    return _indicator_rows(Indicator.objects.order_by("order", "code"), targets, outputs, has_projects=has_projects)
+
+
+def _indicator_rows(
+    indicators: Iterable[Indicator], targets: dict[int, int], outputs: dict[int, int], *, has_projects: bool
+) -> list[IndicatorFigures]:
+    """One row per indicator that is active or has a target or an output in the scope: the
+    target (None when never set) and the outputs (None without a project of the year)."""
     return [
         IndicatorFigures(
             code=indicator.code,
@@ -393,7 +401,7 @@ def _indicators(year: int, as_of: datetime.date, ids: set[int], *, has_projects:
             target=targets.get(indicator.pk),
             actual=outputs.get(indicator.pk, 0) if has_projects else None,
         )
-        for indicator in Indicator.objects.order_by("order", "code")
+        for indicator in indicators
         if indicator.is_active or indicator.pk in targets or indicator.pk in outputs
     ]
 
@@ -490,18 +498,6 @@ def cutoff_figures(cutoffs: Iterable[Cutoff]) -> dict[Cutoff, CutoffFigures]:
             year=year,
             as_of=day,
             funds=funds,
-            indicators=[
-                IndicatorFigures(
-                    code=indicator.code,
-                    name=indicator.name,
-                    name_en=indicator.name_en,
-                    unit=indicator.unit,
-                    unit_en=indicator.unit_en,
-                    target=scope_targets.get(indicator.pk),
-                    actual=scope_outputs.get(indicator.pk, 0) if has_projects else None,
-                )
-                for indicator in indicators
-                if indicator.is_active or indicator.pk in scope_targets or indicator.pk in scope_outputs
-            ],
+            indicators=_indicator_rows(indicators, scope_targets, scope_outputs, has_projects=has_projects),
         )
     return result

@@ -16,8 +16,8 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError, connection, connections, transaction
-from django.test import TestCase, TransactionTestCase
+from django.db import IntegrityError, connection, transaction
+from django.test import TestCase
 
 from programmes import services
 from programmes.models import Deadline, Notification, NotificationKind, ProjectStatus, ReportingPeriod
@@ -26,6 +26,7 @@ from programmes.selectors.reminders import due_reminders
 from programmes.services import reminders
 from programmes.services.reminders import send_reminders
 from tests import factories
+from tests.transactional import SeededTransactionTestCase
 
 K = NotificationKind
 D = datetime.date
@@ -287,21 +288,10 @@ class OncePerDayTests(ReminderTestCase):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no concurrent writers to race")
-class RealRaceTests(TransactionTestCase):
+class RealRaceTests(SeededTransactionTestCase):
     """Two timers at the same moment, each in its own thread, transaction and connection, on
     PostgreSQL. Each run's look-up of what was sent is followed by a pause longer than the other
     run needs to reach its own: without the lock both would miss the other's reminders."""
-
-    serialized_rollback = True  # the seeded provinces, groups and deadlines come back before each test
-
-    def _fixture_teardown(self):
-        # As tests/programmes/test_concurrent_first_writes.py: put the seeded rows back for the
-        # ordinary TestCases that run after this class in the same worker.
-        super()._fixture_teardown()
-        for alias in self._databases_names(include_mirrors=False):
-            database = connections[alias]
-            if getattr(database, "_test_serialized_contents", None):
-                database.creation.deserialize_db_from_string(database._test_serialized_contents)
 
     def test_two_runs_at_once_store_and_mail_each_reminder_once(self):
         a = factories.province("79", new_era=True)
