@@ -93,6 +93,28 @@ class ReplayTests(TestCase):
         username = User._meta.concrete_fields.index(User._meta.get_field("username"))
         self.assertIn("first", {row[username] for row in state["auth_user"].values()})
 
+    def test_a_second_load_from_that_other_state_replays_its_own_record(self):
+        # A process whose state moved for good (CI's PostgreSQL pass: a worker's every later
+        # class ran the loaders) records once for the new state, then replays.
+        _in_rolled_back_transaction(self.load_and_read)
+
+        def write_then_load():
+            factories.user("first")
+            return self.load_and_read()
+
+        first, recorded = _in_rolled_back_transaction(write_then_load)
+        replays = demo_db.counters["replayed"]
+        second, replayed = _in_rolled_back_transaction(write_then_load)
+
+        self.assertEqual(self.calls, 2)  # the clean state's run, then the other state's, once
+        self.assertEqual((first, second), ("run 2", "run 2"))
+        self.assertEqual(demo_db.counters["replayed"], replays + 1)
+        # The same rows but the caller's own user, written twice with two random password salts.
+        users = recorded.pop("auth_user"), replayed.pop("auth_user")
+        self.assertEqual(replayed, recorded)
+        username = User._meta.concrete_fields.index(User._meta.get_field("username"))
+        self.assertEqual(*({key: row[username] for key, row in rows.items()} for rows in users))
+
     def test_new_rows_after_a_replay_take_fresh_keys(self):
         _in_rolled_back_transaction(self.load_and_read)
 
