@@ -12,8 +12,8 @@ A record is only valid on the state it was taken from. Each record is kept with 
 of that state (each table's row count and largest key): a load from a state with no record runs
 the genuine loaders and records them for that state (correct, only slower the first time). So
 call it first in `setUpTestData`, where every class starts from the migrated test database. A
-process whose state moved for good (a row left behind by a transactional test, a PostgreSQL
-sequence past the recorded keys) thus records once more instead of running the loaders in every
+process whose state moved for good (on PostgreSQL, a transactional test's restore gives the
+group-permission rows new keys from their sequence) thus records once more instead of running the loaders in every
 later class; that happened on CI's PostgreSQL pass, where one worker never replayed again.
 
 Tests of the loaders themselves (tests/programmes/test_demo.py, tests/conferences/test_demo.py)
