@@ -13,8 +13,8 @@ of that state (each table's row count and largest key): a load from a state with
 the genuine loaders and records them for that state (correct, only slower the first time). So
 call it first in `setUpTestData`, where every class starts from the migrated test database. A
 process whose state moved for good (on PostgreSQL, a transactional test's restore gives the
-group-permission rows new keys from their sequence) thus records once more instead of running the loaders in every
-later class; that happened on CI's PostgreSQL pass, where one worker never replayed again.
+group-permission rows new keys from their sequence) thus records once more instead of
+running the loaders in every later class; that happened on CI's PostgreSQL pass, where one worker never replayed again.
 
 Tests of the loaders themselves (tests/programmes/test_demo.py, tests/conferences/test_demo.py)
 call `programmes.demo.load()` and `conferences.demo.load()` directly, never this module.
