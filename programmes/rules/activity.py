@@ -42,4 +42,4 @@ def payment_after_stop(
 ) -> bool:
     """True when a payment (not a recovery) dated `day` falls after the project stopped."""
     stop = stopped_on(status, status_changed_on)
-    return bool(stop) and not is_recovery and day > stop
+    return stop is not None and not is_recovery and day > stop

@@ -71,8 +71,8 @@ def shortest_path(current: str, wanted: str) -> list[str] | None:
     if wanted not in parents:
         return None
     path = []
-    step = wanted
-    while step != current:
+    step: str | None = wanted
+    while step is not None and step != current:  # `current`'s parent is None: the chain's end
         path.append(step)
         step = parents[step]
     return list(reversed(path))
