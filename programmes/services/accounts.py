@@ -161,16 +161,16 @@ def account_update(
     if position is not None:
         profile.position = position
     was_active = user.is_active if not user.pk else get_user_model().objects.get(pk=user.pk).is_active
-    changes = {
-        "username": username,
-        "first_name": first_name,
-        "last_name": last_name,
-        "email": email,
-        "is_active": is_active,
-    }
-    for name, value in changes.items():
-        if value is not None:
-            setattr(user, name, value)
+    if username is not None:
+        user.username = username
+    if first_name is not None:
+        user.first_name = first_name
+    if last_name is not None:
+        user.last_name = last_name
+    if email is not None:
+        user.email = email
+    if is_active is not None:
+        user.is_active = is_active
     with transaction.atomic():
         user.is_staff = role != Role.VIEWER
         user.full_clean(exclude=["password"])
