@@ -78,6 +78,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/lint-imports
+	$(DEV_ENV) $(BIN)/mypy
 
 # Django's deployment checks with the production environment of .env.example, in an otherwise
 # empty environment: a throwaway secret key (the example leaves it blank) and SQLite instead of
@@ -111,4 +112,4 @@ ci:
 	bash .ci/run
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache

@@ -22,7 +22,9 @@ from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from .models import BudgetPlan, IndicatorTarget, Province, Role, UserProfile
+# `Role` is also this module's: the pages and services name it `access.Role`.
+from .models import BudgetPlan, IndicatorTarget, Province, UserProfile
+from .models import Role as Role
 
 # Highest first: a user in several groups has the widest role.
 ROLE_PRECEDENCE = (Role.ADMIN, Role.MINISTRY, Role.VIEWER, Role.PROVINCE_STAFF)

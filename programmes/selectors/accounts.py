@@ -10,12 +10,14 @@ The relations are found from the user model itself, so a model added later that 
 is counted without a change here.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, ForeignObjectRel, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.text import capfirst
 from django.utils.translation import get_language
@@ -23,6 +25,10 @@ from django.utils.translation import gettext as _
 
 from common.i18n import is_english
 from common.numbers import group_digits
+
+# A foreign key to the user, on any model: its value types differ from model to model (the stubs
+# type a relation's field the same way).
+UserKey = models.ForeignKey[Any, Any]
 
 
 @dataclass(frozen=True)
@@ -38,29 +44,33 @@ def _history_of(model: type[models.Model]) -> type[models.Model] | None:
     return getattr(model, "instance_type", None)
 
 
-def _owned(model: type[models.Model], field: models.Field) -> bool:
+def _owned(model: type[models.Model], field: UserKey) -> bool:
     """Whether the rows of `model` that point at a user through `field` belong to the account
     (deleted with it) rather than record it."""
     original = _history_of(model)
     if original is not None and field.name != "history_user":
         # A history table's copy of a foreign key: as owned as the original's.
         try:
-            field = original._meta.get_field(field.name)
+            copied = original._meta.get_field(field.name)
         except FieldDoesNotExist:  # a field of the history only
             return False
+        # The history copies a foreign key (or a one-to-one field, which is one) as a foreign key.
+        return isinstance(copied, models.ForeignKey) and copied.remote_field.on_delete is models.CASCADE
     return field.remote_field.on_delete is models.CASCADE
 
 
-def recording_relations() -> list[tuple[type[models.Model], models.ForeignKey]]:
+def recording_relations() -> list[tuple[type[models.Model], UserKey]]:
     """(model, foreign key to the user) of every relation whose rows record a user."""
     user_model = get_user_model()
     found = []
     for relation in user_model._meta.get_fields(include_hidden=True):
-        if not (relation.is_relation and relation.auto_created and not relation.concrete):
+        # The reverse side of each relation to the user (auto-created, not a column of its own).
+        if not isinstance(relation, ForeignObjectRel):
             continue
         if relation.many_to_many or not isinstance(relation.field, models.ForeignKey):
             continue
-        model, field = relation.related_model, relation.field
+        field = relation.field
+        model = field.model  # the reverse relation's related model: the one holding the key
         if model._meta.proxy or _owned(model, field):
             continue
         found.append((model, field))
@@ -68,7 +78,7 @@ def recording_relations() -> list[tuple[type[models.Model], models.ForeignKey]]:
     return found
 
 
-def _text(model: type[models.Model], field: models.Field, count: int) -> str:
+def _text(model: type[models.Model], field: UserKey, count: int) -> str:
     original = _history_of(model)
     if original is None:
         return _("recorded as “%(field)s” on %(count)s %(records)s") % {
@@ -95,7 +105,7 @@ def records_name(model: type[models.Model], count: int) -> str:
     return str(opts.verbose_name_plural if is_english() and count != 1 else opts.verbose_name)
 
 
-def recorded_uses(user_ids) -> dict[int, list[RecordedUse]]:
+def recorded_uses(user_ids: Iterable[int]) -> dict[int, list[RecordedUse]]:
     """For each user of `user_ids`, the kinds of records that name them, with how many (an
     empty list: nothing names the user, who may be deleted). One query, whatever the tables'
     sizes: one counting subquery per relation."""

@@ -55,7 +55,7 @@ class ReportingCalendar:
         return cls.from_rows({})
 
     @classmethod
-    def from_rows(cls, stored: dict) -> "ReportingCalendar":
+    def from_rows(cls, stored: dict[str, Deadline]) -> "ReportingCalendar":
         rules = {}
         for code in DeadlineCode.values:
             row = stored.get(code)

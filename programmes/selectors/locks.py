@@ -15,6 +15,7 @@ from ..models import (
     ApprovalStatus,
     BudgetPlan,
     Period,
+    Project,
     Province,
     ReportingPeriod,
     fund_short_label,
@@ -110,7 +111,7 @@ def year_closed_reason(province: Province, year: int) -> str | None:
     return lock_message(period) if period else None
 
 
-def project_lock_reason(project) -> str | None:
+def project_lock_reason(project: Project) -> str | None:
     """Why a project's province, year, fund, category and support cannot change, or None.
 
     They are frozen when a disbursement or an output of the project is dated in an approved report

@@ -4,11 +4,16 @@ notification keeps its kind and names (models.Notification), the sentence is mad
 import datetime
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.utils.translation import gettext as _
 
 from ..models import Notification, NotificationKind, NotificationSettings, Period, fund_short_label
 
 K = NotificationKind
+
+# The names a notification's sentence needs (province, year, period or fund, who, the reason…),
+# stored as its JSON `params`.
+NotificationParams = dict[str, str | int]
 
 
 def _period(code: str) -> str:
@@ -112,20 +117,20 @@ class NotificationLine:
         return self.notification.read_at is None
 
 
-def unread_count(user) -> int:
+def unread_count(user: User | AnonymousUser) -> int:
     """How many notifications `user` has not read (one query; 0 for anonymous users)."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return 0
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
-def notification_lines(user, *, limit: int = 50) -> list[NotificationLine]:
+def notification_lines(user: User, *, limit: int = 50) -> list[NotificationLine]:
     """`user`'s latest `limit` notifications, newest first (one query)."""
     rows = Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")[:limit]
     return [NotificationLine(row, *notification_text(row)) for row in rows]
 
 
-def email_enabled(user) -> bool:
+def email_enabled(user: User) -> bool:
     """Whether `user` wants notifications by e-mail too (the default, without a choice saved)."""
     choice = NotificationSettings.objects.filter(user=user).values_list("email_enabled", flat=True).first()
     return True if choice is None else choice

@@ -15,6 +15,7 @@ from ..models import DeadlineCode, NotificationKind, Period, Project, ProjectSta
 from ..models.calendar import PERIOD_DEADLINES
 from .calendar import ReportingCalendar
 from .figures import ProvinceMap
+from .notifications import NotificationParams
 from .reporting import SENT_STATUSES, report_due_date
 
 K = NotificationKind
@@ -25,7 +26,7 @@ class ReminderItem:
     kind: str
     key: str  # the same item gets the same key every day; the day is stored beside it
     province_id: int
-    params: dict
+    params: NotificationParams
     url: str
     due: datetime.date
     # The first day of a due-soon reminder's window (the due date minus its reminder days);

@@ -12,8 +12,10 @@ named in its docstring (the page's tests pin the sum).
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Exists, Max, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
@@ -224,7 +226,9 @@ def period_watch(
     expected = sorted(
         (p for p in provinces.by_id.values() if p.in_force_on(end)), key=lambda p: (p.region.order, p.name)
     )
-    overdue, late, sent = [], [], 0
+    overdue: list[LateProvince] = []
+    late: list[LateProvince] = []
+    sent = 0
     for province in expected:
         report = records.get(province.pk)
         sent += bool(report is not None and report.status in SENT_STATUSES)
@@ -334,9 +338,10 @@ def working_year(province: Province, today: datetime.date) -> int:
     return province.valid_to.year if province.valid_to else today.year
 
 
-def working_year_of(user, today: datetime.date) -> int:
+def working_year_of(user: User | AnonymousUser, today: datetime.date) -> int:
     """The year a user's pages open at: `working_year` of their province for province staff
-    (no query beyond their territory's, which their pages read anyway), this year otherwise."""
+    (no query beyond their territory's, which their pages read anyway), this year otherwise
+    (anonymous users included)."""
     if access.role_of(user) != access.Role.PROVINCE_STAFF:
         return today.year
     province = access.user_province(user)
@@ -408,7 +413,7 @@ class ProjectTasks:
         return len(self.not_contracted) + len(self.not_settled) + len(self.no_progress)
 
 
-def _latest(model, field: str = "date"):
+def _latest(model: type[ProjectTransition | Disbursement | ProjectOutput], field: str = "date") -> Subquery:
     rows = model.objects.filter(project=OuterRef("pk")).order_by().values("project").annotate(last=Max(field))
     return Subquery(rows.values("last")[:1])
 
@@ -443,7 +448,9 @@ def projects_needing(
             last_output=_latest(ProjectOutput),
         )
     )
-    not_contracted, not_settled, no_progress = [], [], []
+    not_contracted: list[ProjectTask] = []
+    not_settled: list[ProjectTask] = []
+    no_progress: list[ProjectTask] = []
     stale_before = today - datetime.timedelta(days=STALE_PROJECT_DAYS)
     for project in projects:
         url = reverse("admin:programmes_project_change", args=[project.pk])
@@ -477,8 +484,15 @@ class Change:
 
 _ACTIONS = {"+": gettext_lazy("Created"), "~": gettext_lazy("Changed"), "-": gettext_lazy("Deleted")}
 
+# The models whose changes the start page lists.
+Recorded = BudgetPlan | IndicatorTarget | Project | Disbursement | ProjectOutput | ReportingPeriod
 
-def _change_label(model_name: str, row) -> str:
+# A row of a history table (simple-history builds those models when the app loads, so they have
+# no static type; each has its model's fields and history_date, history_type, history_id).
+HistoryRow = Any
+
+
+def _change_label(model_name: str, row: HistoryRow) -> str:
     if model_name == "budgetplan":
         return _("%(fund)s plan %(year)s") % {"fund": fund_short_label(row.funding_source), "year": row.year}
     if model_name == "indicatortarget":
@@ -491,12 +505,12 @@ def _change_label(model_name: str, row) -> str:
     return f"{kind} – {row.project.code}"
 
 
-def latest_changes(user, *, limit: int = 8) -> list[Change]:
+def latest_changes(user: User, *, limit: int = 8) -> list[Change]:
     """The `limit` latest changes `user` made to plans, targets, projects, money, outputs and
     reports, newest first; edits of one record in a row (save, then submit…) are one change, the
     newest. Six queries: the newest history rows of each model (three times `limit`, so that
     collapsed edits still leave `limit` changes when there are)."""
-    sources = (
+    sources: tuple[tuple[type[Recorded], tuple[str, ...]], ...] = (
         (BudgetPlan, ()),
         (IndicatorTarget, ("indicator",)),
         (Project, ()),
@@ -504,15 +518,18 @@ def latest_changes(user, *, limit: int = 8) -> list[Change]:
         (ProjectOutput, ("project",)),
         (ReportingPeriod, ()),
     )
-    rows = []
+    rows: list[tuple[datetime.datetime, str, HistoryRow]] = []
     for model, related in sources:
+        # The model's _meta.model_name, which the stubs type as optional (unset before the
+        # class is built).
+        name = model.__name__.lower()
         history = model.history.model.objects.filter(history_user=user).order_by("-history_date", "-history_id")
         if related:
             history = history.select_related(*related)
         for row in history[: limit * 3]:
-            rows.append((row.history_date, model._meta.model_name, row))
+            rows.append((row.history_date, name, row))
     rows.sort(key=lambda item: item[0], reverse=True)
-    kept = []
+    kept: list[tuple[datetime.datetime, str, HistoryRow]] = []
     for item in rows:
         _when, name, row = item
         if kept and (kept[-1][1], kept[-1][2].id, kept[-1][2].history_type) == (name, row.id, row.history_type):
@@ -563,7 +580,7 @@ def latest_approved_reports(*, limit: int = 10) -> list[ApprovedReport]:
 
 @dataclass(frozen=True)
 class AccountIssue:
-    user: object
+    user: User
     problem: str
     url: str
 
@@ -595,7 +612,9 @@ def accounts_that_cannot_work(today: datetime.date) -> list[AccountIssue]:
         elif not user.has_province:
             problem = _("Province staff without a province: the account sees no record.")
         else:
+            # The query keeps an account with a province only when that province has ended.
             province = user.portal_profile.province
+            assert province is not None and province.valid_to is not None
             successor = province.merged_into
             problem = _("Works for %(province)s, which is no longer in force: move the account to %(successor)s.") % {
                 "province": province_label(province, province.valid_to.year),

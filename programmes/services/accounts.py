@@ -8,8 +8,10 @@ activity or password writes a row of the profile's history (UserProfile), so the
 says who changed which account, when, from what to what.
 """
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from .. import access
 from ..models import Province, Role, UserProfile
 from .support import with_reason
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Refusals (STYLE C12: constants the forms, the command and the tests share).
 PROVINCE_REQUIRED = _("Province staff work for one province: choose it.")
@@ -44,7 +49,7 @@ def role_province_check(role: str, province: Province | None) -> None:
         raise ValidationError({"province": PROVINCE_NOT_ALLOWED})
 
 
-def editor_check(*, user, by) -> None:
+def editor_check(*, user: User, by: User | None) -> None:
     """ValidationError unless `by` may change `user`'s account: a superuser's account is a
     superuser's to change (otherwise an administrator could take it over with a new password).
     `by` None is a script run on the server (manage.py add_user), which may change any account."""
@@ -52,8 +57,11 @@ def editor_check(*, user, by) -> None:
         raise ValidationError(SUPERUSER_ACCOUNT)
 
 
-def account_update_check(*, user, role: str, province: Province | None, is_active: bool | None, by) -> None:
-    """The refusals of `account_update`, for a form to show before anything is saved."""
+def account_update_check(
+    *, user: User, role: str, province: Province | None, is_active: bool | None, by: User | None
+) -> None:
+    """The refusals of `account_update`, for a form to show before anything is saved
+    (`is_active` None: the activity does not change; `by` None: a script on the server)."""
     role_province_check(role, province)
     editor_check(user=user, by=by)
     if by is not None and user.pk is not None and by.pk == user.pk:
@@ -71,14 +79,14 @@ def _group(role: str) -> Group:
     return group
 
 
-def _profile(user) -> UserProfile:
+def _profile(user: User) -> UserProfile:
     try:
         return UserProfile.objects.get(user=user)
     except UserProfile.DoesNotExist:
         return UserProfile(user=user)
 
 
-def _save_profile(profile: UserProfile, *, by, reason: str = "") -> None:
+def _save_profile(profile: UserProfile, *, by: User | None, reason: "StrOrPromise" = "") -> None:
     """Save `profile` when something the audit trail shows changed (no empty history rows)."""
     if profile.pk:
         stored = UserProfile.objects.filter(pk=profile.pk).values(*_PROFILE_FIELDS).first()
@@ -94,17 +102,18 @@ def account_create(
     password: str | None,
     role: str,
     province: Province | None = None,
-    by=None,
-    **fields,
-):
+    by: User | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    position: str = "",
+) -> User:
     """A new account with `role` (and `province` for province staff) and `password` (checked by
-    the password validators; None leaves the account without a usable password). `fields` are
-    the user's first_name, last_name, email and the profile's position. Raises ValidationError,
-    and then nothing is saved."""
+    the password validators; None leaves the account without a usable password), the user's
+    names and e-mail and the profile's `position`; `by` None is a script on the server. Raises
+    ValidationError, and then nothing is saved."""
     role_province_check(role, province)
-    User = get_user_model()
-    position = fields.pop("position", "")
-    user = User(username=username, **fields)
+    user = get_user_model()(username=username, first_name=first_name, last_name=last_name, email=email)
     if password is not None:
         password_validation.validate_password(password, user)
     with transaction.atomic():
@@ -129,17 +138,39 @@ def account_create(
     return user
 
 
-def account_update(*, user, role: str, province: Province | None, by=None, **fields):
-    """Change `user`'s role, province and the other `fields` (first_name, last_name, email,
-    username, is_active; position on the profile). Raises ValidationError, and then nothing is
-    saved: the pair role/province must go together, nobody takes the administrator role from or
-    deactivates their own account, and a superuser's account is a superuser's to change."""
-    account_update_check(user=user, role=role, province=province, is_active=fields.get("is_active"), by=by)
+def account_update(
+    *,
+    user: User,
+    role: str,
+    province: Province | None,
+    by: User | None = None,
+    username: str | None = None,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    email: str | None = None,
+    is_active: bool | None = None,
+    position: str | None = None,
+) -> User:
+    """Change `user`'s role, province, and those of `username`, `first_name`, `last_name`,
+    `email`, `is_active` and the profile's `position` that are given (None: unchanged); `by`
+    None is a script on the server. Raises ValidationError, and then nothing is saved: the pair
+    role/province must go together, nobody takes the administrator role from or deactivates
+    their own account, and a superuser's account is a superuser's to change."""
+    account_update_check(user=user, role=role, province=province, is_active=is_active, by=by)
     profile = _profile(user)
-    profile.position = fields.pop("position", profile.position)
+    if position is not None:
+        profile.position = position
     was_active = user.is_active if not user.pk else get_user_model().objects.get(pk=user.pk).is_active
-    for name, value in fields.items():
-        setattr(user, name, value)
+    if username is not None:
+        user.username = username
+    if first_name is not None:
+        user.first_name = first_name
+    if last_name is not None:
+        user.last_name = last_name
+    if email is not None:
+        user.email = email
+    if is_active is not None:
+        user.is_active = is_active
     with transaction.atomic():
         user.is_staff = role != Role.VIEWER
         user.full_clean(exclude=["password"])
@@ -151,14 +182,14 @@ def account_update(*, user, role: str, province: Province | None, by=None, **fie
     return user
 
 
-def _forget_cached_access(user) -> None:
+def _forget_cached_access(user: User) -> None:
     """programmes.access and Django's permission checks cache on the user object: the next
     check must see the new role and province."""
     for cached in ("_portal_role", "_portal_province", "_portal_territory", "_perm_cache", "_group_perm_cache"):
         user.__dict__.pop(cached, None)
 
 
-def _recorded_role(user) -> str:
+def _recorded_role(user: User) -> str:
     """The role the user's groups give (inactive accounts too, unlike access.role_of)."""
     if user.is_superuser:
         return Role.ADMIN
@@ -166,7 +197,7 @@ def _recorded_role(user) -> str:
     return next((role for role in access.ROLE_PRECEDENCE if role in names), "")
 
 
-def account_set_password(*, user, password: str, by=None):
+def account_set_password(*, user: User, password: str, by: User | None = None) -> User:
     """Give `user` a new password (checked by the password validators: ValidationError on
     `password`, and nothing saved), recorded in the audit trail without the password itself."""
     editor_check(user=user, by=by)
@@ -185,7 +216,7 @@ def account_set_password(*, user, password: str, by=None):
     return user
 
 
-def account_deactivate(*, user, by=None):
+def account_deactivate(*, user: User, by: User | None = None) -> User:
     """Close `user`'s account: they can no longer log in, and every record keeps their name.
     The way to retire an account that records already name (see selectors.accounts)."""
     editor_check(user=user, by=by)

@@ -18,9 +18,10 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.mail import EmailMessage, mailers
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -35,7 +36,7 @@ from ..models import (
     Province,
     ReportingPeriod,
 )
-from ..selectors.notifications import notification_text
+from ..selectors.notifications import NotificationParams, notification_text
 
 logger = logging.getLogger(__name__)
 
@@ -56,12 +57,12 @@ REPORT_EVENTS = {
 }
 
 
-def ministry_officials():
+def ministry_officials() -> QuerySet[User]:
     """The active ministry officials (the role's group; administrators are not told)."""
     return get_user_model().objects.filter(is_active=True, groups__name=access.Role.MINISTRY.value)
 
 
-def province_staff(province: Province):
+def province_staff(province: Province) -> QuerySet[User]:
     """The active province staff who may read `province`'s records: its own staff and those of
     the province it was merged into (whose territory holds it, programmes.access)."""
     where = Q(portal_profile__province_id=province.pk)
@@ -70,7 +71,7 @@ def province_staff(province: Province):
     return get_user_model().objects.filter(where, is_active=True, groups__name=access.Role.PROVINCE_STAFF.value)
 
 
-def _submitter(record) -> object | None:
+def _submitter(record: BudgetPlan | ReportingPeriod) -> User | None:
     """Who last submitted `record` (a plan or a report), from its history; None if unknown."""
     user_id = (
         record.history.filter(status="submitted", history_user__isnull=False)
@@ -81,7 +82,7 @@ def _submitter(record) -> object | None:
     return get_user_model().objects.filter(pk=user_id, is_active=True).first() if user_id else None
 
 
-def _recipients(event: str, province: Province, record, actor) -> list:
+def _recipients(event: str, province: Province, record: BudgetPlan | ReportingPeriod, actor: User | None) -> list[User]:
     if event == "submitted":
         people = list(ministry_officials().distinct())
     else:
@@ -93,7 +94,9 @@ def _recipients(event: str, province: Province, record, actor) -> list:
     return [person for person in people if person.pk != actor_id]
 
 
-def _create(kind: str, people: list, province: Province, params: dict, url: str) -> list[Notification]:
+def _create(
+    kind: str, people: list[User], province: Province, params: NotificationParams, url: str
+) -> list[Notification]:
     rows = Notification.objects.bulk_create(
         [Notification(recipient=person, kind=kind, province=province, params=params, url=url) for person in people]
     )
@@ -103,11 +106,12 @@ def _create(kind: str, people: list, province: Province, params: dict, url: str)
     return rows
 
 
-def notify_plan_event(*, plan: BudgetPlan, event: str, actor, reason: str = "") -> list[Notification]:
+def notify_plan_event(*, plan: BudgetPlan, event: str, actor: User | None, reason: str = "") -> list[Notification]:
     """Tell who must act or who asked that `plan` was submitted, approved, sent back, revised or
-    reopened (`event`); the notifications created (e-mailed once the transaction commits)."""
+    reopened (`event`); the notifications created (e-mailed once the transaction commits).
+    `actor` None: a script on the server, named "the system" in the message."""
     province = plan.province
-    params = {
+    params: NotificationParams = {
         "province": province.name,
         "year": plan.year,
         "fund": plan.funding_source,
@@ -119,24 +123,27 @@ def notify_plan_event(*, plan: BudgetPlan, event: str, actor, reason: str = "") 
     return _create(PLAN_EVENTS[event], _recipients(event, province, plan, actor), province, params, url)
 
 
-def notify_plan_revised(*, plan: BudgetPlan, actor, reason: str = "") -> list[Notification]:
+def notify_plan_revised(*, plan: BudgetPlan, actor: User | None, reason: str = "") -> list[Notification]:
     """Tell the province's staff and the plan's submitter that the ministry revised `plan`
     (services.budget_plan_revise calls it inside its transaction)."""
     return notify_plan_event(plan=plan, event="revised", actor=actor, reason=reason)
 
 
-def notify_plan_reopened(*, plan: BudgetPlan, actor, reason: str = "") -> list[Notification]:
+def notify_plan_reopened(*, plan: BudgetPlan, actor: User | None, reason: str = "") -> list[Notification]:
     """Tell the province's staff and the plan's submitter that the ministry reopened the approved
     `plan` for correction (services.plan_reopen calls it inside its
     transaction)."""
     return notify_plan_event(plan=plan, event="reopened", actor=actor, reason=reason)
 
 
-def notify_report_event(*, report: ReportingPeriod, event: str, actor, reason: str = "") -> list[Notification]:
+def notify_report_event(
+    *, report: ReportingPeriod, event: str, actor: User | None, reason: str = ""
+) -> list[Notification]:
     """Tell who must act or who asked that `report` was submitted, approved, sent back or
-    reopened (`event`); the notifications created (e-mailed once the transaction commits)."""
+    reopened (`event`); the notifications created (e-mailed once the transaction commits).
+    `actor` None: a script on the server, named "the system" in the message."""
     province = report.province
-    params = {
+    params: NotificationParams = {
         "province": province.name,
         "year": report.year,
         "period": report.period,
@@ -149,12 +156,12 @@ def notify_report_event(*, report: ReportingPeriod, event: str, actor, reason: s
     return _create(REPORT_EVENTS[event], _recipients(event, province, report, actor), province, params, url)
 
 
-def set_email_enabled(*, user, enabled: bool) -> None:
+def set_email_enabled(*, user: User, enabled: bool) -> None:
     """Save `user`'s choice about e-mail."""
     NotificationSettings.objects.update_or_create(user=user, defaults={"email_enabled": enabled})
 
 
-def mark_read(*, user, ids: list[int] | None = None) -> int:
+def mark_read(*, user: User, ids: list[int] | None = None) -> int:
     """Mark `user`'s unread notifications (those of `ids`, or all) read; how many were."""
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
@@ -176,7 +183,7 @@ def send_notification_emails(ids: list[int]) -> int:
         if not wanted:
             return 0
         base = settings.PORTAL_URL.rstrip("/")
-        sent = []
+        sent: list[int] = []
         connection = mailers.default
         with translation.override(settings.LANGUAGE_CODE):
             for row in wanted:
@@ -196,7 +203,7 @@ def send_notification_emails(ids: list[int]) -> int:
         return 0
 
 
-def _wants_email(user) -> bool:
+def _wants_email(user: User) -> bool:
     try:
         return user.notification_settings.email_enabled
     except NotificationSettings.DoesNotExist:

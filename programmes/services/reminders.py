@@ -27,6 +27,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -50,9 +51,9 @@ class ReminderRun:
         return sum(self.created.values())
 
 
-def _staff_by_province() -> dict[int, list]:
+def _staff_by_province() -> dict[int, list[User]]:
     """Active province staff by the id of their province (one query)."""
-    staff = defaultdict(list)
+    staff: defaultdict[int, list[User]] = defaultdict(list)
     for user in (
         get_user_model()
         .objects.filter(
@@ -62,7 +63,9 @@ def _staff_by_province() -> dict[int, list]:
         )
         .select_related("portal_profile")
     ):
-        staff[user.portal_profile.province_id].append(user)
+        province_id = user.portal_profile.province_id
+        if province_id is not None:  # always: the query keeps staff with a province only
+            staff[province_id].append(user)
     return staff
 
 
@@ -73,11 +76,12 @@ def _sent_before(items: list[ReminderItem], today: datetime.date) -> dict[tuple[
     if not keys:
         return {}
     since = min((item.window_opens or today) for item in items)
-    days = defaultdict(set)
+    days: defaultdict[tuple[int, str], set[datetime.date]] = defaultdict(set)
     for recipient_id, key, day in Notification.objects.filter(
         key__in=keys, reminder_day__gte=since, reminder_day__lte=today
     ).values_list("recipient_id", "key", "reminder_day"):
-        days[(recipient_id, key)].add(day)
+        if day is not None:  # always: the range excludes the notifications that are no reminder
+            days[(recipient_id, key)].add(day)
     return days
 
 
@@ -104,7 +108,7 @@ def send_reminders(*, today: datetime.date | None = None) -> ReminderRun:
     provinces = ProvinceMap.load()
     items = due_reminders(today, calendar=calendar, provinces=provinces)
     staff = _staff_by_province()
-    wanted = []
+    wanted: list[tuple[User, ReminderItem]] = []
     for item in items:
         province = provinces.by_id[item.province_id]
         people = {user.pk: user for user in staff.get(province.pk, [])}
@@ -132,8 +136,8 @@ def send_reminders(*, today: datetime.date | None = None) -> ReminderRun:
     inserting = timezone.now()
     Notification.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
     ours = {(row.recipient_id, row.key) for row in new}
-    created = defaultdict(int)
-    ids = []
+    created: defaultdict[str, int] = defaultdict(int)
+    ids: list[int] = []
     for pk, recipient_id, key, kind in Notification.objects.filter(
         key__in={row.key for row in new}, reminder_day=today, created_at__gte=inserting
     ).values_list("pk", "recipient_id", "key", "kind"):

@@ -5,7 +5,9 @@ save writes (django-simple-history), an amount in the user's language, today, a 
 import datetime
 from decimal import Decimal
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -17,20 +19,24 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
-def authored(record, user):
+def authored[RecordT: Model](record: RecordT, user: User | AnonymousUser | None) -> RecordT:
     """`record`, with `user` recorded as the author of the history row its next save or delete
-    writes (simple-history reads the request's user only inside a web request)."""
-    if user is not None and getattr(user, "is_authenticated", False):
-        record._history_user = user
+    writes (simple-history reads the request's user only inside a web request). An anonymous
+    user or None records no author."""
+    if user is not None and user.is_authenticated:
+        # simple-history's private attribute, which the models do not declare.
+        record._history_user = user  # type: ignore[attr-defined]
     return record
 
 
-def with_reason(record, reason: str, user):
-    """Attach `reason` and `user` to the history row the next save writes (the user too, so a
-    step taken outside a web request, by a script or an import, still says who took it)."""
-    record._change_reason = reason or ""
+def with_reason[RecordT: Model](record: RecordT, reason: str, user: User | None) -> RecordT:
+    """`record`, with `reason` and `user` attached to the history row its next save writes (the
+    user too, so a step taken outside a web request, by a script or an import, still says who
+    took it). An empty reason or None is recorded as no reason; None records no author."""
+    # simple-history's private attributes, which the models do not declare.
+    record._change_reason = reason or ""  # type: ignore[attr-defined]
     if user is not None:
-        record._history_user = user
+        record._history_user = user  # type: ignore[attr-defined]
     return record
 
 

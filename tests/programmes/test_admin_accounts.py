@@ -133,6 +133,41 @@ def test_the_portal_never_makes_a_superuser(admin_client):
     assert not {"is_superuser", "is_staff", "groups", "user_permissions"} & set(form.fields)
 
 
+def test_the_account_services_set_only_the_fields_they_name(db):
+    """account_create and account_update take the names, e-mail, username, activity and position
+    by name: a caller cannot set anything else on the account through them (a superuser flag)."""
+    user = account_services.account_create(username="ha", password=STRONG, role="viewer")
+    with pytest.raises(TypeError):
+        account_services.account_update(user=user, role="viewer", province=None, is_superuser=True)
+    with pytest.raises(TypeError):
+        account_services.account_create(username="hb", password=STRONG, role="viewer", is_superuser=True)
+    user.refresh_from_db()
+    assert not user.is_superuser
+    assert not User.objects.filter(username="hb").exists()
+
+
+def test_an_update_leaves_the_fields_it_is_not_given(db):
+    user = account_services.account_create(
+        username="ha",
+        password=STRONG,
+        role="viewer",
+        first_name="Hà",
+        last_name="Trần",
+        email="ha@example.vn",
+        position="Chuyên viên",
+    )
+    account_services.account_update(user=user, role="ministry", province=None)
+    user.refresh_from_db()
+    assert (user.username, user.first_name, user.last_name, user.email, user.is_active) == (
+        "ha",
+        "Hà",
+        "Trần",
+        "ha@example.vn",
+        True,
+    )
+    assert (user.portal_profile.role, user.portal_profile.position) == ("ministry", "Chuyên viên")
+
+
 # ---- changing an account ------------------------------------------------------------------------
 
 
