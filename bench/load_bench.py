@@ -182,22 +182,26 @@ def mix_paths() -> list[str]:
 
 class Writer:
     """Disbursements written through the services at `per_s` a second, in a thread of this
-    process (its own connection), for the length of a `with` block: small payments on the money
-    projects of the last two years of the mix, each committed on its own, so that each bumps the
-    versions of its year. Counts the writes committed and refused (a rule said no)."""
+    process (its own connection), for the length of a `with` block, each committed on its own so
+    that each bumps the versions of its year: on projects of the mix's last year that already
+    have a payment in its second half (a contract, a status that takes money, a period no
+    approved report has locked yet), a recovery of 1,000 đồng then a payment of 1,000 đồng in
+    turn, so that the net stays between 0 and the support. Counts the writes committed and the
+    ones a rule refused (the first refusal's message is kept for the log)."""
 
     def __init__(self, per_s: int):
-        self.per_s, self.written, self.refused = per_s, 0, 0
+        self.per_s, self.written, self.refused, self.first_refusal = per_s, 0, 0, ""
         self.stop = threading.Event()
 
     def __enter__(self) -> "Writer":
+        import datetime
+
         from programmes.models import Disbursement
 
-        years = [MIX_YEARS[-1] - 1, MIX_YEARS[-1]]
-        # Projects that already have a payment: their status and contract admit one more.
+        year = MIX_YEARS[-1]
         self.targets = list(
-            Disbursement.objects.filter(project__year__in=years, kind="payment")
-            .order_by("project_id", "date")
+            Disbursement.objects.filter(project__year=year, kind="payment", date__gte=datetime.date(year, 7, 1))
+            .order_by("project_id", "-date")
             .distinct("project_id")
             .values_list("project_id", "date")[:500]
         )
@@ -212,21 +216,23 @@ class Writer:
         from django.db import connection
 
         from programmes import services
-        from programmes.models import Project
+        from programmes.models import DisbursementKind, Project
 
         index = 0
         try:
             while not self.stop.is_set() and self.targets:
                 started = time.monotonic()
-                project_id, day = self.targets[index % len(self.targets)]
+                project_id, day = self.targets[(index // 2) % len(self.targets)]
+                kind = DisbursementKind.RECOVERY if index % 2 == 0 else DisbursementKind.PAYMENT
                 index += 1
                 try:
                     services.disbursement_create(
-                        project=Project.objects.get(pk=project_id), date=day, amount_vnd=Decimal(1000)
+                        project=Project.objects.get(pk=project_id), date=day, amount_vnd=Decimal(1000), kind=kind
                     )
                     self.written += 1
-                except ValidationError:
+                except ValidationError as error:
                     self.refused += 1
+                    self.first_refusal = self.first_refusal or "; ".join(error.messages)
                 self.stop.wait(max(0.0, 1 / self.per_s - (time.monotonic() - started)))
         finally:
             connection.close()
@@ -234,6 +240,8 @@ class Writer:
     def __exit__(self, *exc) -> None:
         self.stop.set()
         self.thread.join(30)
+        if self.first_refusal:
+            log(f"writer: {self.refused} refused, first: {self.first_refusal}")
 
 
 def run(*, token: str, seconds: int, rounds: int, warmup: int = 2) -> Section:

@@ -89,40 +89,50 @@ def enabled() -> bool:
     return getattr(settings, "FIGURES_CACHE", True)
 
 
-def _scope_key(scope: Scope | None) -> str:
+def cached[T](
+    kind: str,
+    *,
+    year: int,
+    trend_years: int,
+    today: datetime.date | None,
+    parts: tuple,
+    compute: Callable[[datetime.date], T],
+) -> T:
+    """`compute(today)` through the figures' cache, keyed on `kind`, `parts` (every argument that
+    changes the result: cut-off, scope…), the day and the data versions of `summary_years(year,
+    trend_years)`. For `summary()` and for what is built from one summary alone (the summary
+    API's JSON), so that both follow the same rules (the module's notes). None is never cached."""
+    if not enabled() or in_transaction():
+        return compute(today or timezone.localdate())
+    today = today or timezone.localdate()
+    versions = data_versions(summary_years(year, trend_years))
+    text = "|".join([f"v{KEY_VERSION}", kind, str(year), str(trend_years), today.isoformat(), *map(str, parts)])
+    text += "|" + ",".join(map(str, versions))
+    # Hashed: the database cache's keys are at most 255 characters.
+    key = f"{kind}:{year}:{hashlib.sha256(text.encode()).hexdigest()}"
+    cache = caches[CACHE]
+    try:
+        found = cache.get(key)
+    except Exception:  # a shortcut that fails must not stop the figures
+        logger.exception("The figures' cache could not be read; computing the figures.")
+        return compute(today)
+    if found is not None:
+        return found
+    result = compute(today)
+    try:
+        cache.set(key, result)
+    except Exception:
+        logger.exception("The figures' cache could not be written; the figures are served uncached.")
+    return result
+
+
+def scope_key(scope: Scope | None) -> str:
+    """The part of a key that names a scope."""
     if scope is None or scope.kind == "nation":
         return "nation"
     if scope.kind == "region":
         return f"region:{scope.region.pk}"
     return f"province:{scope.province.pk}"
-
-
-def summary_key(
-    *,
-    year: int,
-    as_of: datetime.date,
-    scope: Scope | None,
-    trend_years: int,
-    today: datetime.date,
-    region_year: int | None,
-    listed_on: datetime.date | None,
-    versions: tuple[int, ...],
-) -> str:
-    """The cache key of a summary: every argument that changes its figures, and the versions."""
-    parts = [
-        f"v{KEY_VERSION}",
-        str(year),
-        as_of.isoformat(),
-        _scope_key(scope),
-        str(trend_years),
-        today.isoformat(),
-        str(region_year),
-        listed_on.isoformat() if listed_on else "",
-        ",".join(map(str, versions)),
-    ]
-    text = "|".join(parts)
-    # Hashed: the database cache's keys are at most 255 characters.
-    return f"summary:{year}:{hashlib.sha256(text.encode()).hexdigest()}"
 
 
 def cached_summary(function: Callable[..., Summary]) -> Callable[..., Summary]:
@@ -147,22 +157,14 @@ def cached_summary(function: Callable[..., Summary]) -> Callable[..., Summary]:
         )
         if not enabled() or in_transaction():
             return function(**arguments, provinces=provinces, today=today)
-        today = today or timezone.localdate()
-        versions = data_versions(summary_years(year, trend_years))
-        key = summary_key(**{**arguments, "as_of": as_of or _year_end(year)}, today=today, versions=versions)
-        cache = caches[CACHE]
-        try:
-            found = cache.get(key)
-        except Exception:  # a shortcut that fails must not stop the figures
-            logger.exception("The figures' cache could not be read; computing the summary.")
-            return function(**arguments, provinces=provinces, today=today)
-        if found is not None:
-            return found
-        result = function(**arguments, provinces=None, today=today)  # rule 6: provinces after the versions
-        try:
-            cache.set(key, result)
-        except Exception:
-            logger.exception("The figures' cache could not be written; the summary is served uncached.")
-        return result
+        return cached(
+            "summary",
+            year=year,
+            trend_years=trend_years,
+            today=today,
+            parts=(as_of or _year_end(year), scope_key(scope), region_year, listed_on),
+            # Rule 6: a computed summary loads its provinces after the versions were read.
+            compute=lambda day: function(**arguments, provinces=None, today=day),
+        )
 
     return through_cache

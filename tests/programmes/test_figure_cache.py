@@ -18,7 +18,8 @@ import pytest
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.test import SimpleTestCase, TestCase, override_settings
+from django.test import Client, SimpleTestCase, TestCase, override_settings
+from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.models import ApiToken
@@ -179,12 +180,13 @@ class HitAndMissTests(TestCase):
         client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
         url = "/api/v1/reports/summary/"
         # Uncached: the token (its row with the user, the user's other tokens, its last use),
-        # the user's role, the filter form's provinces, then the miss (versions, cache read, the
-        # summary's 9, the cache write's 5).
-        with self.assertNumQueries(5 + MISS):
+        # the user's role, the filter form's provinces, then the JSON's miss: its versions and
+        # cache read, the summary's miss (versions, cache read, its 9, the cache write's 5), and
+        # the JSON's cache write (5).
+        with self.assertNumQueries(5 + 2 + MISS + 5):
             first = client.get(url, {"year": 2024})
         # Cached: the token (with its user, and the user's other tokens; its last use is written
-        # once a minute at most), the role, the provinces, the versions, the cache read.
+        # once a minute at most), the role, the provinces, then the JSON's versions and cache read.
         with self.assertNumQueries(4 + HIT):
             second = client.get(url, {"year": 2024})
         self.assertEqual(first.status_code, 200)
@@ -248,6 +250,22 @@ class InvalidationTests(CommittedTestCase):
                 fresh = summary(today=TODAY, **arguments)
             self.assertEqual(fresh, _computed(**arguments), arguments)
         self.assertEqual(summary(today=TODAY, year=2026).funds["total"].actual_vnd, 70 * MILLION)
+
+    def test_the_summary_apis_json_follows_the_writes(self):
+        api = APIClient()
+        api.force_authenticate(factories.member("ministry", username="ministry"))
+        url = "/api/v1/reports/summary/"
+        for step in range(3):
+            for query in ({"year": 2026}, {"year": 2026, "province": self.hanoi_2026.pk}, {"year": 2024}):
+                with override_settings(FIGURES_CACHE=False):
+                    expected = api.get(url, query).json()
+                self.assertEqual(api.get(url, query).json(), expected)
+            self.assertIsNone(expected["actual_vnd"]["total"])  # 2024: a plan, no project
+            services.disbursement_create(project=self.project, date=D(2026, 3, 2), amount_vnd=Decimal(MILLION))
+            with override_settings(FIGURES_CACHE=False):
+                nation = api.get(url, {"year": 2026}).json()
+            self.assertEqual(api.get(url, {"year": 2026}).json(), nation)
+            self.assertEqual(nation["actual_vnd"]["total"], str((step + 1) * MILLION))
 
     def test_a_reader_never_gets_figures_older_than_the_last_committed_write(self):
         day = D(2026, 3, 2)
@@ -394,6 +412,25 @@ class WritePathTests(CommittedTestCase):
         data = appended(template, "Giải ngân", [self.project.code, "05/11/2024", "payment", 50 * MILLION, "UNC-07"])
         report = self.assertBumps([2024], lambda: importer.import_file(data, self.staff, commit=True))
         self.assertTrue(report.committed, report.errors)
+
+    def test_the_admin_and_the_api(self):
+        paid = services.disbursement_create(project=self.project, date=D(2024, 5, 4), amount_vnd=Decimal(MILLION))
+        admin = Client()
+        admin.force_login(self.staff)
+        url = reverse("admin:programmes_disbursement_delete", args=[paid.pk])
+        self.assertBumps([2024], lambda: admin.post(url, {"post": "yes"}))
+        self.assertFalse(Disbursement.objects.filter(pk=paid.pk).exists())
+        api = APIClient()
+        api.force_authenticate(self.staff)
+        response = self.assertBumps(
+            [2024],
+            lambda: api.post(
+                f"/api/v1/projects/{self.project.pk}/disbursements/",
+                {"date": "2024-06-03", "amount_vnd": "2000000"},
+                format="json",
+            ),
+        )
+        self.assertEqual(response.status_code, 201, response.content)
 
     def test_rebuild_figures_and_reference_data_bump_every_key(self):
         before = _reference()
