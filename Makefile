@@ -25,6 +25,7 @@ install: $(BIN)/.installed
 
 run: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
+	$(DEV_ENV) $(BIN)/python manage.py createcachetable
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
 	$(DEV_ENV) $(BIN)/python manage.py load_demo_conferences
 	@echo "Cổng khuyến công: http://$(HOST):$(PORT)/"

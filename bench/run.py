@@ -8,7 +8,8 @@ scale a tenth), checks it against the domain rules, vacuums it as autovacuum wou
 measures, each part side by side with what it is compared with:
 
 1. `selectors.summary` and the dashboard pages against one hand-written SQL query
-   (bench/summary_bench.py);
+   (bench/summary_bench.py), and the summary with the figures' cache against without it,
+   in-process (bench/cache_bench.py);
 2. the Excel export of every project of 2012–2026 against a plain openpyxl dump and
    django-import-export (bench/export_bench.py);
 3. the Excel import of a 5,000-row workbook, dry run and import (bench/import_bench.py);
@@ -40,7 +41,7 @@ if __package__ in (None, ""):
 from bench import generate
 from bench.common import BENCH, Section, load_average, log, machine, setup_django, table
 
-PARTS = ("summary", "export", "import", "load", "faults")
+PARTS = ("summary", "cache", "export", "import", "load", "faults")
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,14 @@ def vacuum(tables) -> None:
             cursor.execute(f"VACUUM ANALYZE {name}")
 
 
+def uncached(call, **arguments):
+    """`call(**arguments)` with the figures' cache off (settings.FIGURES_CACHE)."""
+    from django.test import override_settings
+
+    with override_settings(FIGURES_CACHE=False):
+        return call(**arguments)
+
+
 def crashed(title: str, error: BaseException) -> Section:
     text = "".join(traceback.format_exception(error)).rstrip().splitlines()[-12:]
     return Section(
@@ -211,12 +220,19 @@ def main() -> int:
             sections.append(section)
         return result
 
-    from bench import export_bench, faults, import_bench, load_bench, summary_bench
+    from bench import cache_bench, export_bench, faults, import_bench, load_bench, summary_bench
 
     part(
         "summary",
         "Summary and dashboards",
-        lambda: summary_bench.run(repeats=mode.summary_repeats, ministry_user=accounts["ministry"]),
+        # The selector's own work against the hand SQL: without the figures' cache, which the
+        # "cache" part measures.
+        lambda: uncached(summary_bench.run, repeats=mode.summary_repeats, ministry_user=accounts["ministry"]),
+    )
+    part(
+        "cache",
+        "The figures' cache",
+        lambda: cache_bench.run(repeats=mode.summary_repeats, ministry_user=accounts["ministry"]),
     )
     part("export", "Excel export", lambda: export_bench.run(rounds=mode.export_rounds))
     part(

@@ -7,8 +7,26 @@ function setup(thread)
     table.insert(threads, thread)
 end
 
+-- WRK_PATHS: a file of paths, one a line, requested in turn (a mix of URLs); unset: wrk's URL.
+local paths_file = os.getenv("WRK_PATHS")
+
 function init(args)
     non2xx = 0
+    counter = 0
+    paths = {}
+    if paths_file then
+        for line in io.lines(paths_file) do
+            if line ~= "" then table.insert(paths, line) end
+        end
+    end
+end
+
+function request()
+    if #paths == 0 then
+        return wrk.request()
+    end
+    counter = counter + 1
+    return wrk.format(nil, paths[(counter % #paths) + 1])
 end
 
 function response(status, headers, body)

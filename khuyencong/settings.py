@@ -6,6 +6,7 @@ with `ImproperlyConfigured` rather than being guessed at.
 """
 
 import datetime
+import importlib.util
 import ipaddress
 import os
 from pathlib import Path
@@ -163,16 +164,37 @@ DATABASE_ROUTERS = ["common.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The cache holds the API's rate-limit counters, so every worker and every host must see the
-# same one: the database by default (its table is created by `migrate`, accounts/migrations),
-# Redis when CACHE_URL is set (redis://host:6379/0; needs the optional redis package:
-# `pip install -e ".[redis]"`, imported only then). A per-process cache would give each gunicorn
-# worker its own count.
+# The caches hold the API's rate-limit counters ("default") and the computed figures
+# ("figures", programmes/selectors/figure_cache.py), so every worker and every host must see the
+# same ones: the database by default (tables `portal_cache` and `figures_cache`, created by
+# `migrate` and by `manage.py createcachetable`), Redis when CACHE_URL is set
+# (redis://host:6379/0; needs the optional redis package: `pip install -e ".[redis]"`, imported
+# only by the cache itself; its absence stops the start-up). A per-process cache would give each
+# gunicorn worker its own count, and its own stale figures.
+# The figures have a cache of their own, so that they never push the rate-limit counters out
+# (the database cache culls a third of its entries when full). Their keys hold the data versions,
+# so an entry is never stale; the timeout only lets superseded entries go (the key holds the day).
+FIGURES_CACHE_TIMEOUT = 24 * 3600
+# FIGURES_CACHE=0 computes every summary (the benchmark's side-by-side comparison, debugging).
+FIGURES_CACHE = env_bool("FIGURES_CACHE", True)
 CACHE_URL = os.environ.get("CACHE_URL", "").strip()
 if CACHE_URL:
     if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured(f"CACHE_URL must be a redis://, rediss:// or unix:// address; got {CACHE_URL!r}")
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    if importlib.util.find_spec("redis") is None:  # looked up, not imported
+        raise ImproperlyConfigured(
+            'CACHE_URL selects Redis, but the redis package is not installed: pip install -e ".[redis]", '
+            "or unset CACHE_URL to use the database cache."
+        )
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL},
+        "figures": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "figures",
+            "TIMEOUT": FIGURES_CACHE_TIMEOUT,
+        },
+    }
 else:
     CACHES = {
         "default": {
@@ -181,7 +203,15 @@ else:
             # Django's default of 300 entries would let a client who sends many user names push
             # the other counters out of the cache; expired entries are removed on each write.
             "OPTIONS": {"MAX_ENTRIES": 10_000},
-        }
+        },
+        "figures": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "figures_cache",
+            "TIMEOUT": FIGURES_CACHE_TIMEOUT,
+            # A national summary pickles to tens of kB: 5,000 of them are every scope of a few
+            # years with several cut-offs each.
+            "OPTIONS": {"MAX_ENTRIES": 5_000},
+        },
     }
 
 AUTH_PASSWORD_VALIDATORS = [

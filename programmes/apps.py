@@ -13,10 +13,14 @@ def _install_rollup_triggers(sender, using, **kwargs):
     from django.db import connections
 
     from .models.rollup import install_triggers
+    from .models.versions import install_version_triggers
 
     connection = connections[using]
-    if "programmes_disbursementrollup" in connection.introspection.table_names():
+    tables = connection.introspection.table_names()
+    if "programmes_disbursementrollup" in tables:
         install_triggers(connection)
+    if "programmes_figureversion" in tables:
+        install_version_triggers(connection)
 
 
 class ProgrammesConfig(AppConfig):

@@ -55,7 +55,7 @@ class _TableChange:
     added: list[tuple]
     changed: list[tuple]
     removed: list[Any]
-    # Tables the database's triggers keep (the figures' rollup): the replayed raw rows fill them
+    # Tables the database's triggers keep (the figures' rollup and versions): the replayed raw rows fill them
     # again, so the replay empties them afterwards and writes `added`, every row as recorded.
     replace: bool = False
 
@@ -127,9 +127,9 @@ def _prepared(model: type[models.Model], rows: list[tuple], using: str) -> list[
 
 
 def _kept_by_triggers() -> set[type[models.Model]]:
-    from programmes.models import DisbursementRollup, OutputRollup
+    from programmes.models import DisbursementRollup, FigureVersion, OutputRollup
 
-    return {DisbursementRollup, OutputRollup}
+    return {DisbursementRollup, OutputRollup, FigureVersion}
 
 
 def _diff(before: dict, after: dict, using: str) -> list[_TableChange]:

@@ -157,14 +157,37 @@ def test_the_default_cache_is_the_database_so_workers_share_the_limits():
     default = settings.CACHES["default"]
     assert default["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
     assert default["LOCATION"] == "portal_cache"
+    figures = settings.CACHES["figures"]  # the figures' own, so they never push the counters out
+    assert figures["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    assert figures["LOCATION"] == "figures_cache"
 
 
-def test_cache_url_selects_redis():
-    code = "print(s.CACHES['default']['BACKEND'], s.CACHES['default']['LOCATION'])"
-    result = _load_settings(code, CACHE_URL="redis://127.0.0.1:6379/1")
+def test_cache_url_selects_redis(tmp_path):
+    # A stand-in redis package that fails if imported: the settings only look it up.
+    (tmp_path / "redis").mkdir()
+    (tmp_path / "redis" / "__init__.py").write_text("raise ImportError('imported by the settings')\n")
+    code = (
+        "print(s.CACHES['default']['BACKEND'], s.CACHES['default']['LOCATION'],"
+        " s.CACHES['figures']['BACKEND'], s.CACHES['figures']['LOCATION'], s.CACHES['figures']['KEY_PREFIX'])"
+    )
+    result = _load_settings(code, CACHE_URL="redis://127.0.0.1:6379/1", PYTHONPATH=str(tmp_path))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["django.core.cache.backends.redis.RedisCache", "redis://127.0.0.1:6379/1"]
+    redis = ["django.core.cache.backends.redis.RedisCache", "redis://127.0.0.1:6379/1"]
+    assert result.stdout.split() == [*redis, *redis, "figures"]  # the figures' cache beside the counters
     assert "redis" not in result.stderr  # redis-py is not imported by the settings
+
+
+def test_a_cache_url_without_the_redis_package_stops_the_start_up(tmp_path):
+    # An empty directory first on the path, and no redis package in the environment's.
+    result = _load_settings(
+        "import importlib.util; assert importlib.util.find_spec('redis') is None",
+        PYTHONPATH=str(tmp_path),
+    )
+    if result.returncode != 0:
+        pytest.skip("the redis package is installed here")
+    result = _load_settings("", CACHE_URL="redis://127.0.0.1:6379/1")
+    assert result.returncode != 0
+    assert "CACHE_URL selects Redis, but the redis package is not installed" in result.stderr
 
 
 def test_a_cache_url_that_is_not_redis_stops_the_start_up():

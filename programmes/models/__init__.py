@@ -83,8 +83,11 @@ from .rollup import (
     install_triggers,
 )
 from .sums import MONEY_SUM, DisbursementKind, signed_amount_vnd
+from .versions import FigureVersion, install_version_triggers
 
 __all__ = [
+    "FigureVersion",
+    "install_version_triggers",
     "DisbursementRollup",
     "OutputRollup",
     "install_triggers",

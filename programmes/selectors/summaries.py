@@ -34,6 +34,7 @@ from ..models import (
     signed_amount_vnd,
 )
 from ..rules import progress
+from .figure_cache import cached_summary, summary_years
 from .figures import (
     COMMITTED_STATUSES,
     FUNDS,
@@ -160,6 +161,7 @@ def _actuals(year: int, years: list[int], as_of: datetime.date) -> dict[PlanKey,
 
 
 @figures_from_replica  # on the replica when DATABASE_REPLICA_URL is set (common/replica.py)
+@cached_summary  # through the figures' cache, keyed on the versions of the years read (figure_cache.py)
 def summary(
     *,
     year: int,
@@ -208,7 +210,7 @@ def summary(
     provinces = provinces or ProvinceMap.load()
     ids = provinces.territory(scope, region_year or year)
     trend_range = list(range(year - trend_years + 1, year + 1)) if trend_years > 0 else [year]
-    years = sorted({year, year - 1, *trend_range})
+    years = summary_years(year, trend_years)  # what the cache keys on: read nothing outside it
 
     plans, original_plans = _plans(years)
     committed_by_province, pipeline, projects = _projects(year, trend_range, ids)

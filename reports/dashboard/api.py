@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from common.numbers import round_pct
 from programmes import access
 from programmes.selectors import FUNDS, TOTAL, ProvinceMap, Summary, summary
+from programmes.selectors.figure_cache import cached, scope_key
 
 from .forms import ReportFilterForm
 
@@ -224,8 +225,23 @@ class ReportSummaryApi(APIView):
             if data["province"] is None:
                 raise PermissionDenied(_("Province staff can read their own province's summary only."))
             raise NotFound()
-        result = summary(year=data["year"], as_of=data["as_of"], scope=form.scope, provinces=provinces)
-        return Response(summary_payload(result, region=data["region"] or None, province=data["province"]))
+        region, province = data["region"] or None, data["province"]
+
+        def payload(today):
+            result = summary(year=data["year"], as_of=data["as_of"], scope=form.scope, provinces=provinces, today=today)
+            return summary_payload(result, region=region, province=province)
+
+        # The JSON itself is cached too, by the summary's rules (figure_cache.py): a hit skips
+        # unpickling the summary's rows and building the payload.
+        body = cached(
+            "summary-api",
+            year=data["year"],
+            trend_years=0,
+            today=None,
+            parts=(data["as_of"], scope_key(form.scope), region, province),
+            compute=payload,
+        )
+        return Response(body)
 
 
 def _messages(form: ReportFilterForm) -> dict[str, list[str]]:
