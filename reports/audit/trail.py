@@ -258,7 +258,9 @@ def _older_than(cursor: tuple, model: type[models.Model]) -> Q:
         return Q(history_date__lte=when)
     if own > rank:
         return Q(history_date__lt=when)
-    return Q(history_date__lt=when) | Q(history_date=when, history_id__lt=history_id)
+    # The bound on the time alone first, which the time's index can range over: without it,
+    # PostgreSQL filters the OR row by row from the newest (246,613 rows at page 600).
+    return Q(history_date__lte=when) & (Q(history_date__lt=when) | Q(history_id__lt=history_id))
 
 
 def _newer_than(cursor: tuple, model: type[models.Model]) -> Q:
@@ -269,7 +271,7 @@ def _newer_than(cursor: tuple, model: type[models.Model]) -> Q:
         return Q(history_date__gte=when)
     if own < rank:
         return Q(history_date__gt=when)
-    return Q(history_date__gt=when) | Q(history_date=when, history_id__gt=history_id)
+    return Q(history_date__gte=when) & (Q(history_date__gt=when) | Q(history_id__gt=history_id))
 
 
 def _rows(
