@@ -177,6 +177,10 @@ class PortalAdmin(BoundedChangeListMixin, NumberInputsMixin, ScopedAdminMixin, a
     with "delete selected"); the inlines' rows through their inline's `save_service`."""
 
     list_per_page = 50
+    # No second COUNT(*) of the unfiltered table for "N of M selected" on every list: at
+    # national scale (400,000 disbursements, 546,871 lifecycle steps) it costs a table scan
+    # per page view, on top of the paginator's count of the filtered rows.
+    show_full_result_count = False
     # `delete_service(obj, user)` deletes one record under the service's rules, raising
     # ValidationError when refused; None where no rule guards a deletion (reference data).
     delete_service = None

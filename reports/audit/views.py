@@ -94,6 +94,47 @@ class AuditFilterForm(forms.Form):
         return lines
 
 
+class AuditPageForm(forms.Form):
+    """Where the audit page starts: a day to jump to (the changes of that day and before), or
+    the cursor of a "newer"/"older" link (`reports.audit.Cursor` tokens)."""
+
+    day = forms.DateField(
+        label=gettext_lazy("Go to date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    before = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    after = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+    def _cursor(self, name: str) -> audit.Cursor | None:
+        token = self.cleaned_data.get(name)
+        if not token:
+            return None
+        cursor = audit.Cursor.from_token(token)
+        if cursor is None:
+            raise forms.ValidationError(_("This page link is not valid: open the newest changes and page from there."))
+        return cursor
+
+    def clean_before(self):
+        return self._cursor("before")
+
+    def clean_after(self):
+        return self._cursor("after")
+
+    def cursors(self) -> tuple[audit.Cursor | None, audit.Cursor | None]:
+        """(before, after) for `audit.audit_page`: a day jump wins over a link's cursor."""
+        data = self.cleaned_data
+        if data.get("day"):
+            return audit.Cursor.day_end(data["day"]), None
+        if data.get("before"):
+            return data["before"], None
+        return None, data.get("after")
+
+
+# The query parameters that place the page rather than filter it.
+PAGE_PARAMS = ("day", "before", "after", "page")
+
+
 def _person(person) -> str:
     name = user_display_name(person)
     return name if name == person.get_username() else f"{name} ({person.get_username()})"
@@ -147,22 +188,49 @@ def _pager(request, count: int) -> Pager:
     )
 
 
+@dataclass(frozen=True)
+class KeysetPager:
+    """The audit page's links: newer and older pages (None at either end), the newest page (None
+    on it), and the filters to carry into the date jump's form."""
+
+    newer_url: str | None
+    older_url: str | None
+    newest_url: str | None
+    filters: dict[str, str]
+
+
+def _keyset_pager(request, page: audit.AuditPage, placed: bool) -> KeysetPager:
+    filters = {k: v for k, v in request.GET.items() if k not in PAGE_PARAMS and v}
+
+    def url(**cursor: str) -> str:
+        query = urlencode({**filters, **cursor})
+        return f"{request.path}?{query}" if query else request.path
+
+    return KeysetPager(
+        newer_url=url(after=page.newer.token()) if page.newer is not None else None,
+        older_url=url(before=page.older.token()) if page.older is not None else None,
+        newest_url=url() if placed and page.newer is not None else None,
+        filters=filters,
+    )
+
+
 @audit_view
 def audit_log(request):
-    """The audit page: filters, then the matching changes, newest first, PER_PAGE a page."""
+    """The audit page: filters, then the matching changes, newest first, PER_PAGE a page, paged
+    by keyset ("newer"/"older" links and a date jump): any page costs what the first does."""
     form = _form(request)
-    context = {"form": form, "scope": scope_label(request.user)}
-    if form.data and not form.is_valid():
+    page_form = AuditPageForm(request.GET or None)
+    context = {"form": form, "page_form": page_form, "scope": scope_label(request.user)}
+    if form.data and not (form.is_valid() & page_form.is_valid()):
         return render(request, "reports/audit.html", context, status=400)
     filters = form.filters() if form.is_bound else audit.AuditFilters()
-    pager = _pager(request, audit.audit_count(user=request.user, filters=filters))
-    entries = audit.audit_entries(
-        user=request.user, filters=filters, limit=PER_PAGE, offset=(pager.number - 1) * PER_PAGE
-    )
-    query = {k: v for k, v in request.GET.items() if k != "page" and v}
+    before, after = page_form.cursors() if page_form.is_bound else (None, None)
+    page = audit.audit_page(user=request.user, filters=filters, limit=PER_PAGE, before=before, after=after)
+    pager = _keyset_pager(request, page, placed=before is not None or after is not None)
+    query = {k: v for k, v in request.GET.items() if k not in PAGE_PARAMS and v}
     context.update(
         {
-            "entries": entries,
+            "entries": page.entries,
             "pager": pager,
             "export_url": f"{reverse('reports:audit-export')}?{urlencode(query)}"
             if query

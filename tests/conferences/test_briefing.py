@@ -183,11 +183,11 @@ class BriefingFiguresTests(BriefingTestCase):
         self.assertEqual(briefing.centre_count, 28)
 
     def test_the_briefing_is_two_summaries_and_one_network_query(self):
-        # Expect 18 queries: provinces (shared), 8 for each summary (plans, disbursements,
-        # committed support and pipeline, targets, outputs, indicators, the reporting
-        # calendar, reporting periods), the collaborator networks, the reported figures with
-        # their indicators.
-        with self.assertNumQueries(19):
+        # Expect 13 queries: provinces (shared), 5 for each summary (plans with disbursements
+        # in one UNION ALL, committed support and pipeline, indicators with their targets and
+        # outputs, the reporting calendar, reporting periods), the collaborator networks, the
+        # reported figures with their indicators.
+        with self.assertNumQueries(13):
             build_briefing(self.south_7)
 
 
@@ -226,10 +226,10 @@ class BriefingPageTests(BriefingTestCase):
                 self.assertEqual(workbook.status_code, 200)
 
     def test_the_page_query_count(self):
-        # Expect 24 queries: session, user, role, the conference with its region and hosts,
-        # then the briefing's 19 (provinces, 2 × 8 for the summaries, networks, reported
+        # Expect 18 queries: session, user, role, the conference with its region and hosts,
+        # then the briefing's 13 (provinces, 2 × 5 for the summaries, networks, reported
         # figures), the header's unread notifications.
-        with self.assertNumQueries(24):
+        with self.assertNumQueries(18):
             self.client.get(self.url())
 
     def test_the_workbook_holds_the_same_figures(self):

@@ -485,11 +485,12 @@ class DashboardQueryCountTests(TestCase):
             reverse("reports:province", kwargs={"province_id": provinces[-1].pk}),
         ]
         for url in pages:
-            # Expect 13 queries: session, user, the user's role, provinces (with regions), approved plans by year,
-            # disbursements by year/province/fund, projects by status and fund (committed
-            # support and pipeline), indicator targets, outputs, indicators, the reporting
-            # calendar, reporting periods, the header's unread notifications.
-            with self.subTest(url=url), self.assertNumQueries(13):
+            # Expect 10 queries: session, user, the user's role, provinces (with regions),
+            # approved plans by year with disbursements by year/province/fund (one UNION ALL),
+            # projects by status and fund (committed support and pipeline), indicators with
+            # their targets and outputs (subqueries), the reporting calendar, reporting
+            # periods, the header's unread notifications.
+            with self.subTest(url=url), self.assertNumQueries(10):
                 response = self.client.get(url, {"year": self.YEAR, "period": "9M", "sort": "-completion"})
                 self.assertEqual(response.status_code, 200)
                 self.assertGreater(response.context["summary"].total.actual_vnd, 0)

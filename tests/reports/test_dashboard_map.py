@@ -146,13 +146,14 @@ class DashboardMapTests(TestCase):
         self.assertEqual(root.get("aria-labelledby"), "province-map-title")
 
     def test_the_map_page_query_count(self):
-        # Expect 13 queries, as the dashboards without the map: session, user, role, provinces,
-        # plans, disbursements, projects, targets, outputs, indicators, reporting periods, the
-        # header's unread notifications, the menu's import link (access.may_import).
+        # Expect 10 queries, as the dashboards without the map: session, user, role, provinces,
+        # plans with disbursements (one UNION ALL), projects, indicators with their targets and
+        # outputs, the reporting calendar, reporting periods, the header's unread
+        # notifications, the menu's import link (access.may_import).
         # The map reads the summary only (geometry is a file read once per process).
         self.national(year=2025)  # load the geometry
         for measure in MEASURES:
-            with self.subTest(measure=measure), self.assertNumQueries(13):
+            with self.subTest(measure=measure), self.assertNumQueries(10):
                 self.national(year=2025, period="FY", map=measure)
 
 
