@@ -677,6 +677,9 @@ class DemoDataTests(TestCase):
         text = page.content.decode()
         for amount in (plan.original_vnd, plan.planned_vnd, revision.to_vnd - revision.from_vnd):
             self.assertIn(format_vnd(amount), text)
+        # Every label in Vietnamese (the outputs' "done" once stayed in English).
+        self.assertIn("Lao động được đào tạo nghề: đã thực hiện", text)
+        self.assertNotIn(": done", text)
         # A report of the same year approved after the revision has the revised plan.
         after = ReportingPeriod.objects.get(province_id=province_id, year=year, period="FY")
         self.assertEqual(Decimal(after.approved_figures["funds"]["KCDP"]["plan_vnd"]), plan.planned_vnd)
