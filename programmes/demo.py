@@ -28,6 +28,11 @@ with `DEMO-`) are deleted and rebuilt with their lifecycle steps, money and outp
 targets, centres, collaborator networks and reporting periods are upserted on their natural
 keys; the demo users are updated in place. Projects that users created are left alone.
 
+Every approved report keeps the figures its approval would have stored on its approval day
+(`store_approved_figures`): the plans are written as first approved and each revision is applied
+on its decision day, so a 6-month report approved before a supplementary allocation keeps the
+plan it was approved with while the live plan moves.
+
 Rows are bulk-inserted for speed. They are built to satisfy the write rules of services.py
 (lifecycle order, a contract before money and outputs, money within the support, nothing in
 the future, recoveries never more than was paid); the tests run full_clean() on a sample to
@@ -47,7 +52,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -77,6 +82,8 @@ from .models import (
     period_end,
 )
 from .numbers import format_vnd
+from .selectors.figures import ProvinceMap
+from .selectors.report_figures import live_figures_of
 
 S = ProjectStatus
 D = datetime.date
@@ -217,9 +224,10 @@ DEMO_USERS = (
 class PlanRevisionDraft:
     """A plan changed during its year: from the figure first approved to the figure in force.
 
-    There is no revision model yet: `load` writes the change into the plan's notes and returns
-    these drafts, so that a later change can store them as revision records. `plan_key` is the
-    plan's natural key; `from_vnd` is the plan's `original_vnd` and `to_vnd` its `planned_vnd`.
+    `load` stores each as a `PlanRevision` record, writes the change into the plan's notes,
+    applies it on its decision day between the reports' approvals (`store_approved_figures`)
+    and returns the drafts. `plan_key` is the plan's natural key; `from_vnd` is the plan's
+    `original_vnd` and `to_vnd` its `planned_vnd`.
     """
 
     plan_key: tuple[int, int, str]  # (province pk, year, funding source)
@@ -1547,12 +1555,19 @@ def load(*, password: str = DEFAULT_PASSWORD) -> LoadResult:
 
     amounts = generator.plan_amounts()
     plans = generator.plans(amounts)
+    # Written as first approved: `store_approved_figures` applies each revision on its decision
+    # day, between the approvals of the reports (a report keeps the plan of its approval day).
+    revised = [plan for plan in plans if (plan.province_id, plan.year, plan.funding_source) in generator.revisions]
+    for plan in revised:
+        plan.planned_vnd = generator.revisions[plan.province_id, plan.year, plan.funding_source].from_vnd
     _upsert(
         BudgetPlan,
         plans,
         ["province", "year", "funding_source"],
         ["planned_vnd", "original_vnd", "status", "decision_number", "approved_on", "notes", "updated_at"],
     )
+    for plan in revised:  # the projects are drawn on the plans in force
+        plan.planned_vnd = generator.revisions[plan.province_id, plan.year, plan.funding_source].to_vnd
 
     # Each revised plan's decision as a revision record (PlanRevision), replaced on every load.
     plan_ids = {
@@ -1598,16 +1613,27 @@ def load(*, password: str = DEFAULT_PASSWORD) -> LoadResult:
     ProjectOutput.objects.bulk_create(outputs, batch_size=1000)
 
     periods = generator.periods()
+    # Their figures as approved are cleared here and stored below (`store_approved_figures`).
     _upsert(
         ReportingPeriod,
         periods,
         ["province", "year", "period"],
-        ["status", "deadline", "submitted_at", "submitted_by", "approved_at", "approved_by", "updated_at"],
+        [
+            "status",
+            "deadline",
+            "submitted_at",
+            "submitted_by",
+            "approved_at",
+            "approved_by",
+            "approved_figures",
+            "updated_at",
+        ],
     )
     # The start pages' work of the demo morning (programmes.demo_start).
     from .demo_start import add_working_morning
 
     add_working_morning(users=users, as_of=as_of)
+    store_approved_figures(plan_ids, generator.revisions.values())
     counts = {
         "users": len(users),
         "centres": len(centres),
@@ -1627,3 +1653,75 @@ def load(*, password: str = DEFAULT_PASSWORD) -> LoadResult:
         as_of=as_of,
         revisions=sorted(generator.revisions.values(), key=lambda revision: revision.plan_key),
     )
+
+
+def store_approved_figures(plan_ids: dict[tuple[int, int, str], int], revisions) -> int:
+    """Store on every approved report that has none (the demo's, just written) the figures its
+    approval would have stored on its approval day (`report_figures.live_figures_of`, what
+    `services.period_approve` stores), and bring the revised plans to their amounts in force.
+
+    The plans are in the database as first approved. The approvals (the local day of
+    `approved_at`) and the `revisions` (PlanRevisionDraft, keyed to plans by `plan_ids`) are
+    walked in date order, each year on its own, since a revision changes only its year's
+    figures: a revision is applied on its decision day before the approvals of that day, so a
+    6-month report approved before a supplementary allocation keeps the plan it was approved
+    with while the live plan moves. The k-th stretch of approvals between two revisions of every
+    year is computed in one batch. Returns the number of reports given their figures.
+
+    Queries: approved reports and provinces, then per batch (as many as the most revisions a
+    year has between approvals, plus one) one update per revision applied and those of
+    `live_figures_of`; one statement run for every report stored.
+    """
+    periods = list(
+        ReportingPeriod.objects.filter(status=ReportingPeriod.Status.APPROVED, approved_figures__isnull=True)
+    )
+    provinces = ProvinceMap.load()
+    events: dict[int, list[tuple[datetime.date, int, object]]] = defaultdict(list)
+    for revision in revisions:
+        events[revision.plan_key[1]].append((revision.decided_on, 0, revision))
+    for period in periods:
+        events[period.year].append((timezone.localtime(period.approved_at).date(), 1, period))
+    # Per year: the stretches of approvals, each with the revisions to apply before it.
+    stretches: dict[int, list[tuple[list[PlanRevisionDraft], list[ReportingPeriod]]]] = {}
+    leftover: list[PlanRevisionDraft] = []
+    for year, items in events.items():
+        items.sort(key=lambda item: (item[0], item[1], getattr(item[2], "plan_key", None) or item[2].pk))
+        year_stretches: list[tuple[list[PlanRevisionDraft], list[ReportingPeriod]]] = []
+        before: list[PlanRevisionDraft] = []
+        for _day, is_approval, item in items:
+            if not is_approval:
+                before.append(item)
+            elif before or not year_stretches:
+                year_stretches.append((before, [item]))
+                before = []
+            else:
+                year_stretches[-1][1].append(item)
+        stretches[year] = year_stretches
+        leftover += before
+
+    def apply(applied: list[PlanRevisionDraft]) -> None:
+        for revision in applied:
+            BudgetPlan.objects.filter(pk=plan_ids[revision.plan_key]).update(planned_vnd=revision.to_vnd)
+
+    stored: list[ReportingPeriod] = []
+    for k in range(max((len(value) for value in stretches.values()), default=0)):
+        batch: list[ReportingPeriod] = []
+        for year_stretches in stretches.values():
+            if k < len(year_stretches):
+                applied, approvals = year_stretches[k]
+                apply(applied)
+                batch += approvals
+        figures = live_figures_of(batch, provinces)
+        for period in batch:
+            period.approved_figures = figures[period.province_id, period.year, period.period]
+        stored += batch
+    apply(leftover)
+    # One statement run for every report (bulk_update's CASE over two thousand rows takes seconds).
+    connection = connections[ReportingPeriod.objects.db]
+    column = ReportingPeriod._meta.get_field("approved_figures")
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {ReportingPeriod._meta.db_table} SET {column.column} = %s WHERE id = %s",
+            [(column.get_db_prep_save(period.approved_figures, connection), period.pk) for period in stored],
+        )
+    return len(stored)

@@ -151,7 +151,9 @@ def label_of(row: FigureComparison, indicators: dict[str, IndicatorFigures]) -> 
         code, part = row.key.split(":")
         item = indicators.get(code)
         name = localized(item.name, item.name_en) if item is not None else code
-        return f"{name}: {_('target') if part == 'target' else _('done')}"
+        # Outside the f-string: makemessages does not look inside one (the "done" went untranslated).
+        part_label = _("target") if part == "target" else _("done")
+        return f"{name}: {part_label}"
     fund = _("Total") if row.group == TOTAL else FundingSource(row.group).label
     return f"{fund}: {AMOUNT_LABELS[row.key]}"
 

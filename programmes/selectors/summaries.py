@@ -9,7 +9,7 @@ queries is fixed: see `summary`.
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
@@ -56,41 +56,61 @@ from .reporting import _reporting
 PlanKey = tuple[int, int, str]  # (year, province id, fund)
 
 
+Indexed = dict[tuple[int, str], dict[int, Decimal]]  # (year, fund) -> province id -> đồng
+
+
+def _indexed(source: dict[PlanKey, Decimal]) -> Indexed:
+    index: Indexed = {}
+    for (year, pid, fund), amount in source.items():
+        index.setdefault((year, fund), {})[pid] = amount
+    return index
+
+
 @dataclass(frozen=True)
 class _Records:
-    """The grouped rows every figure of a summary is summed from (one query each)."""
+    """The grouped rows every figure of a summary is summed from (one query each), indexed by
+    (year, fund) so that a territory's sum reads only its own provinces' rows."""
 
     plans: dict[PlanKey, Decimal]  # Σ planned đồng (as revised) of approved plans
     original_plans: dict[PlanKey, Decimal]  # Σ first-approved đồng of the same plans
     actuals: dict[PlanKey, Decimal]  # net đồng disbursed to the year's projects
     projects: set[PlanKey]  # (year, province, fund) that have at least one project
+    _index: dict[str, Indexed] = field(init=False, repr=False, compare=False)
+    _with_projects: dict[tuple[int, str | None], set[int]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        index = {name: _indexed(getattr(self, name)) for name in ("plans", "original_plans", "actuals")}
+        with_projects: dict[tuple[int, str | None], set[int]] = {}
+        for year, pid, fund in self.projects:
+            with_projects.setdefault((year, fund), set()).add(pid)
+            with_projects.setdefault((year, None), set()).add(pid)
+        object.__setattr__(self, "_index", index)
+        object.__setattr__(self, "_with_projects", with_projects)
 
     def plan(self, year: int, ids: Iterable[int] | None, fund: str) -> Decimal | None:
-        return _sum_of(self.plans, year, ids, fund)
+        return _sum_of(self._index["plans"], year, ids, fund)
 
     def original_plan(self, year: int, ids: Iterable[int] | None, fund: str) -> Decimal | None:
-        return _sum_of(self.original_plans, year, ids, fund)
+        return _sum_of(self._index["original_plans"], year, ids, fund)
 
     def actual(self, year: int, ids: Iterable[int] | None, fund: str) -> Decimal | None:
         """None when no project of that year and fund exists among `ids`: no money was due."""
-        ids = None if ids is None else set(ids)
-        if not any(y == year and f == fund and (ids is None or pid in ids) for y, pid, f in self.projects):
+        if not self._any_project(year, ids, fund):
             return None
-        return _sum_of(self.actuals, year, ids, fund) or ZERO
+        return _sum_of(self._index["actuals"], year, ids, fund) or ZERO
 
     def has_projects(self, year: int, ids: Iterable[int] | None) -> bool:
-        ids = None if ids is None else set(ids)
-        return any(y == year and (ids is None or pid in ids) for y, pid, _f in self.projects)
+        return self._any_project(year, ids, None)
+
+    def _any_project(self, year: int, ids: Iterable[int] | None, fund: str | None) -> bool:
+        found = self._with_projects.get((year, fund), set())
+        return bool(found) if ids is None else not found.isdisjoint(ids)
 
 
-def _sum_of(source: dict[PlanKey, Decimal], year: int, ids: Iterable[int] | None, fund: str) -> Decimal | None:
-    """Σ of `source` for `year` and `fund` among `ids` (None: every province); None when no row."""
-    among = None if ids is None else set(ids)
-    return progress.total(
-        amount
-        for (row_year, pid, row_fund), amount in source.items()
-        if row_year == year and row_fund == fund and (among is None or pid in among)
-    )
+def _sum_of(index: Indexed, year: int, ids: Iterable[int] | None, fund: str) -> Decimal | None:
+    """Σ of the indexed rows for `year` and `fund` among `ids` (None: every province); None when no row."""
+    rows = index.get((year, fund), {})
+    return progress.total(rows.values() if ids is None else (rows[pid] for pid in set(ids) if pid in rows))
 
 
 def _plans_query(years: list[int]):
@@ -393,15 +413,62 @@ def _projects(
     return committed, pipeline, existing
 
 
+ByProvince = dict[int, dict[int, int]]  # province id -> indicator id -> Σ
+
+
+def _grouped(rows) -> ByProvince:
+    """(province id, indicator id, Σ) rows summed by province and indicator (a key may come
+    twice: the rollup's whole months and the raw rows of a cut-off's unfinished month)."""
+    found: ByProvince = {}
+    for pid, indicator, total in rows:
+        by_indicator = found.setdefault(pid, {})
+        by_indicator[indicator] = by_indicator.get(indicator, 0) + total
+    return found
+
+
+def _targets(years: list[int], ids: set[int] | None = None) -> dict[int, ByProvince]:
+    """Σ targets by year, then province and indicator: one query, `ids` (None: every province)."""
+    rows = IndicatorTarget.objects.filter(year__in=years)
+    if ids is not None:
+        rows = rows.filter(province_id__in=ids)
+    by_year: dict[int, list[tuple[int, int, int]]] = {}
+    for year, pid, indicator, total in (
+        rows.values_list("year", "province_id", "indicator_id").annotate(total=Sum("target")).order_by()
+    ):
+        by_year.setdefault(year, []).append((pid, indicator, total))
+    return {year: _grouped(found) for year, found in by_year.items()}
+
+
+def _outputs(year: int, as_of: datetime.date, ids: set[int] | None = None) -> ByProvince:
+    """Σ outputs of `year`'s projects dated on or before `as_of`, by province and indicator, of
+    `ids` (None: every province). Whole months from the rollup (`OutputRollup`), the days of a
+    cut-off that does not end a month from the raw outputs, in one query (as `_actuals`)."""
+    months_end = _whole_months_end(as_of)
+    rolled = OutputRollup.objects.filter(project_year=year, month__lt=months_end)
+    if ids is not None:
+        rolled = rolled.filter(province_id__in=ids)
+    rows = rolled.values_list("province_id", "indicator_id").annotate(total=Sum("total")).order_by()
+    if months_end <= as_of:
+        raw = ProjectOutput.objects.filter(project__year=year, date__gte=months_end, date__lte=as_of)
+        if ids is not None:
+            raw = raw.filter(project__province_id__in=ids)
+        rows = rows.union(
+            raw.values_list("project__province_id", "indicator_id").annotate(total=Sum("value")).order_by(), all=True
+        )
+    return _grouped(rows)
+
+
 def _indicators(year: int, as_of: datetime.date, ids: set[int], *, has_projects: bool) -> list[IndicatorFigures]:
     """Targets and outputs by indicator; a target is None where none was set, an output None
     where the scope has no project of the year.
 
-    One query: the indicators, each with its scope's Σ target and Σ output as correlated
-    subqueries (whole months from the rollup, the days of a cut-off that does not end a month
-    from the raw outputs, as `_actuals`). A sum over no row is NULL, so that an indicator
-    without a target or an output stays out of `targets` or `outputs`, as the grouped rows
-    left it before.
+    One query (the dashboard's budget of queries): the indicators, each with its scope's
+    Σ target and Σ output as correlated subqueries (whole months from the rollup, the days of
+    a cut-off that does not end a month from the raw outputs, as `_actuals`). A sum over no
+    row is NULL, so that an indicator without a target or an output stays out of `targets` or
+    `outputs`. The same sources and the same split of the months as `_targets` and `_outputs`,
+    which a batch of territories reads by province (`cutoff_figures`); a test holds the two
+    equal across the 2025 merger (tests/programmes/test_report_list_figures.py).
     """
 
     def total(queryset, column: str) -> Subquery:
@@ -442,6 +509,15 @@ def _indicators(year: int, as_of: datetime.date, ids: set[int], *, has_projects:
     return _indicator_rows(indicators, targets, outputs, has_projects=has_projects)
 
 
+def _territory(by_province: ByProvince, ids: Iterable[int]) -> dict[int, int]:
+    """Σ by indicator of the provinces `ids` (a territory)."""
+    totals: dict[int, int] = {}
+    for pid in set(ids):
+        for indicator, total in by_province.get(pid, {}).items():
+            totals[indicator] = totals.get(indicator, 0) + total
+    return totals
+
+
 def _indicator_rows(
     indicators: Iterable[Indicator], targets: dict[int, int], outputs: dict[int, int], *, has_projects: bool
 ) -> list[IndicatorFigures]:
@@ -462,6 +538,19 @@ def _indicator_rows(
     ]
 
 
+def _indicator_figures(
+    indicators: Iterable[Indicator],
+    targets: ByProvince,
+    outputs: ByProvince,
+    ids: Iterable[int],
+    *,
+    has_projects: bool,
+) -> list[IndicatorFigures]:
+    """`_indicator_rows` of the territory `ids`, from rows by province (`_targets`, `_outputs`)."""
+    ids = set(ids)
+    return _indicator_rows(indicators, _territory(targets, ids), _territory(outputs, ids), has_projects=has_projects)
+
+
 @dataclass(frozen=True)
 class CutoffFigures:
     """A report's figures: plan, first-approved plan and actual by fund (and the total) and the
@@ -480,8 +569,9 @@ Cutoff = tuple[int, datetime.date, frozenset[int]]  # (year, cut-off day, territ
 
 def cutoff_figures(cutoffs: Iterable[Cutoff]) -> dict[Cutoff, CutoffFigures]:
     """`CutoffFigures` for each (year, as_of, ids) of `cutoffs`, from the same grouped rows and the
-    same sums (`_Records`) as `summary()`: a list of reports gets every report's figures without a
-    summary per report.
+    same sums as `summary()` (`_Records` for the money; `_targets`, `_outputs` and
+    `_indicator_figures` for the indicators, the rollup giving the whole months): a list of
+    reports gets every report's figures without a summary per report.
 
     Queries, whatever the number of territories: plans, projects, targets, indicators, and per
     distinct (year, as_of) one of disbursements and one of outputs; none when `cutoffs` is empty.
@@ -498,30 +588,17 @@ def cutoff_figures(cutoffs: Iterable[Cutoff]) -> dict[Cutoff, CutoffFigures]:
         .distinct()
         .order_by()
     )
-    targets: dict[tuple[int, int, int], int] = {
-        (year, pid, indicator): total
-        for year, pid, indicator, total in IndicatorTarget.objects.filter(year__in=years)
-        .values_list("year", "province_id", "indicator_id")
-        .annotate(total=Sum("target"))
-        .order_by()
-    }
+    targets = _targets(years)
     indicators = list(Indicator.objects.order_by("order", "code"))
     actuals = {(year, day): _actuals(year, [], day) for year, day in days}
-    outputs = {
-        (year, day): dict(
-            (
-                ((pid, indicator), total)
-                for pid, indicator, total in ProjectOutput.objects.filter(project__year=year, date__lte=day)
-                .values_list("project__province_id", "indicator_id")
-                .annotate(total=Sum("value"))
-                .order_by()
-            )
-        )
-        for year, day in days
+    outputs = {(year, day): _outputs(year, day) for year, day in days}
+    records_of = {
+        key: _Records(plans=plans, original_plans=original_plans, actuals=actuals[key], projects=projects)
+        for key in days
     }
     result = {}
     for year, day, ids in wanted:
-        records = _Records(plans=plans, original_plans=original_plans, actuals=actuals[year, day], projects=projects)
+        records = records_of[year, day]
         funds = {
             fund: FundFigures(
                 plan_vnd=records.plan(year, ids, fund),
@@ -541,19 +618,16 @@ def cutoff_figures(cutoffs: Iterable[Cutoff]) -> dict[Cutoff, CutoffFigures]:
                 for name in FundFigures.__dataclass_fields__
             }
         )
-        has_projects = records.has_projects(year, ids)
-        scope_targets: dict[int, int] = {}
-        for (row_year, pid, indicator), total in targets.items():
-            if row_year == year and pid in ids:
-                scope_targets[indicator] = scope_targets.get(indicator, 0) + total
-        scope_outputs: dict[int, int] = {}
-        for (pid, indicator), total in outputs[year, day].items():
-            if pid in ids:
-                scope_outputs[indicator] = scope_outputs.get(indicator, 0) + total
         result[year, day, ids] = CutoffFigures(
             year=year,
             as_of=day,
             funds=funds,
-            indicators=_indicator_rows(indicators, scope_targets, scope_outputs, has_projects=has_projects),
+            indicators=_indicator_figures(
+                indicators,
+                targets.get(year, {}),
+                outputs[year, day],
+                ids,
+                has_projects=records.has_projects(year, ids),
+            ),
         )
     return result

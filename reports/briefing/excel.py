@@ -70,12 +70,15 @@ class _Sheet:
     def title_block(self, briefing: Briefing) -> None:
         conference = briefing.conference
         self.line(conference.title, font=Font(bold=True, size=14))
-        self.line(f"{_('Region')}: {conference.region.name}")
+        # Labels outside the f-strings: makemessages does not look inside one ("Generated at"
+        # was never in the catalogue and printed in English).
+        region, held, generated_label = _("Region"), _("Conference"), _("Generated at")
+        self.line(f"{region}: {conference.region.name}")
         place = ", ".join(filter(None, [conference.city, conference.host_province.name]))
-        self.line(f"{_('Conference')}: {_day(conference.start_date)}, {place}")
+        self.line(f"{held}: {_day(conference.start_date)}, {place}")
         self.line(cutoff_text(briefing))
         generated = date_format(timezone.localtime(briefing.generated_at), "DATETIME_FORMAT")
-        self.line(f"{_('Generated at')}: {generated}", font=Font(italic=True, color="526070"))
+        self.line(f"{generated_label}: {generated}", font=Font(italic=True, color="526070"))
         self.row += 1
 
     def line(self, text: str, *, font: Font | None = None) -> None:

@@ -243,6 +243,10 @@ class BriefingPageTests(BriefingTestCase):
         self.assertEqual(summary["A1"].value, self.south_7.title)
         self.assertIn("30/06/2016", summary["A4"].value)
         self.assertIn("31/12/2015", summary["A4"].value)
+        # The title block in Vietnamese, down to the time it was made.
+        self.assertTrue(summary["A2"].value.startswith("Vùng: "))
+        self.assertTrue(summary["A3"].value.startswith("Hội nghị: "))
+        self.assertTrue(summary["A5"].value.startswith("Thời điểm lập: "))
 
         briefing = build_briefing(self.south_7)
         rows = {}

@@ -14,8 +14,10 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Count, F, Max, Min, Q, Sum
 from django.test import TestCase
+from django.urls import reverse
 from django.utils import timezone
 
+from common.numbers import format_vnd
 from programmes import demo, services
 from programmes.models import (
     ApprovalStatus,
@@ -33,6 +35,8 @@ from programmes.models import (
     Province,
     ReportingPeriod,
 )
+from programmes.selectors import report_figures
+from programmes.selectors.figures import ProvinceMap
 from tests import factories
 
 D = datetime.date
@@ -123,6 +127,7 @@ def snapshot() -> dict:
             n=Count("id"), district=Sum("district_collaborators"), commune=Sum("commune_collaborators")
         ),
         "periods": sorted(ReportingPeriod.objects.values("status").annotate(n=Count("id")).values_list("status", "n")),
+        "approved_figures": dict(ReportingPeriod.objects.values_list("pk", "approved_figures")),
         "users": get_user_model().objects.count(),
         "statuses": sorted(Project.objects.values("status").annotate(n=Count("id")).values_list("status", "n")),
     }
@@ -599,6 +604,85 @@ class DemoDataTests(TestCase):
         self.assertLessEqual(periods["s"], now)
         self.assertLessEqual(periods["a"], now)
         self.assertGreaterEqual(Disbursement.objects.aggregate(d=Min("date"))["d"], D(2016, 1, 1))
+
+    # Figures as approved (issue 13, item 4) --------------------------------------------
+
+    def later_revisions(self) -> dict[tuple[int, int, str], Decimal]:
+        """Per approved report (province id, year, period) and fund: Σ (to − from) of the
+        revisions of its territory's plans of its year decided after its approval day, read from
+        the PlanRevision records."""
+        provinces = ProvinceMap.load()
+        revisions = list(PlanRevision.objects.select_related("plan"))
+        later: dict[tuple[int, int, str], Decimal] = defaultdict(Decimal)
+        for period in ReportingPeriod.objects.filter(status="approved"):
+            approved_on = timezone.localtime(period.approved_at).date()
+            territory = provinces.own_territory(provinces.by_id[period.province_id])
+            for revision in revisions:
+                plan = revision.plan
+                if plan.year == period.year and plan.province_id in territory and revision.decided_on > approved_on:
+                    later[(period.province_id, period.year, period.period), plan.funding_source] += (
+                        revision.to_vnd - revision.from_vnd
+                    )
+        return later
+
+    def test_every_approved_report_keeps_the_figures_of_its_approval_day(self):
+        approved = list(ReportingPeriod.objects.filter(status="approved"))
+        self.assertGreater(len(approved), 1000)
+        self.assertEqual([p for p in approved if not p.approved_figures], [])
+        self.assertFalse(ReportingPeriod.objects.exclude(status="approved").filter(approved_figures__isnull=False))
+        # What approving each report now would store, less the revisions decided after its
+        # approval: every other figure (money, first-approved plan, targets, outputs) as now.
+        live = report_figures.live_figures_of(approved)
+        later = self.later_revisions()
+        self.assertTrue(later)
+        for period in approved:
+            key = (period.province_id, period.year, period.period)
+            expected = live[key]
+            for fund in FUNDS:
+                change = later.get((key, fund))
+                if change:
+                    for name in (fund, "total"):
+                        expected["funds"][name]["plan_vnd"] = str(Decimal(expected["funds"][name]["plan_vnd"]) - change)
+            with self.subTest(report=key):
+                self.assertEqual(period.approved_figures, expected)
+
+    def test_a_report_approved_before_a_revision_shows_both_plans_and_the_difference(self):
+        later = self.later_revisions()
+        # The northern 2016 6-month reports approved before their province's KCĐP raise.
+        keys = sorted(key for key, fund in later if key[1:] == (2016, "H1") and fund == "KCDP")
+        self.assertTrue(keys)
+        province_id, year, period_code = keys[0]
+        period = ReportingPeriod.objects.get(province_id=province_id, year=year, period=period_code)
+        plan = BudgetPlan.objects.get(province_id=province_id, year=year, funding_source="KCDP")
+        revision = plan.revisions.get()
+        self.assertGreater(revision.decided_on, timezone.localtime(period.approved_at).date())
+        stored = period.approved_figures["funds"]["KCDP"]
+        self.assertEqual(
+            (Decimal(stored["plan_vnd"]), Decimal(stored["original_plan_vnd"])), (plan.original_vnd, plan.original_vnd)
+        )
+        self.assertEqual(plan.planned_vnd, revision.to_vnd)
+        # The report page: the plan as approved, as now, and the difference.
+        self.client.force_login(get_user_model().objects.get(username="bo.congthuong"))
+        page = self.client.get(
+            reverse("programmes:period", kwargs={"province_id": province_id, "year": year, "period": period_code})
+        )
+        self.assertEqual(page.status_code, 200)
+        self.assertTrue(page.context["figures_changed"])
+        rows = {(row.group, row.key): row for _label, row in page.context["approved_rows"]}
+        row = rows["KCDP", "plan_vnd"]
+        self.assertEqual(
+            (row.approved, row.live, row.difference),
+            (plan.original_vnd, plan.planned_vnd, revision.to_vnd - revision.from_vnd),
+        )
+        text = page.content.decode()
+        for amount in (plan.original_vnd, plan.planned_vnd, revision.to_vnd - revision.from_vnd):
+            self.assertIn(format_vnd(amount), text)
+        # Every label in Vietnamese (the outputs' "done" once stayed in English).
+        self.assertIn("Lao động được đào tạo nghề: đã thực hiện", text)
+        self.assertNotIn(": done", text)
+        # A report of the same year approved after the revision has the revised plan.
+        after = ReportingPeriod.objects.get(province_id=province_id, year=year, period="FY")
+        self.assertEqual(Decimal(after.approved_figures["funds"]["KCDP"]["plan_vnd"]), plan.planned_vnd)
 
     # Idempotency --------------------------------------------------------------------------
 

@@ -50,14 +50,14 @@ POSTGRES_ONLY = pytest.mark.skipif(connection.vendor != "postgresql", reason="SQ
 
 # The queries of a summary through the cache, with the database cache inside a test's transaction:
 HIT = 2  # the data versions (one grouped sum), the cache's read
-# A miss: the versions, the cache's read, the summary's own 9 (provinces with regions, approved
-# plans, disbursements, projects by status and fund, targets, outputs, indicators, the reporting
-# calendar, reporting periods), then the cache's write: savepoint, count of entries, the key's
+# A miss: the versions, the cache's read, the summary's own 6 (provinces with regions, approved
+# plans with the disbursements, projects by status and fund, the indicators with their targets and
+# outputs, the reporting calendar, reporting periods), then the cache's write: savepoint, count of entries, the key's
 # row, insert, release.
-MISS = 2 + 9 + 5
+MISS = 2 + 6 + 5
 # The same outside a test's transaction: the cache's write is its own transaction (count of
 # entries, BEGIN, the key's row, insert, COMMIT).
-MISS_COMMITTED = 2 + 9 + 5
+MISS_COMMITTED = 2 + 6 + 5
 
 
 def _through_cache(test, expected_queries: int, **arguments):
@@ -128,7 +128,7 @@ class HitAndMissTests(TestCase):
         self.assertEqual(second.funds["total"].actual_vnd, 100 * MILLION)
 
     def test_the_callers_provinces_are_not_used_for_an_entry(self):
-        # A miss loads its own provinces after reading the versions (rule 6): the same 9 queries.
+        # A miss loads its own provinces after reading the versions (rule 6): the same 6 queries.
         _through_cache(self, MISS, year=2024, provinces=None)
         _through_cache(self, HIT, year=2024)
 
@@ -154,10 +154,10 @@ class HitAndMissTests(TestCase):
     def test_inside_a_transaction_the_cache_is_neither_read_nor_written(self):
         _through_cache(self, MISS, year=2024)
         with transaction.atomic():
-            # The summary's 9 queries and nothing else, twice (rule 4: no pairing of uncommitted
+            # The summary's 6 queries and nothing else, twice (rule 4: no pairing of uncommitted
             # figures with a key).
-            _through_cache(self, 9, year=2024)
-            _through_cache(self, 9, year=2024, as_of=D(2024, 3, 31))
+            _through_cache(self, 6, year=2024)
+            _through_cache(self, 6, year=2024, as_of=D(2024, 3, 31))
         _through_cache(self, MISS, year=2024, as_of=D(2024, 3, 31))  # nothing was stored
 
     def test_a_cache_that_fails_leaves_the_figures_computed(self):
@@ -165,13 +165,13 @@ class HitAndMissTests(TestCase):
             mock.patch.object(type(caches[CACHE]), "get", side_effect=OSError("cache down")),
             self.assertLogs("programmes.selectors.figure_cache", "ERROR"),
         ):
-            result = _through_cache(self, 1 + 9, year=2024)  # the versions, the summary's 9
+            result = _through_cache(self, 1 + 6, year=2024)  # the versions, the summary's 6
         self.assertEqual(result, _computed(year=2024))
 
     def test_the_setting_turns_the_cache_off(self):
         with override_settings(FIGURES_CACHE=False):
-            _through_cache(self, 9, year=2024)
-            _through_cache(self, 9, year=2024)
+            _through_cache(self, 6, year=2024)
+            _through_cache(self, 6, year=2024)
 
     def test_the_summary_api_through_the_cache(self):
         user = factories.member("ministry", username="ministry")
@@ -181,7 +181,7 @@ class HitAndMissTests(TestCase):
         url = "/api/v1/reports/summary/"
         # Uncached: the token (its row with the user, the user's other tokens, its last use),
         # the user's role, the filter form's provinces, then the JSON's miss: its versions and
-        # cache read, the summary's miss (versions, cache read, its 9, the cache write's 5), and
+        # cache read, the summary's miss (versions, cache read, its 6, the cache write's 5), and
         # the JSON's cache write (5).
         with self.assertNumQueries(5 + 2 + MISS + 5):
             first = client.get(url, {"year": 2024})

@@ -296,11 +296,11 @@ class QueryCountTests(TestCase):
         small = self._count()
         self._fill(2, 32)
         self.assertEqual(Project.objects.count(), 3 * 32)
-        # Expect 9 queries: provinces with regions, approved plans by year/province/fund,
-        # disbursements by project year/province/fund, projects by status/fund, targets,
-        # outputs, indicators, the reporting calendar (the reports' due dates), reporting
-        # periods.
-        self.assertEqual(small, 9)
+        # Expect 6 queries: provinces with regions, approved plans with the disbursements (one
+        # UNION ALL, by year/province/fund), projects by status/fund, the indicators with their
+        # targets and outputs (subqueries), the reporting calendar (the reports' due dates),
+        # reporting periods.
+        self.assertEqual(small, 6)
         self.assertEqual(self._count(), small)
 
 

@@ -333,3 +333,26 @@ class QueryCountTests(TestCase):
             projects = Project.objects.filter(year=2016, province__region=region).count()
             self.assertGreaterEqual(projects, 6 if stop == 2 else 60)
             self.assertEqual(book.worksheets[PROJECTS].max_row, 6 + projects + 1)
+
+
+class NoDataTests(TestCase):
+    """Issue 13, item 7 in the workbook: a figure with no record behind it is a dash with the
+    note saying so, never 0 or 0 %."""
+
+    def test_a_plan_without_projects_gives_dashes_and_the_note(self):
+        province = factories.province("01", new_era=True)
+        factories.budget_plan(province, 2026, 2_000_000_000, approved_on=D(2026, 2, 1))
+        self.client.force_login(factories.member("viewer", username="reader"))
+        with translation.override("vi"):
+            response = self.client.get(URL, {"year": 2026, "province": province.pk}, HTTP_ACCEPT_LANGUAGE="vi")
+            self.assertEqual(response.status_code, 200)
+            sheet = workbook(response).worksheets[SUMMARY]
+            texts = [cell for row in sheet.iter_rows(values_only=True) for cell in row if isinstance(cell, str)]
+            self.assertIn(excel.no_data_note(), texts)
+            rows = rows_by_label(sheet)
+            labels = {line.attribute: str(line.label) for line in excel.SUMMARY_LINES}
+        # Columns: the figure, Total, KCQG, KCĐP.
+        self.assertEqual(rows[labels["plan_vnd"]][1:4], (2_000_000_000, 2_000_000_000, DASH))
+        # No project: nothing was due, so neither an amount disbursed nor a completion, not 0.
+        self.assertEqual(rows[labels["actual_vnd"]][1:4], (DASH, DASH, DASH))
+        self.assertEqual(rows[labels["completion_pct"]][1:4], (DASH, DASH, DASH))
