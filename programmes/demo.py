@@ -1162,6 +1162,9 @@ class _Generator:
             status = step
         project.status = status
         project.status_changed_on = draft.steps[-1].date if draft.steps else None
+        # The proposal is the first step: dated as every step is (nothing after the horizon),
+        # every later step on or after it (rules.lifecycle.first_before_proposal).
+        project.proposed_on = proposed if proposed <= horizon else None
         final = {step.to_status: step.date for step in draft.steps}
         money_limit = min(horizon, D(year + 1, 1, 22))
         self._money(draft, final, exits, money_limit, rng)

@@ -51,8 +51,9 @@ from .models import (
 from .rules import lifecycle
 
 # v2: labels in the drop-downs and cells (codes in brackets), an instruction sheet, the project
-# code optional. A v1 file's headers differ: it is refused with "download the template again".
-TEMPLATE_VERSION = "khuyencong-import-v2"
+# code optional. v3: the projects' proposal date, a last column. An older file's headers differ:
+# it is refused with "download the template again".
+TEMPLATE_VERSION = "khuyencong-import-v3"
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 # The members of an .xlsx are XML, which compresses well; more than this unpacked is a zip bomb.
 DEFAULT_MAX_UNCOMPRESSED_BYTES = 60 * 1024 * 1024
@@ -89,6 +90,8 @@ COLUMNS: dict[str, list[tuple[str, str, int]]] = {
         ("counterpart", "Vốn đối ứng (đồng)", 20),
         ("unit", "Đơn vị thực hiện", 30),
         ("beneficiary", "Đơn vị thụ hưởng", 30),
+        # Last, so that the columns people know keep their letters.
+        ("proposed_on", "Ngày đề xuất", 16),
     ],
     DISBURSEMENT_SHEET: [
         ("project", "Mã đề án", 22),
@@ -338,6 +341,13 @@ def _guide_rows(province: Province, year: int, lists: dict[str, dict[str, str]])
         (PROJECT_SHEET, "Vốn đối ứng (đồng)", "Số nguyên đồng; để trống nếu không có.", "900.000.000"),
         (PROJECT_SHEET, "Đơn vị thực hiện", "Có thể để trống.", f"Trung tâm Khuyến công {province.name}"),
         (PROJECT_SHEET, "Đơn vị thụ hưởng", "Có thể để trống.", "Hợp tác xã mây tre đan Phú Vinh"),
+        (
+            PROJECT_SHEET,
+            "Ngày đề xuất",
+            "Ngày của hồ sơ đề xuất (ngày/tháng/năm); để trống nếu không rõ. Không bước nào của đề án "
+            "được ghi ngày trước ngày này.",
+            f"10/11/{year - 1}",
+        ),
         (DISBURSEMENT_SHEET, "Mã đề án", "Mã của đề án, như ở trang Đề án.", code),
         (DISBURSEMENT_SHEET, "Ngày", "Ngày của chứng từ (ngày/tháng/năm).", f"20/09/{year}"),
         (DISBURSEMENT_SHEET, "Loại", "Chọn trong danh sách.", lists["kind"].get(DisbursementKind.PAYMENT, "")),
@@ -473,6 +483,7 @@ def _build_template(province: Province, year: int) -> bytes:
                 int(project.counterpart_vnd),
                 project.implementing_unit,
                 project.beneficiary_name,
+                project.proposed_on,
             ],
         )
     for payment in (
@@ -498,10 +509,8 @@ def _build_template(province: Province, year: int) -> bytes:
         put(
             OUTPUT_SHEET, [output.project.code, _indicator_entry(lists_of, output.indicator), output.date, output.value]
         )
-    for name in (PROJECT_SHEET, DISBURSEMENT_SHEET, OUTPUT_SHEET):
-        ws = sheets[name]
-        date_col = {PROJECT_SHEET: "G", DISBURSEMENT_SHEET: "B", OUTPUT_SHEET: "C"}[name]
-        for cell in ws[date_col][1:]:
+    for name, date_col in ((PROJECT_SHEET, "G"), (PROJECT_SHEET, "L"), (DISBURSEMENT_SHEET, "B"), (OUTPUT_SHEET, "C")):
+        for cell in sheets[name][date_col][1:]:
             cell.number_format = "DD/MM/YYYY"
     for name, column in ((PLAN_SHEET, "B"), (PROJECT_SHEET, "H"), (PROJECT_SHEET, "I"), (DISBURSEMENT_SHEET, "D")):
         for cell in sheets[name][column][1:]:
@@ -952,6 +961,7 @@ class _Importer:
                 "counterpart_vnd": row.get("counterpart", _whole, required=False) or Decimal(0),
                 "implementing_unit": row.get("unit", _plain_text),
                 "beneficiary_name": row.get("beneficiary", _plain_text),
+                "proposed_on": row.get("proposed_on", _date, required=False),
             }
             status = row.get("status", _choice, ProjectStatus, _("status"))
             status_date = row.get("status_date", _date, required=False)

@@ -139,7 +139,7 @@ class ProjectAdmin(PortalAdmin):
 
     def get_fieldsets(self, request, obj=None):
         money_fields = ["support_vnd", "counterpart_vnd", "capital_recovery"]
-        lifecycle = ["status"]
+        lifecycle = ["proposed_on", "status"]
         if obj is not None:
             money_fields.append("disbursed")
             lifecycle.append("status_changed_on")

@@ -106,6 +106,14 @@ class Project(TimeStamped):
     )
     status = models.CharField(_("status"), max_length=16, choices=ProjectStatus.choices, default=ProjectStatus.PROPOSED)
     status_changed_on = models.DateField(_("status changed on"), null=True, blank=True)
+    # The first dated step of the lifecycle: the steps recorded as transitions start at the
+    # appraisal, so without it the wait between the proposal and the appraisal is unknown.
+    proposed_on = models.DateField(
+        _("proposed on"),
+        null=True,
+        blank=True,
+        help_text=_("The date of the proposal; leave it empty when it is not known. No step may be dated before it."),
+    )
 
     # What a person types about a project (the admin form, the API); the status changes only
     # through lifecycle steps.
@@ -123,6 +131,7 @@ class Project(TimeStamped):
         "support_vnd",
         "counterpart_vnd",
         "capital_recovery",
+        "proposed_on",
     )
     objects = ProjectQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"], history_change_reason_field=models.TextField(null=True))

@@ -3,10 +3,14 @@ steps that need a numbered document, and the statuses in which money may have be
 
 Statuses are their codes (`"proposed"`…); `programmes.models.ProjectStatus` gives them their
 labels. A suspended project may also resume to the status it was suspended from, which only
-the project's history knows: callers pass it as `resumed_from`.
+the project's history knows: callers pass it as `resumed_from`. A project is proposed on its
+proposal date (`Project.proposed_on`, when known): no step of it may come before that day
+(`first_before_proposal`).
 """
 
+import datetime
 from collections import deque
+from collections.abc import Iterable
 
 PROPOSED = "proposed"
 APPRAISED = "appraised"
@@ -76,3 +80,13 @@ def shortest_path(current: str, wanted: str) -> list[str] | None:
         path.append(step)
         step = parents[step]
     return list(reversed(path))
+
+
+def first_before_proposal(proposed_on: datetime.date | None, days: Iterable[datetime.date]) -> datetime.date | None:
+    """The earliest of `days` (dates of a project's lifecycle steps) that falls before the project's
+    proposal on `proposed_on`: a project cannot be appraised, approved or stopped before it was
+    proposed. None when every day is on or after the proposal, and when no proposal date is
+    recorded (`proposed_on` None: there is nothing to compare with)."""
+    if proposed_on is None:
+        return None
+    return min((day for day in days if day < proposed_on), default=None)

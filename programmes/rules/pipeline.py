@@ -4,8 +4,11 @@ lifecycle step, and which deadlines it missed. Pure: steps are (date, status) pa
 - A step lasts from the day the project entered its status to the day it entered the next one;
   the project's current step lasts up to `today` (it is still waiting, at least that long).
   Settled and cancelled are ends, not waits: they have no duration.
-- "No step for 60 days": a project neither settled nor cancelled whose last step is 60 days or
-  more before `today`.
+- The proposal is the first step when its date is recorded (`with_proposal`): it lasts to the
+  first recorded step (the appraisal, or a cancellation). Without a date it is not a step: its
+  wait is unknown, never 0 days.
+- "No step for 60 days": a project neither settled nor cancelled whose last step (the proposal,
+  when dated, included) is 60 days or more before `today`.
 - A deadline is missed when the project had entered `reached` on or before the deadline and had
   not entered `next_status` by then, nor been cancelled.
 """
@@ -20,6 +23,14 @@ ENDS = frozenset({lifecycle.SETTLED, lifecycle.CANCELLED})
 STALE_DAYS = 60
 
 Step = tuple[datetime.date, str]  # (date, status entered), in the order recorded
+
+
+def with_proposal(steps: Sequence[Step], proposed_on: datetime.date | None, today: datetime.date) -> list[Step]:
+    """`steps` with the proposal first, when `proposed_on` is recorded and not after `today`;
+    else `steps` as they are (the project's proposal has no known date, or comes after `today`)."""
+    if proposed_on is None or proposed_on > today:
+        return list(steps)
+    return [(proposed_on, lifecycle.PROPOSED), *steps]
 
 
 def step_days(steps: Sequence[Step], today: datetime.date) -> list[tuple[str, int, bool]]:

@@ -1,5 +1,6 @@
 """The pipeline of a year's projects for a scope (issue 18, item 2): time spent at each
-lifecycle step, median and slowest, overall and by province; projects with no step for 60 days;
+lifecycle step, median and slowest, overall and by province, from the proposal (when its date is
+recorded: the others are counted apart, never as 0 days) on; projects with no step for 60 days;
 approved but not contracted by 30/06; accepted but not settled by 22/01 of the next year;
 cancellations and suspensions with their reasons. The arithmetic is `rules.pipeline`.
 
@@ -19,11 +20,9 @@ from ..rules import lifecycle
 from ..rules import pipeline as rules
 from .figures import ProvinceMap, Scope
 
-# The steps a project waits at, in lifecycle order (ends have no duration).
-# "Proposed" is left out: a project enters it when created and no dated step records that day.
-WAITING_STEPS = tuple(
-    status for status in ProjectStatus.values if status not in rules.ENDS and status != ProjectStatus.PROPOSED
-)
+# The steps a project waits at, in lifecycle order (ends have no duration). "Proposed" lasts from
+# the proposal date (`Project.proposed_on`) to the first recorded step.
+WAITING_STEPS = tuple(status for status in ProjectStatus.values if status not in rules.ENDS)
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,9 @@ class ProjectLine:
 @dataclass(frozen=True)
 class StepFigures:
     """Time spent at one step by the projects that reached it: median and slowest, in days;
-    `ongoing` of `count` are still there today. None when no project reached it."""
+    `ongoing` of `count` are still there today. None when no project reached it. `undated`:
+    the projects whose start of the step is not recorded (the proposal without a date), left out
+    of `count`, the median and the slowest; 0 for every other step."""
 
     status: str
     count: int
@@ -61,6 +62,7 @@ class StepFigures:
     median_days: Decimal | None
     max_days: int | None
     slowest: ProjectLine | None
+    undated: int = 0
 
 
 @dataclass(frozen=True)
@@ -106,18 +108,22 @@ def pipeline(
     A scope's projects are those of its territory (`ProvinceMap.territory`, the year's); steps
     dated after `today` are ignored. A deadline's list is empty until the deadline has passed
     (`contract_deadline_passed`, `settlement_deadline_passed`). Medians are exact (x.5 for an
-    even count) and None for a step no project reached.
+    even count) and None for a step no project reached. The proposal step counts the projects
+    with a proposal date on or before `today`; those without one are its `undated`.
     """
     scope = scope or Scope()
     today = today or timezone.localdate()
     provinces = provinces or ProvinceMap.load()
     ids = provinces.territory(scope, year)
-    projects = {
-        pk: (code, title, provinces.by_id[pid], status)
-        for pk, code, title, pid, status in Project.objects.filter(year=year, province_id__in=ids)
-        .values_list("pk", "code", "title", "province_id", "status")
+    projects = {}
+    proposed: dict[int, datetime.date | None] = {}
+    for pk, code, title, pid, status, proposed_on in (
+        Project.objects.filter(year=year, province_id__in=ids)
+        .values_list("pk", "code", "title", "province_id", "status", "proposed_on")
         .order_by("code")
-    }
+    ):
+        projects[pk] = (code, title, provinces.by_id[pid], status)
+        proposed[pk] = proposed_on
     steps: dict[int, list[tuple[datetime.date, str, str, str]]] = defaultdict(list)
     for project_id, day, status, number, note in (
         ProjectTransition.objects.filter(project__year=year, project__province_id__in=ids, date__lte=today)
@@ -134,12 +140,15 @@ def pipeline(
         list
     )  # status -> (days, ongoing, pk, since)
     waits_by_province: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    undated: dict[int, int] = defaultdict(int)  # province -> projects without a proposal date
     stale, not_contracted, not_settled, stops = [], [], [], []
     contract_deadline = datetime.date(year, 6, 30)
     settlement_deadline = datetime.date(year + 1, 1, 22)
     for pk, (_code, _title, province, _status) in projects.items():
         recorded = steps.get(pk, [])
-        plain = [(day, status) for day, status, _n, _t in recorded]
+        if proposed[pk] is None:
+            undated[province.pk] += 1
+        plain = rules.with_proposal([(day, status) for day, status, _n, _t in recorded], proposed[pk], today)
         entered = [day for day, status in plain if status not in rules.ENDS]
         for index, (status, days, ongoing) in enumerate(rules.step_days(plain, today)):
             item = (days, ongoing, pk, entered[index])
@@ -160,7 +169,7 @@ def pipeline(
             if status in (lifecycle.CANCELLED, lifecycle.SUSPENDED):
                 stops.append(line(pk, day, today, document_number=number, note=note, stop=status))
 
-    def figures(by_status: dict[str, list]) -> list[StepFigures]:
+    def figures(by_status: dict[str, list], undated_count: int) -> list[StepFigures]:
         result = []
         for status in WAITING_STEPS:
             items = by_status.get(status, [])
@@ -175,6 +184,7 @@ def pipeline(
                     slowest=line(slowest[2], slowest[3], slowest[3] + datetime.timedelta(days=slowest[0]))
                     if slowest
                     else None,
+                    undated=undated_count if status == ProjectStatus.PROPOSED else 0,
                 )
             )
         return result
@@ -183,7 +193,7 @@ def pipeline(
     for _code, _title, province, _status in projects.values():
         counts[province.pk] += 1
     by_province = [
-        ProvinceSteps(provinces.by_id[pid], counts[pid], figures(waits_by_province[pid]))
+        ProvinceSteps(provinces.by_id[pid], counts[pid], figures(waits_by_province[pid], undated[pid]))
         for pid in sorted(counts, key=lambda pid: (provinces.by_id[pid].code, provinces.by_id[pid].valid_from))
     ]
     return Pipeline(
@@ -191,7 +201,7 @@ def pipeline(
         scope=scope,
         today=today,
         project_count=len(projects),
-        steps=figures(waits),
+        steps=figures(waits, sum(undated.values())),
         by_province=by_province,
         stale=sorted(stale, key=lambda item: (-item.days, item.code)),
         contract_deadline=contract_deadline,

@@ -33,6 +33,13 @@ PROJECT_YEAR_CLOSED = gettext_lazy(
 )
 PROJECT_HAS_RECORDS = gettext_lazy("The project has disbursements or outputs; cancel it instead of deleting it.")
 PROJECT_DELETED_REASON = gettext_lazy("Project %(code)s deleted, with its %(steps)s lifecycle steps.")
+# The two sides of rules.lifecycle.first_before_proposal: a step dated before the proposal, and
+# a proposal date after a step already recorded (or about to be, on creation).
+STEP_BEFORE_PROPOSAL = gettext_lazy("The date cannot be before the proposal date (%(date)s).")
+PROPOSAL_AFTER_STEP = gettext_lazy(
+    "The proposal date cannot be after the project's lifecycle step “%(step)s” of %(date)s."
+)
+PROPOSAL_IN_FUTURE = gettext_lazy("The proposal date cannot be in the future.")
 
 
 def _status_label(status: str) -> str:
@@ -95,6 +102,8 @@ def _check_transition(
                 % {"date": previous.strftime("%d/%m/%Y")}
             }
         )
+    if lifecycle.first_before_proposal(project.proposed_on, [date]):
+        raise ValidationError({"date": STEP_BEFORE_PROPOSAL % {"date": project.proposed_on.strftime("%d/%m/%Y")}})
     if to_status in lifecycle.DOCUMENT_REQUIRED and not document_number.strip():
         raise ValidationError(
             {
@@ -166,9 +175,10 @@ def project_create(
     """Create a project, directly in any lifecycle status (for historical records).
 
     The steps from `proposed` to `status` are recorded as transitions, each dated from
-    `step_dates` or else `status_date` (default: 1 January of the project's year, or today
-    if that is earlier), with numbers from `step_documents`.
-    Raises ValidationError, saving nothing, on invalid data.
+    `step_dates` or else `status_date` (default: 1 January of the project's year, or the
+    proposal date `proposed_on` if later, or today if that is earlier), with numbers from
+    `step_documents`. Raises ValidationError, saving nothing, on invalid data; a step dated
+    before `proposed_on` is refused on `proposed_on` (the one date all the steps are compared with).
     """
     step_dates = step_dates or {}
     step_documents = step_documents or {}
@@ -178,15 +188,21 @@ def project_create(
         project.code = next_project_code(project.province, project.year, project.funding_source)
     project.full_clean()
     project_check(project=project)
-    authored(project, user).save()
     # A historical project's implied steps default to the start of its year (not today), so
-    # that its money and outputs of that year come after its contract.
-    default_date = status_date or min(today(), datetime.date(project.year, 1, 1))
-    for step in lifecycle_path(status):
+    # that its money and outputs of that year come after its contract; never before its proposal.
+    start = max(datetime.date(project.year, 1, 1), project.proposed_on or datetime.date.min)
+    default_date = status_date or min(today(), start)
+    dates = {step: step_dates.get(step, default_date) for step in lifecycle_path(status)}
+    early = lifecycle.first_before_proposal(project.proposed_on, dates.values())
+    if early is not None:
+        step = next(step for step, day in dates.items() if day == early)
+        raise ValidationError({"proposed_on": _proposal_after_step(step, early)})
+    authored(project, user).save()
+    for step, day in dates.items():
         project_transition(
             project=project,
             to_status=step,
-            date=step_dates.get(step, default_date),
+            date=day,
             document_number=step_documents.get(step, "")
             or (f"{project.code}/{step}" if step in lifecycle.DOCUMENT_REQUIRED else ""),
             user=user,
@@ -228,20 +244,43 @@ def _check_year_open(province: Province, year: int, field: str | None = None) ->
         raise ValidationError({field: message} if field else message, code="locked")
 
 
-def project_check(*, project: Project) -> None:
-    """The locks on a new or changed project (`project`, not yet saved), raising ValidationError
-    keyed by field: the one rule `project_create`, `project_update`, the admin's form and the
-    import share.
+def _proposal_after_step(step: str, day: datetime.date) -> str:
+    return PROPOSAL_AFTER_STEP % {"step": _status_label(step), "date": day.strftime("%d/%m/%Y")}
 
+
+def _check_proposal(project: Project, stored: Project | None) -> None:
+    """ValidationError on `proposed_on` when the proposal date is in the future or, for a stored
+    project whose date changes, after its first recorded lifecycle step (rules.lifecycle)."""
+    if project.proposed_on is None or (stored is not None and project.proposed_on == stored.proposed_on):
+        return
+    if project.proposed_on > today():
+        raise ValidationError({"proposed_on": PROPOSAL_IN_FUTURE})
+    if stored is None:
+        return
+    first = project.transitions.order_by("date", "id").values_list("date", "to_status").first()
+    if first and lifecycle.first_before_proposal(project.proposed_on, [first[0]]):
+        raise ValidationError({"proposed_on": _proposal_after_step(first[1], first[0])})
+
+
+def project_check(*, project: Project) -> None:
+    """The locks and dates of a new or changed project (`project`, not yet saved), raising
+    ValidationError keyed by field: the one rule `project_create`, `project_update`, the admin's
+    form and the import share.
+
+    - the proposal date (`proposed_on`, when given or changed) not in the future, and for a
+      stored project not after its first lifecycle step (`project_create` compares it with the
+      steps it is about to record);
     - new: refused in a province-year whose FY report is approved;
     - changed: province, year, fund, category and support refused while a disbursement or an
       output of the project is dated in an approved report, or its year is closed; a move into a
       closed province-year refused.
     """
     if project.pk is None:
+        _check_proposal(project, None)
         _check_year_open(project.province, project.year)
         return
     stored = Project.objects.select_related("province", "category").get(pk=project.pk)
+    _check_proposal(project, stored)
     changed = [name for name in LOCKED_FIELDS if getattr(project, name) != getattr(stored, name)]
     if not changed:
         return

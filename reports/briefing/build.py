@@ -131,6 +131,11 @@ class Briefing:
         return [(line.label, line.current) for line in self.approvals]
 
     @property
+    def approvals_previous(self) -> list[tuple[str, ApprovalCount]]:
+        """(fund label, count) of the year before, which the briefing compares with."""
+        return [(line.label, line.previous) for line in self.approvals]
+
+    @property
     def approvals_by_fund(self) -> dict[str, ApprovalLine]:
         return {line.fund: line for line in self.approvals}
 

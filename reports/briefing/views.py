@@ -60,6 +60,8 @@ def briefing_page(request, conference):
         {
             "briefing": briefing,
             "province_query": province_query,
+            # The year before, at its own cut-off: where its list of missing plans points to.
+            "previous_query": urlencode({"year": briefing.previous.year, "as_of": briefing.previous.as_of.isoformat()}),
             "province_map": page_map(
                 briefing.current,
                 measure=request.GET.get(MAP_PARAM),

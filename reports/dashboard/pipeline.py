@@ -52,7 +52,10 @@ def _lists(result: Pipeline, excel_query: str) -> list[ProjectList]:
         ProjectList(
             "stale",
             _("No step for 60 days or more"),
-            _("Projects neither settled nor cancelled whose last lifecycle step is 60 days old or more."),
+            _(
+                "Projects neither settled nor cancelled whose last lifecycle step (the proposal, when its date "
+                "is recorded) is 60 days old or more."
+            ),
             result.stale,
             _("Days since the last step"),
             excel("stale"),
@@ -224,6 +227,7 @@ def _steps_sheet(result: Pipeline):
         Column(_("Step"), 16),
         Column(_("Projects"), 10, COUNT),
         Column(_("Still there"), 10, COUNT),
+        Column(_("Without a proposal date"), 14, COUNT),
         Column(_("Median (days)"), 12, TEXT),
         Column(_("Slowest (days)"), 12, COUNT),
         Column(_("Slowest project"), 22),
@@ -232,7 +236,7 @@ def _steps_sheet(result: Pipeline):
     for line in [(None, result.steps), *((p.province, p.steps) for p in result.by_province)]:
         province, steps = line
         for figures in steps:
-            if not figures.count:
+            if not (figures.count or figures.undated):
                 continue
             rows.append(
                 [
@@ -240,6 +244,7 @@ def _steps_sheet(result: Pipeline):
                     str(ProjectStatus(figures.status).label),
                     figures.count,
                     figures.ongoing,
+                    figures.undated if figures.status == ProjectStatus.PROPOSED else None,
                     days_text(figures.median_days),
                     figures.max_days,
                     figures.slowest.code if figures.slowest else "",

@@ -35,6 +35,7 @@ from programmes.models import (
     Province,
     ReportingPeriod,
 )
+from programmes.rules import lifecycle
 from programmes.selectors import report_figures
 from programmes.selectors.figures import ProvinceMap
 from tests import factories
@@ -538,6 +539,20 @@ class DemoDataTests(TestCase):
                 self.assertTrue(previous is None or previous < merger, project.code)
             if project.year == 2025 and project.province.valid_to is None:
                 self.assertGreaterEqual(steps[project.pk][0].date, merger, project.code)
+
+    def test_each_project_is_proposed_before_its_first_step(self):
+        first = dict(
+            ProjectTransition.objects.values("project").annotate(first=Min("date")).values_list("project", "first")
+        )
+        projects = list(Project.objects.values_list("pk", "code", "proposed_on"))
+        self.assertTrue(all(proposed_on is not None for _pk, _code, proposed_on in projects))
+        for pk, code, proposed_on in projects:
+            self.assertLessEqual(proposed_on, self.today, code)
+            if pk in first:
+                self.assertIsNone(lifecycle.first_before_proposal(proposed_on, [first[pk]]), code)
+        # The wait between the proposal and the appraisal is a matter of weeks, not a default of 0.
+        waits = [(first[pk] - proposed_on).days for pk, _code, proposed_on in projects if pk in first]
+        self.assertGreater(sorted(waits)[len(waits) // 2], 7)
 
     def test_money_and_outputs_follow_the_contract_and_the_calendar(self):
         contracts = dict(ProjectTransition.objects.filter(to_status="contracted").values_list("project", "date"))

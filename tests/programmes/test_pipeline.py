@@ -2,11 +2,14 @@
 fixture, and its rules on plain steps."""
 
 import datetime
+import statistics
+from collections import defaultdict
 from decimal import Decimal
 
 from django.test import SimpleTestCase, TestCase
 
 from programmes import services
+from programmes.models import Project
 from programmes.models import ProjectStatus as S
 from programmes.rules import pipeline as rules
 from programmes.selectors import ProvinceMap, Scope, pipeline
@@ -68,6 +71,51 @@ def step(project, status, day, note=""):
     services.project_transition(project=project, to_status=status, date=day, document_number=number, note=note)
 
 
+def independent_figures(projects, today):
+    """{province id or None (all): {status: (count, ongoing, undated, median, slowest days)}} for
+    the steps that have projects, computed without the selector or its rules: each project's
+    steps, the proposal first when its date is known, each lasting to the next or to `today`."""
+    waits = defaultdict(lambda: defaultdict(list))  # scope -> status -> [(days, ongoing)]
+    undated = defaultdict(int)
+    for project in projects:
+        dated = [
+            (step.date, step.to_status) for step in project.transitions.order_by("date", "id") if step.date <= today
+        ]
+        if project.proposed_on is None:
+            undated[None] += 1
+            undated[project.province_id] += 1
+        elif project.proposed_on <= today:
+            dated.insert(0, (project.proposed_on, S.PROPOSED))
+        for index, (day, status) in enumerate(dated):
+            if status in (S.SETTLED, S.CANCELLED):
+                continue
+            ongoing = index == len(dated) - 1
+            until = today if ongoing else dated[index + 1][0]
+            for scope in (None, project.province_id):
+                waits[scope][status].append(((until - day).days, ongoing))
+    result = {}
+    for scope in set(waits) | set(undated):
+        result[scope] = {
+            status: (
+                len(items),
+                sum(1 for _days, ongoing in items if ongoing),
+                undated[scope] if status == S.PROPOSED else 0,
+                Decimal(str(statistics.median(days for days, _ongoing in items))) if items else None,
+                max((days for days, _ongoing in items), default=None),
+            )
+            for status, items in waits[scope].items()
+        }
+        if undated[scope] and S.PROPOSED not in result[scope]:
+            result[scope][S.PROPOSED] = (0, 0, undated[scope], None, None)
+    return result
+
+
+def figures_of(steps):
+    """The selector's step figures in the shape of `independent_figures`, steps without any
+    project (neither measured nor undated) left out."""
+    return {f.status: (f.count, f.ongoing, f.undated, f.median_days, f.max_days) for f in steps if f.count or f.undated}
+
+
 class PipelineSelectorTests(TestCase):
     TODAY = D(2025, 3, 1)
 
@@ -76,22 +124,33 @@ class PipelineSelectorTests(TestCase):
         cls.hanoi = factories.province("01")
         cls.hai_phong = factories.province("31")
         cls.da_nang = factories.province("48")
-        # P1: approved 01/02, contracted only 01/08 (late), accepted 01/12, never settled.
-        cls.p1 = make(cls.hanoi, S.APPROVED, {S.APPRAISED: D(2024, 1, 10), S.APPROVED: D(2024, 2, 1)})
+        # P1: proposed 01/12/2023, approved 01/02, contracted only 01/08 (late), accepted 01/12,
+        # never settled.
+        cls.p1 = make(
+            cls.hanoi,
+            S.APPROVED,
+            {S.APPRAISED: D(2024, 1, 10), S.APPROVED: D(2024, 2, 1)},
+            proposed_on=D(2023, 12, 1),
+        )
         step(cls.p1, S.CONTRACTED, D(2024, 8, 1))
         step(cls.p1, S.IN_PROGRESS, D(2024, 8, 15))
         step(cls.p1, S.ACCEPTED, D(2024, 12, 1))
-        # P2: contracted 01/03, suspended 01/05 (why: the site is not ready).
+        # P2: no proposal date recorded; contracted 01/03, suspended 01/05 (why: the site is not ready).
         cls.p2 = make(
             cls.hanoi,
             S.CONTRACTED,
             {S.APPRAISED: D(2024, 1, 5), S.APPROVED: D(2024, 1, 20), S.CONTRACTED: D(2024, 3, 1)},
         )
         step(cls.p2, S.SUSPENDED, D(2024, 5, 1), note="Chưa bàn giao mặt bằng")
-        # P3: approved 01/03, cancelled 01/04: not late for a contract, one stop.
-        cls.p3 = make(cls.hai_phong, S.APPROVED, {S.APPRAISED: D(2024, 2, 15), S.APPROVED: D(2024, 3, 1)})
+        # P3: proposed 01/02, approved 01/03, cancelled 01/04: not late for a contract, one stop.
+        cls.p3 = make(
+            cls.hai_phong,
+            S.APPROVED,
+            {S.APPRAISED: D(2024, 2, 15), S.APPROVED: D(2024, 3, 1)},
+            proposed_on=D(2024, 2, 1),
+        )
         step(cls.p3, S.CANCELLED, D(2024, 4, 1), note="Doanh nghiệp xin rút")
-        # P4: on time everywhere, settled 10/01/2025.
+        # P4: proposed 02/01, on time everywhere, settled 10/01/2025.
         cls.p4 = make(
             cls.hai_phong,
             S.ACCEPTED,
@@ -102,6 +161,7 @@ class PipelineSelectorTests(TestCase):
                 S.IN_PROGRESS: D(2024, 4, 10),
                 S.ACCEPTED: D(2024, 11, 1),
             },
+            proposed_on=D(2024, 1, 2),
         )
         step(cls.p4, S.SETTLED, D(2025, 1, 10))
         # Another year and another region's province: never counted for Hà Nội's region in 2024.
@@ -126,7 +186,15 @@ class PipelineSelectorTests(TestCase):
         self.assertEqual((steps[S.ACCEPTED].median_days, steps[S.ACCEPTED].max_days), (Decimal(80), 90))
         # Suspended: P2 since 01/05/2024, 304 days today.
         self.assertEqual((steps[S.SUSPENDED].count, steps[S.SUSPENDED].max_days), (1, 304))
-        self.assertNotIn(S.PROPOSED, steps)  # no dated proposal step is recorded: not measured
+        # Proposed, to the first step: P1 40 days (01/12/2023→10/01), P3 14, P4 30: median 30,
+        # slowest P1; P2 has no proposal date: counted apart, not as a wait of 0 days.
+        proposal = steps[S.PROPOSED]
+        self.assertEqual((proposal.count, proposal.ongoing, proposal.undated), (3, 0, 1))
+        self.assertEqual(
+            (proposal.median_days, proposal.max_days, proposal.slowest.code), (Decimal(30), 40, self.p1.code)
+        )
+        self.assertEqual(proposal.slowest.since, D(2023, 12, 1))
+        self.assertEqual([figures.undated for figures in result.steps if figures.status != S.PROPOSED], [0] * 6)
 
     def test_by_province(self):
         result = self.result()
@@ -135,6 +203,24 @@ class PipelineSelectorTests(TestCase):
         )
         hai_phong = {figures.status: figures for figures in result.by_province[1].steps}
         self.assertEqual(hai_phong[S.APPRAISED].median_days, Decimal(22))  # P3 15 and P4 29
+        # The proposal: Hà Nội P1 40 days and P2 undated; Hải Phòng P3 14 and P4 30 days.
+        hanoi = {figures.status: figures for figures in result.by_province[0].steps}
+        self.assertEqual(
+            (hanoi[S.PROPOSED].count, hanoi[S.PROPOSED].median_days, hanoi[S.PROPOSED].undated), (1, Decimal(40), 1)
+        )
+        self.assertEqual(
+            (hai_phong[S.PROPOSED].median_days, hai_phong[S.PROPOSED].max_days, hai_phong[S.PROPOSED].undated),
+            (Decimal(22), 30, 0),
+        )
+
+    def test_against_an_independent_computation(self):
+        """Every step's figures, overall and by province, recomputed here from the project
+        records (each project's dated steps walked one by one, `statistics.median`)."""
+        result = self.result()
+        expected = independent_figures(Project.objects.filter(year=2024), self.TODAY)
+        self.assertEqual(figures_of(result.steps), expected[None])
+        for line in result.by_province:
+            self.assertEqual(figures_of(line.steps), expected[line.province.pk], line.province.code)
 
     def test_the_lists(self):
         result = self.result()
@@ -175,3 +261,63 @@ class PipelineSelectorTests(TestCase):
         # And 3 without a ProvinceMap: the provinces first.
         with self.assertNumQueries(3):
             pipeline(year=2024, today=self.TODAY)
+
+
+class ProposalWaitTests(TestCase):
+    """The wait after the proposal for projects still waiting at it (issue 18: proposal to
+    appraisal), and for projects with no proposal date."""
+
+    TODAY = D(2025, 3, 1)
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.hanoi = factories.province("01")
+        proposed = {"status": S.PROPOSED}
+        # Q1: proposed 01/11/2024, no step since: 120 days today, and 60 days without a step.
+        cls.q1 = factories.project(cls.hanoi, 2024, proposed_on=D(2024, 11, 1), **proposed)
+        # Q2: proposed 20/02/2025: 9 days today.
+        cls.q2 = factories.project(cls.hanoi, 2024, proposed_on=D(2025, 2, 20), **proposed)
+        # Q3: no proposal date and no step: its wait is unknown, it is counted apart, never stale.
+        cls.q3 = factories.project(cls.hanoi, 2024, **proposed)
+        # Q4: proposed 01/10/2024, appraised 21/10 (20 days), cancelled 01/11.
+        cls.q4 = factories.project(cls.hanoi, 2024, proposed_on=D(2024, 10, 1), **proposed)
+        step(cls.q4, S.APPRAISED, D(2024, 10, 21))
+        step(cls.q4, S.CANCELLED, D(2024, 11, 1), note="Không đủ vốn đối ứng")
+        cls.provinces = ProvinceMap.load()
+
+    def result(self, today=TODAY):
+        return pipeline(year=2024, provinces=self.provinces, today=today)
+
+    def proposal(self, result):
+        return next(figures for figures in result.steps if figures.status == S.PROPOSED)
+
+    def test_projects_still_at_the_proposal(self):
+        proposal = self.proposal(self.result())
+        # Q1 120 (ongoing), Q2 9 (ongoing), Q4 20: median 20, slowest Q1; Q3 undated.
+        self.assertEqual((proposal.count, proposal.ongoing, proposal.undated), (3, 2, 1))
+        self.assertEqual((proposal.median_days, proposal.max_days), (Decimal(20), 120))
+        self.assertEqual((proposal.slowest.code, proposal.slowest.since), (self.q1.code, D(2024, 11, 1)))
+
+    def test_a_proposal_with_no_step_for_60_days_is_stale_an_undated_one_is_not(self):
+        self.assertEqual(
+            [(line.code, line.since, line.days) for line in self.result().stale], [(self.q1.code, D(2024, 11, 1), 120)]
+        )
+
+    def test_a_proposal_after_today_is_not_counted_yet(self):
+        proposal = self.proposal(self.result(today=D(2024, 12, 1)))
+        # Q2 is proposed after 01/12/2024; Q1 30 days (ongoing), Q4 20 days.
+        self.assertEqual((proposal.count, proposal.ongoing, proposal.undated), (2, 1, 1))
+        self.assertEqual(proposal.max_days, 30)
+
+    def test_against_an_independent_computation(self):
+        for today in (self.TODAY, D(2024, 12, 1), D(2024, 10, 25)):
+            result = self.result(today=today)
+            expected = independent_figures(Project.objects.filter(year=2024), today)
+            self.assertEqual(figures_of(result.steps), expected[None], today)
+            self.assertEqual(figures_of(result.by_province[0].steps), expected[self.hanoi.pk], today)
+
+    def test_query_count(self):
+        # Expect 2 queries: the year's projects of the scope (their proposal dates with them), their
+        # lifecycle steps; the proposal adds none.
+        with self.assertNumQueries(2):
+            self.result()

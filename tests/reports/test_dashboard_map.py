@@ -194,6 +194,29 @@ class MissingPlansTests(TestCase):
         self.assertRegex(html, r'<details class="missing-list" open>\s*<summary>1 tỉnh')
         self.assertRegex(html, r'<details class="missing-list">\s*<summary>62 tỉnh')
 
+    def test_a_regional_page_names_its_own_provinces_without_a_plan(self):
+        self.client.force_login(self.user)
+        region = self.hai_phong.region
+        response = self.client.get(reverse("reports:region", args=[region.code]), {"year": 2024})
+        counts = response.context["summary"].plans_approved
+        in_region = Province.objects.filter(region=region, valid_from__lte="2024-01-01", valid_to__isnull=False)
+        with_kcdp = BudgetPlan.objects.filter(year=2024, funding_source=FundingSource.KCDP).values_list("province")
+        self.assertEqual([p.code for p in counts[FundingSource.KCQG].missing], ["31"])
+        self.assertEqual(
+            [p.pk for p in counts[FundingSource.KCDP].missing],
+            list(in_region.exclude(pk__in=with_kcdp).order_by("code").values_list("pk", flat=True)),
+        )
+        html = response.content.decode()
+        self.assertIn('href="#missing-plans"', html)
+        page = reverse("reports:province", kwargs={"province_id": self.hai_phong.pk})
+        self.assertIn(f'<a href="{page}?year=2024&amp;period=FY">Hải Phòng</a>', html)
+
+
+def missing_list(html: str, list_id: str) -> list[str]:
+    """The province links of one list of missing plans (`id`), in page order; [] when absent."""
+    match = re.search(rf'<div class="missing-plans" id="{list_id}">(.*?)</div>', html, re.S)
+    return re.findall(r'<li><a href="([^"]+)">', match.group(1)) if match else []
+
 
 class BriefingMapTests(TestCase):
     @classmethod
@@ -220,3 +243,36 @@ class BriefingMapTests(TestCase):
                 self.assertEqual(root.get("viewBox"), f"0 0 {frame.width} {frame.height}")
                 query = parse_qs(urlsplit(links[0].get("href")).query)
                 self.assertEqual(query, {"year": [str(current.year)], "as_of": [current.as_of.isoformat()]})
+
+    def test_the_briefing_names_the_provinces_without_a_plan_in_both_its_years(self):
+        """Each "x/y provinces" of the briefing (the conference's year and the year before) has
+        its missing provinces listed, each linking to its dashboard at that year's cut-off."""
+        self.client.force_login(self.viewer)
+        seen = {"missing-plans": 0, "missing-plans-previous": 0}
+        for conference in Conference.objects.select_related("region").order_by("year", "pk"):
+            with self.subTest(conference=str(conference)):
+                response = self.client.get(reverse("briefings:briefing", args=[conference.pk]))
+                briefing = response.context["briefing"]
+                html = unescape(response.content.decode())
+                for list_id, summary, side in (
+                    ("missing-plans", briefing.current, "current"),
+                    ("missing-plans-previous", briefing.previous, "previous"),
+                ):
+                    expected = []
+                    for line in briefing.approvals:
+                        count = getattr(line, side)
+                        self.assertEqual(len(count.missing), count.expected - count.approved)
+                        expected += [
+                            f"{reverse('reports:province', kwargs={'province_id': p.pk})}"
+                            f"?year={summary.year}&as_of={summary.as_of.isoformat()}"
+                            for p in count.missing
+                        ]
+                    self.assertEqual(missing_list(html, list_id), expected)
+                    if expected:  # two years on one page: each list names its year
+                        self.assertIn(f"được phê duyệt năm {summary.year}</summary>", html)
+                    seen[list_id] += len(expected)
+                # The KPI's two counts of the year link to the list when it names someone.
+                kcqg = briefing.approvals_by_fund[FundingSource.KCQG].current
+                self.assertEqual('<a href="#missing-plans">KCQG:' in html, bool(kcqg.missing))
+        # The demo has both: 2026 plans still waiting, and no 2014 plans before the 2015 conferences.
+        self.assertTrue(all(seen.values()), seen)

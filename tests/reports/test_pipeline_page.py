@@ -35,7 +35,13 @@ class PipelinePageTests(TestCase):
         with time_machine.travel(NOW, tick=False):
             cls.hanoi = factories.province("01")
             cls.hai_phong = factories.province("31")
-            cls.late = make(cls.hanoi, S.APPROVED, {S.APPRAISED: D(2024, 1, 10), S.APPROVED: D(2024, 2, 1)})
+            # Proposed 01/12/2023: 40 days to its appraisal. The other has no proposal date.
+            cls.late = make(
+                cls.hanoi,
+                S.APPROVED,
+                {S.APPRAISED: D(2024, 1, 10), S.APPROVED: D(2024, 2, 1)},
+                proposed_on=D(2023, 12, 1),
+            )
             step(cls.late, S.CONTRACTED, D(2024, 8, 1))
             step(cls.late, S.IN_PROGRESS, D(2024, 8, 15))
             step(cls.late, S.ACCEPTED, D(2024, 12, 1))
@@ -63,6 +69,27 @@ class PipelinePageTests(TestCase):
         self.assertNotContains(response, reverse("admin:programmes_project_change", args=[self.late.pk]))
         self.client.force_login(self.ministry)
         self.assertContains(self.get(), reverse("admin:programmes_project_change", args=[self.late.pk]))
+
+    def test_the_wait_after_the_proposal_and_the_projects_without_its_date(self):
+        self.client.force_login(self.ministry)
+        response = self.get()
+        label, proposal, median = response.context["steps"][0]
+        self.assertEqual((str(label), proposal.count, proposal.undated, median), ("Đề xuất", 1, 1, "40"))
+        # The steps table (P2 undated) and Hải Phòng's row of the province table (Hà Nội has none).
+        self.assertContains(response, "+ 1 chưa ghi ngày đề xuất", count=2)
+        self.assertNotContains(response, "không được tính vì ngày đề xuất không được ghi nhận")
+        self.assertContains(response, "không tính là chờ 0 ngày")
+        steps = workbook(self.client.get(response.context["steps_excel_url"])).active
+        rows = list(steps.iter_rows(values_only=True))
+        header = next(row for row in rows if row and "Bước" in row)
+        table = [dict(zip(header, row, strict=True)) for row in rows[rows.index(header) + 1 :] if row and row[0]]
+        proposal_rows = [
+            (row["Tỉnh/thành phố"], row["Số đề án"], row["Chưa ghi ngày đề xuất"])
+            for row in table
+            if row["Bước"] == "Đề xuất"
+        ]
+        self.assertEqual(proposal_rows, [("Toàn phạm vi", 1, 1), ("Hà Nội", 1, 0), ("Hải Phòng", 0, 1)])
+        self.assertEqual({row["Chưa ghi ngày đề xuất"] for row in table if row["Bước"] != "Đề xuất"}, {None})
 
     def test_query_count(self):
         self.client.force_login(self.viewer)
