@@ -209,13 +209,13 @@ class ProjectChangelistExportTests(AdminExportTestCase):
         self.client.force_login(self.ministry)
         self.client.get(export_url(Project))  # warm the content types cache
         for params, count in (({"q": "HYPERLINK"}, 1), ({}, 66)):
-            # Expect 10 queries: 1 session, 2 user, 3–4 the user's permissions (own and
+            # Expect 9 queries: 1 session, 2 user, 3–4 the user's permissions (own and
             # groups'), 5 the user's role (groups, for the province scoping), 6 the category
-            # filter's choices, 7 the region filter's choices, 8 the count, 9 the total count
-            # (the changelist's own, for its page), 10 the rows with province and category
-            # joined and the disbursed total, one query read in chunks. The year filter's
+            # filter's choices, 7 the region filter's choices, 8 the count (no total count:
+            # show_full_result_count is off), 9 the rows with province and category joined and
+            # the disbursed total, one query read in chunks. The year filter's
             # years are read only when a page shows them.
-            with self.assertNumQueries(10):
+            with self.assertNumQueries(9):
                 response = self.client.get(export_url(Project), params)
             self.assertEqual(len(data_rows(workbook(response).active)), count)
 
@@ -303,10 +303,11 @@ class ConferenceChangelistExportTests(AdminExportTestCase):
                 helpers.conference(
                     "north", edition=edition, start=datetime.date(2005 + edition, 10, 5), host="25", next_host=None
                 )
-            # Expect 9 queries: 1 session, 2 user, 3–4 the user's permissions (own and
+            # Expect 8 queries: 1 session, 2 user, 3–4 the user's permissions (own and
             # groups'), 5 the role (groups) for access.can_approve, 6 the region filter's
-            # choices, 7 the count, 8 the total count, 9 the rows with region and hosts joined
-            # (the changelist page adds the year filter's years, which the file does not show).
-            with self.assertNumQueries(9):
+            # choices, 7 the count (no total count: show_full_result_count is off), 8 the rows
+            # with region and hosts joined (the changelist page adds the year filter's years,
+            # which the file does not show).
+            with self.assertNumQueries(8):
                 response = self.client.get(export_url(Conference))
             self.assertEqual(len(data_rows(workbook(response).active)), count)
