@@ -80,6 +80,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "django_tasks_db",
+    # Before programmes: its permission exists when programmes' post_migrate gives the role
+    # groups theirs (access.sync_role_groups).
+    "jobs",
     "programmes",
     "conferences",
     "reports",
@@ -217,6 +221,21 @@ STORAGES = {
 # In development static files are served from the app folders as they change.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Long work (imports, large exports) runs as a task of django.tasks, kept in the database
+# (django-tasks-db) and run by `manage.py jobs_worker` (make run; deploy/khuyencong-worker.service).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The jobs' files (results, progress): the web and worker processes must share this folder.
+# Empty: <temporary folder>/khuyencong-jobs.
+JOBS_DIR = os.environ.get("JOBS_DIR", "")
+# A job's file is kept this many hours after it is made, then deleted by the worker's sweep.
+JOBS_FILE_HOURS = env_int("JOBS_FILE_HOURS", 24)
+# A running job with no progress for this many seconds is taken for dead and marked failed.
+JOBS_STALE_SECONDS = env_int("JOBS_STALE_SECONDS", 300)
+# An admin list longer than this is exported in the background (a job), shorter ones at once.
+EXPORT_BACKGROUND_ROWS = env_int("EXPORT_BACKGROUND_ROWS", 5000)
+# The Excel import's check and confirmation run in the background (off: in the request).
+IMPORT_IN_BACKGROUND = True
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -17,3 +17,9 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Tests log in through the client without a request object that axes could inspect.
 AXES_ENABLED = False
+# Tasks run at once, inside the request that enqueues them (django.tasks' ImmediateBackend):
+# a job is done when its page is first shown. tests/jobs/ also run the database back-end.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# The import tests of tests/programmes/ test the check and the confirmation in the request;
+# tests/jobs/test_background_import.py turns this on and tests the same through jobs.
+IMPORT_IN_BACKGROUND = False
