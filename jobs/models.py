@@ -13,6 +13,7 @@ connection would wait behind it on SQLite.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class JobKind(models.TextChoices):
@@ -22,10 +23,10 @@ class JobKind(models.TextChoices):
 
 
 class JobStatus(models.TextChoices):
-    QUEUED = "queued", _("Waiting")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
+    QUEUED = "queued", pgettext_lazy("job status", "Waiting")
+    RUNNING = "running", pgettext_lazy("job status", "Running")
+    DONE = "done", pgettext_lazy("job status", "Done")
+    FAILED = "failed", pgettext_lazy("job status", "Failed")
 
 
 # What the job is doing, as the page names it; the task reports the code.
@@ -39,11 +40,14 @@ STEPS = {
 
 class Job(models.Model):
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs", verbose_name=_("owner")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="jobs",
+        verbose_name=pgettext_lazy("job", "owner"),
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=JobKind.choices)
+    kind = models.CharField(pgettext_lazy("job", "kind"), max_length=20, choices=JobKind.choices)
     status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
-    title = models.CharField(_("title"), max_length=255)
+    title = models.CharField(pgettext_lazy("job", "title"), max_length=255)
     rows_done = models.PositiveIntegerField(_("rows done"), default=0)
     rows_total = models.PositiveIntegerField(_("rows in all"), null=True, blank=True)
     step = models.CharField(_("step"), max_length=20, blank=True)

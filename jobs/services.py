@@ -31,6 +31,14 @@ DEFAULT_KEEP_DAYS = 30
 PROGRESS_EVERY_SECONDS = 0.5
 
 
+# A list longer than this is exported by a job (reports.changelist_export), not in the request.
+DEFAULT_EXPORT_BACKGROUND_ROWS = 5000
+
+
+def export_background_rows() -> int:
+    return getattr(settings, "EXPORT_BACKGROUND_ROWS", DEFAULT_EXPORT_BACKGROUND_ROWS)
+
+
 def file_hours() -> float:
     return getattr(settings, "JOBS_FILE_HOURS", DEFAULT_FILE_HOURS)
 

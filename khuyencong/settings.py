@@ -232,6 +232,8 @@ JOBS_DIR = os.environ.get("JOBS_DIR", "")
 JOBS_FILE_HOURS = env_int("JOBS_FILE_HOURS", 24)
 # A running job with no progress for this many seconds is taken for dead and marked failed.
 JOBS_STALE_SECONDS = env_int("JOBS_STALE_SECONDS", 300)
+# The worker gives up stale jobs and deletes expired files this often (and when it starts).
+JOBS_SWEEP_SECONDS = env_int("JOBS_SWEEP_SECONDS", 60)
 # An admin list longer than this is exported in the background (a job), shorter ones at once.
 EXPORT_BACKGROUND_ROWS = env_int("EXPORT_BACKGROUND_ROWS", 5000)
 # The Excel import's check and confirmation run in the background (off: in the request).

@@ -215,30 +215,46 @@ def _confirmed_by_a_job(token: str) -> bool:
     return Job.objects.filter(kind=JobKind.IMPORT, status=JobStatus.DONE, params__token=token).exists()
 
 
-def _claim(request, token: str):
-    """Claim the checked file of `token` for one confirmation (atomic rename); None when it is
-    claimed, else the page that says why not (another confirmation has it or has imported it,
-    or it is gone)."""
+CLAIMED, IMPORTING, IMPORTED, GONE = "claimed", "importing", "imported", "gone"
+
+
+def claim(token: str) -> str:
+    """Claim the checked file of `token` for one confirmation: CLAIMED when this call took it
+    (an atomic rename: of two calls at once, one only); else IMPORTED (a confirmation imported
+    it), IMPORTING (another one is importing it) or GONE (never checked, or cleaned up)."""
     path, claimed = _stored_path(token), _claimed_path(token)
     try:
         os.rename(path, claimed)
         os.utime(claimed)  # its age is now the confirmation's: the clean-up leaves it alone
     except FileNotFoundError:
         if _imported_path(token).exists() or _confirmed_by_a_job(token):
-            request.session.pop(SESSION_KEY, None)
-            return _page(request, refusal=ALREADY_IMPORTED)
-        if claimed.exists():
-            return _page(request, refusal=ALREADY_IMPORTING)
-        request.session.pop(SESSION_KEY, None)
-        return _page(request, refusal=_("The checked file is no longer available. Upload it again."))
-    return None
+            return IMPORTED
+        return IMPORTING if claimed.exists() else GONE
+    return CLAIMED
+
+
+def _claim(request, token: str):
+    """`claim`, in a request: None when claimed, else the page that says why not."""
+    claimed = claim(token)
+    if claimed == CLAIMED:
+        return None
+    if claimed == IMPORTING:
+        return _page(request, refusal=ALREADY_IMPORTING)
+    request.session.pop(SESSION_KEY, None)
+    if claimed == IMPORTED:
+        return _page(request, refusal=ALREADY_IMPORTED)
+    return _page(request, refusal=_("The checked file is no longer available. Upload it again."))
 
 
 def _confirm_in_background(request, token: str, name: str):
-    """Queue the import of the claimed file and show the job's page."""
+    return redirect("jobs:detail", queue_import(request.user, token, name).pk)
+
+
+def queue_import(user, token: str, name: str) -> Job:
+    """Queue the import of the file `claim(token)` claimed, as a job of `user`."""
     path, claimed = _stored_path(token), _claimed_path(token)
     job = jobs.create_job(
-        owner=request.user,
+        owner=user,
         kind=JobKind.IMPORT,
         title=name,
         params={
@@ -251,8 +267,7 @@ def _confirm_in_background(request, token: str, name: str):
             "on_abandon": {"rename": [[str(claimed), str(path)]]},
         },
     )
-    jobs.enqueue(job, import_tasks.confirm_import)
-    return redirect("jobs:detail", job.pk)
+    return jobs.enqueue(job, import_tasks.confirm_import)
 
 
 @login_required
