@@ -24,7 +24,9 @@ PAGE_SIZE = 50
 def job_list(request):
     """The jobs the user may see (administrators: everyone's), newest first, 50 a page."""
     every = selectors.sees_every_job(request.user)
-    page = Paginator(selectors.visible_jobs(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    # Without their parameters and results (an import's report may be long): the list shows neither.
+    listed = selectors.visible_jobs(request.user).defer("params", "result")
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     jobs = [selectors.with_progress(job) for job in page.object_list]
     return render(
         request,

@@ -40,9 +40,15 @@ class Command(BaseCommand):
         )
         worker.configure_signals()
         self.stdout.write("Background worker started.")
-        last_sweep = 0.0
+        try:
+            self._loop(worker, every, interval, once)
+        finally:
+            worker.reset_signals()
+
+    def _loop(self, worker, every: float, interval: float, once: bool) -> None:
+        last_sweep = None  # the first sweep at once: the jobs a killed worker left
         while worker.running:
-            if time.monotonic() - last_sweep >= every:
+            if last_sweep is None or time.monotonic() - last_sweep >= every:
                 result = services.sweep()
                 if result.given_up or result.files_deleted or result.jobs_deleted:
                     self.stdout.write(
