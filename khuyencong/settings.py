@@ -151,6 +151,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The task worker (jobs/) writes in a long transaction while the server reads the job's page:
+    # in SQLite's write-ahead log mode readers never wait for a writer (in its default mode a
+    # large import locks the whole file and the page fails with "database is locked"). Other
+    # writers still wait, up to 20 s, rather than failing at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20})
 
 # A PostgreSQL streaming replica for the figures' reads (common/replica.py): only the summary's
 # queries, outside a transaction, go there; everything else reads and writes the primary. In

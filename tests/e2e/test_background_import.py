@@ -6,12 +6,21 @@ tôi" in the menu, and finds the import done, with its records in the database.
 
 The worker is django-tasks-db's, run in a thread of this process against the live server's
 database (the database back-end of django.tasks, as in production; tests/settings.py runs
-tasks at once instead).
+tasks at once instead). It needs a database that two connections use at once, as the web
+server and the worker do in production: PostgreSQL,
+
+    scripts/with-postgres.sh .venv/bin/pytest -m e2e tests/e2e/test_background_import.py
+
+SQLite's in-memory test database, shared between the threads of one process, locks whole
+tables for the length of the import's transaction ("database table is locked"): the journey is
+skipped there (the background path itself is tested on SQLite in tests/jobs/, and with real
+processes on a SQLite file in tests/jobs/test_killed_worker.py).
 """
 
 import threading
 
 import pytest
+from django.conf import settings as django_settings
 from django.tasks import task_backends
 from playwright.sync_api import expect
 
@@ -20,7 +29,13 @@ from programmes.models import Disbursement, Project, ProjectOutput
 from tests import factories
 from tests.e2e.conftest import log_in
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(
+        django_settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
+        reason="needs PostgreSQL (scripts/with-postgres.sh): SQLite's shared in-memory test database locks tables",
+    ),
+]
 
 ROWS = 400
 PHONE = {"width": 390, "height": 844}
