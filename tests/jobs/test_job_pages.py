@@ -4,6 +4,7 @@ every one), what they cost in queries, and the worker of the database back-end."
 import datetime
 import io
 import tempfile
+from unittest import mock
 
 from asgiref.local import Local
 from django.core.management import call_command
@@ -130,6 +131,11 @@ class DatabaseWorkerTests(TestCase):
         folder = tempfile.TemporaryDirectory()
         self.addCleanup(folder.cleanup)
         self.folder = folder.name
+        # The worker closes "old" connections between tasks, as a request does; inside a
+        # TestCase's transaction that would close the test's own connection (PostgreSQL).
+        patcher = mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections")
+        patcher.start()
+        self.addCleanup(patcher.stop)
 
     @staticmethod
     def reset_backends():
