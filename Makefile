@@ -29,6 +29,11 @@ run: install
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
 	$(DEV_ENV) $(BIN)/python manage.py load_demo_conferences
 	@echo "Cổng khuyến công: http://$(HOST):$(PORT)/"
+	@# The background worker (imports, large exports: jobs/) beside the server, in one command:
+	@# Ctrl-C reaches both (one process group), and the trap stops the worker whenever the
+	@# server ends, however it ends.
+	@$(DEV_ENV) $(BIN)/python manage.py jobs_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # On every core (pytest-xdist), one test database per worker. `--dist loadscope` keeps each test

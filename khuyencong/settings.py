@@ -81,6 +81,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "django_tasks_db",
+    # Before programmes: its permission exists when programmes' post_migrate gives the role
+    # groups theirs (access.sync_role_groups).
+    "jobs",
     "programmes",
     "conferences",
     "reports",
@@ -148,6 +152,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The task worker (jobs/) writes in a long transaction while the server reads the job's page:
+    # in SQLite's write-ahead log mode readers never wait for a writer (in its default mode a
+    # large import locks the whole file and the page fails with "database is locked"). Other
+    # writers still wait, up to 20 s, rather than failing at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20})
 
 # A PostgreSQL streaming replica for the figures' reads (common/replica.py): only the summary's
 # queries, outside a transaction, go there; everything else reads and writes the primary. In
@@ -247,6 +257,23 @@ STORAGES = {
 # In development static files are served from the app folders as they change.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Long work (imports, large exports) runs as a task of django.tasks, kept in the database
+# (django-tasks-db) and run by `manage.py jobs_worker` (make run; deploy/khuyencong-worker.service).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The jobs' files (results, progress): the web and worker processes must share this folder.
+# Empty: <temporary folder>/khuyencong-jobs.
+JOBS_DIR = os.environ.get("JOBS_DIR", "")
+# A job's file is kept this many hours after it is made, then deleted by the worker's sweep.
+JOBS_FILE_HOURS = env_int("JOBS_FILE_HOURS", 24)
+# A running job with no progress for this many seconds is taken for dead and marked failed.
+JOBS_STALE_SECONDS = env_int("JOBS_STALE_SECONDS", 300)
+# The worker gives up stale jobs and deletes expired files this often (and when it starts).
+JOBS_SWEEP_SECONDS = env_int("JOBS_SWEEP_SECONDS", 60)
+# An admin list longer than this is exported in the background (a job), shorter ones at once.
+EXPORT_BACKGROUND_ROWS = env_int("EXPORT_BACKGROUND_ROWS", 5000)
+# The Excel import's check and confirmation run in the background (off: in the request).
+IMPORT_IN_BACKGROUND = True
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

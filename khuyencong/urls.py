@@ -44,6 +44,7 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("tai-khoan/", include("accounts.urls")),
+    path("viec-cua-toi/", include("jobs.urls")),
     # Before the admin: its model URLs end in a catch-all (`<path:object_id>/`, a redirect to
     # the change page) that would take `quan-tri/<app>/<model>/excel/` for an object's id.
     path("", include(export_patterns)),

@@ -75,10 +75,12 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "auth.change_user",
         "auth.delete_user",
         "auth.view_group",
+        # Every user's background jobs ("My jobs" shows the others only their own).
+        "jobs.see_every_job",
         *(f"programmes.{action}_{model}" for model in REFERENCE_DATA for action in ("add", "change", "delete")),
     ],
 }
-PORTAL_APPS = ("programmes", "conferences", "auth")
+PORTAL_APPS = ("programmes", "conferences", "auth", "jobs")
 
 
 def sync_role_groups() -> None:

@@ -55,12 +55,17 @@ def refused(page):
     return page
 
 
+def write_list(output, user, *, title: str, filters: list[str], columns, rows) -> int:
+    """Write the list's workbook to `output`: its title, `user`'s scope, `filters` and who made
+    it above `columns`, then `rows` (read once, as they are written); return the rows written."""
+    heading = heading_lines(scope=scope_label(user), filters=filters, by=user_display_name(user))
+    return list_workbook(output, title=title, heading=heading, columns=columns, rows=rows)
+
+
 def download(request, *, title: str, filters: list[str], columns, rows, name: str):
-    """The list's .xlsx as an attachment: its title, the user's scope, `filters` and who made
-    it above `columns`, then `rows` (read once, as they are written)."""
-    heading = heading_lines(scope=scope_label(request.user), filters=filters, by=user_display_name(request.user))
+    """The list's .xlsx (`write_list` for the request's user) as an attachment."""
     return file_response(
-        lambda output: list_workbook(output, title=title, heading=heading, columns=columns, rows=rows),
+        lambda output: write_list(output, request.user, title=title, filters=filters, columns=columns, rows=rows),
         name,
     )
 

@@ -18,13 +18,16 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import access, importer
+from jobs import services as jobs
+from jobs.models import Job, JobKind, JobStatus
+
+from . import access, import_tasks, importer
 from .models import MAX_YEAR, MIN_YEAR, Province
 
 SESSION_KEY = "programmes_import"
@@ -32,7 +35,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A checked upload waits this long for its "Xác nhận nhập": a working day and some.
 DEFAULT_UPLOAD_MAX_AGE_HOURS = 12
 # The names `_stored_path` and `_claimed_path` give: only these files of the folder are ever deleted.
-STORED_NAME = re.compile(r"[0-9a-f]{32}\.(xlsx|importing|imported)")
+STORED_NAME = re.compile(r"[0-9a-f]{32}\.(xlsx|checking|importing|imported)")
 
 
 may_import = access.may_import
@@ -65,6 +68,16 @@ def _stored_path(token: str) -> Path:
 def _claimed_path(token: str) -> Path:
     """Where a checked file is while its confirmation imports it (see `import_confirm`)."""
     return _upload_dir() / f"{token}.importing"
+
+
+def _checking_path(token: str) -> Path:
+    """Where an upload waits for its check in the background (import_tasks.check_import)."""
+    return _upload_dir() / f"{token}.checking"
+
+
+def in_background() -> bool:
+    """The check and the confirmation run as jobs of the worker (settings.IMPORT_IN_BACKGROUND)."""
+    return getattr(settings, "IMPORT_IN_BACKGROUND", True)
 
 
 def _imported_path(token: str) -> Path:
@@ -147,6 +160,8 @@ def import_upload(request):
     if upload.size > importer.max_bytes():
         return _page(request, refusal=importer.msg_too_big(importer.max_bytes()))
     data = upload.read(importer.max_bytes() + 1)
+    if in_background():
+        return _check_in_background(request, data, upload.name or "")
     try:
         parsed = importer.read_workbook(data, upload.name or "")
         report = importer.run_import(parsed, request.user, commit=False)
@@ -167,6 +182,94 @@ def import_upload(request):
     )
 
 
+def _write_new(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+
+
+def _check_in_background(request, data: bytes, name: str):
+    """Store the upload, queue its check, and show the job's page (its progress, then the report)."""
+    token = secrets.token_hex(16)
+    checking = _checking_path(token)
+    _write_new(checking, data)
+    request.session[SESSION_KEY] = {"token": token, "name": name, "user": request.user.pk}
+    job = jobs.create_job(
+        owner=request.user,
+        kind=JobKind.IMPORT_CHECK,
+        title=name,
+        params={
+            "token": token,
+            "filename": name,
+            "checking": str(checking),
+            "stored": str(_stored_path(token)),
+            "on_abandon": {"delete": [str(checking)]},
+        },
+    )
+    jobs.enqueue(job, import_tasks.check_import)
+    return redirect("jobs:detail", job.pk)
+
+
+def _confirmed_by_a_job(token: str) -> bool:
+    """An import job of `token` has committed (its "done" is in the import's transaction)."""
+    return Job.objects.filter(kind=JobKind.IMPORT, status=JobStatus.DONE, params__token=token).exists()
+
+
+CLAIMED, IMPORTING, IMPORTED, GONE = "claimed", "importing", "imported", "gone"
+
+
+def claim(token: str) -> str:
+    """Claim the checked file of `token` for one confirmation: CLAIMED when this call took it
+    (an atomic rename: of two calls at once, one only); else IMPORTED (a confirmation imported
+    it), IMPORTING (another one is importing it) or GONE (never checked, or cleaned up)."""
+    path, claimed = _stored_path(token), _claimed_path(token)
+    try:
+        os.rename(path, claimed)
+        os.utime(claimed)  # its age is now the confirmation's: the clean-up leaves it alone
+    except FileNotFoundError:
+        if _imported_path(token).exists() or _confirmed_by_a_job(token):
+            return IMPORTED
+        return IMPORTING if claimed.exists() else GONE
+    return CLAIMED
+
+
+def _claim(request, token: str):
+    """`claim`, in a request: None when claimed, else the page that says why not."""
+    claimed = claim(token)
+    if claimed == CLAIMED:
+        return None
+    if claimed == IMPORTING:
+        return _page(request, refusal=ALREADY_IMPORTING)
+    request.session.pop(SESSION_KEY, None)
+    if claimed == IMPORTED:
+        return _page(request, refusal=ALREADY_IMPORTED)
+    return _page(request, refusal=_("The checked file is no longer available. Upload it again."))
+
+
+def _confirm_in_background(request, token: str, name: str):
+    return redirect("jobs:detail", queue_import(request.user, token, name).pk)
+
+
+def queue_import(user, token: str, name: str) -> Job:
+    """Queue the import of the file `claim(token)` claimed, as a job of `user`."""
+    path, claimed = _stored_path(token), _claimed_path(token)
+    job = jobs.create_job(
+        owner=user,
+        kind=JobKind.IMPORT,
+        title=name,
+        params={
+            "token": token,
+            "filename": name,
+            "claimed": str(claimed),
+            "stored": str(path),
+            "imported": str(_imported_path(token)),
+            # A worker that died mid-way wrote nothing: the file may be confirmed again.
+            "on_abandon": {"rename": [[str(claimed), str(path)]]},
+        },
+    )
+    return jobs.enqueue(job, import_tasks.confirm_import)
+
+
 @login_required
 @require_POST
 def import_confirm(request):
@@ -179,18 +282,12 @@ def import_confirm(request):
     # The confirmation is taken once. Two confirmations of one checked file (two tabs, a double
     # click, a retry) both pass the session check; the rename below is atomic, so only one of
     # them claims the file and imports it, and the other is told so: no payment twice.
+    refusal = _claim(request, token)
+    if refusal is not None:
+        return refusal
+    if in_background():
+        return _confirm_in_background(request, token, stored.get("name") or "")
     path, claimed = _stored_path(token), _claimed_path(token)
-    try:
-        os.rename(path, claimed)
-        os.utime(claimed)  # its age is now the confirmation's: the clean-up leaves it alone
-    except FileNotFoundError:
-        if claimed.exists():
-            return _page(request, refusal=ALREADY_IMPORTING)
-        if _imported_path(token).exists():
-            request.session.pop(SESSION_KEY, None)
-            return _page(request, refusal=ALREADY_IMPORTED)
-        request.session.pop(SESSION_KEY, None)
-        return _page(request, refusal=_("The checked file is no longer available. Upload it again."))
     try:
         data = claimed.read_bytes()
         report = importer.import_file(data, request.user, commit=True)

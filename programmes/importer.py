@@ -808,12 +808,23 @@ def _messages(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def run_import(parsed: ParsedWorkbook, user, *, commit: bool) -> ImportReport:
+# The steps a progress callback is told, in order (the background jobs show them: jobs/).
+STEP_CHECKING, STEP_WRITING = "checking", "writing"
+
+
+def row_count(parsed: ParsedWorkbook) -> int:
+    """The data rows of the workbook, all sheets: what a progress bar counts to."""
+    return sum(len(rows) for rows in parsed.rows.values())
+
+
+def run_import(parsed: ParsedWorkbook, user, *, commit: bool, progress=None) -> ImportReport:
     """Check every row and write what changed through the services, in one transaction.
 
     With `commit=False` (the dry run) the transaction is always rolled back. With `commit=True`
     it is kept only when there is no error at all. Raises ImportRefused when `user` may not enter
-    the workbook's province.
+    the workbook's province. `progress`, when given, is called as `progress(rows_done, rows_total,
+    step)` after each row (step STEP_CHECKING for a dry run, STEP_WRITING for an import); it
+    must not write to the database (it would be inside the import's transaction).
     """
     province, year = parsed.province, parsed.year
     check_permission(user, province)
@@ -834,7 +845,7 @@ def run_import(parsed: ParsedWorkbook, user, *, commit: bool) -> ImportReport:
         )
         return report
     with transaction.atomic():
-        _Importer(parsed, user, report).run()
+        _Importer(parsed, user, report, progress=progress, step=STEP_WRITING if commit else STEP_CHECKING).run()
         if commit and report.ok:
             report.committed = True
         else:
@@ -843,8 +854,10 @@ def run_import(parsed: ParsedWorkbook, user, *, commit: bool) -> ImportReport:
 
 
 class _Importer:
-    def __init__(self, parsed: ParsedWorkbook, user, report: ImportReport):
+    def __init__(self, parsed: ParsedWorkbook, user, report: ImportReport, *, progress=None, step: str = ""):
         self.parsed, self.user, self.report = parsed, user, report
+        self.progress, self.step = progress, step
+        self.rows_done, self.rows_total = 0, row_count(parsed)
         self.province, self.year = parsed.province, parsed.year
         self.categories = {c.code: c for c in ActivityCategory.objects.all()}
         self.indicators = {i.code: i for i in Indicator.objects.all()}
@@ -866,6 +879,14 @@ class _Importer:
             return False
         return True
 
+    def _rows(self, sheet: str):
+        """The rows of `sheet`, telling `progress` after each one."""
+        for item in self.parsed.rows[sheet]:
+            yield item
+            self.rows_done += 1
+            if self.progress is not None:
+                self.progress(self.rows_done, self.rows_total, self.step)
+
     def run(self) -> None:
         self.plans()
         self.targets()
@@ -879,7 +900,7 @@ class _Importer:
         out = self.report.sheets[sheet]
         stored = {p.funding_source: p for p in BudgetPlan.objects.filter(province=self.province, year=self.year)}
         seen = set()
-        for number, raw in self.parsed.rows[sheet]:
+        for number, raw in self._rows(sheet):
             row = _RowReader(sheet, number, raw, self.report.errors)
             fund = row.get("fund", _choice, FundingSource, _("funding source"))
             amount = row.get("planned", _whole)
@@ -914,7 +935,7 @@ class _Importer:
             )
         }
         seen = set()
-        for number, raw in self.parsed.rows[sheet]:
+        for number, raw in self._rows(sheet):
             row = _RowReader(sheet, number, raw, self.report.errors)
             indicator = row.get("indicator", _lookup, self.indicators, _("indicator"))
             value = row.get("target", _whole, example=COUNT_EXAMPLE)
@@ -945,7 +966,7 @@ class _Importer:
         sheet = PROJECT_SHEET
         out = self.report.sheets[sheet]
         seen = set()
-        for number, raw in self.parsed.rows[sheet]:
+        for number, raw in self._rows(sheet):
             row = _RowReader(sheet, number, raw, self.report.errors)
             # The code may be left empty for a new project, as on the admin's add page: the
             # service numbers it (services.next_project_code). A row without a code whose title
@@ -1104,7 +1125,7 @@ class _Importer:
         ):
             key = (payment.project.code, payment.date, payment.kind, payment.amount_vnd)
             stored.setdefault(key, []).append(payment)
-        for number, raw in self.parsed.rows[sheet]:
+        for number, raw in self._rows(sheet):
             row = _RowReader(sheet, number, raw, self.report.errors)
             project = self._project(sheet, number, row)
             day = row.get("date", _date)
@@ -1152,7 +1173,7 @@ class _Importer:
             .order_by("id")
         ):
             stored.setdefault((output.project.code, output.indicator.code, output.date), []).append(output)
-        for number, raw in self.parsed.rows[sheet]:
+        for number, raw in self._rows(sheet):
             row = _RowReader(sheet, number, raw, self.report.errors)
             project = self._project(sheet, number, row)
             indicator = row.get("indicator", _lookup, self.indicators, _("indicator"))
@@ -1206,6 +1227,7 @@ def _take(matches: list, same) -> object:
     return matches.pop(0)
 
 
-def import_file(data: bytes, user, *, commit: bool, filename: str = "") -> ImportReport:
-    """Read `data` and run the import (dry run unless `commit`); raises ImportRefused."""
-    return run_import(read_workbook(data, filename), user, commit=commit)
+def import_file(data: bytes, user, *, commit: bool, filename: str = "", progress=None) -> ImportReport:
+    """Read `data` and run the import (dry run unless `commit`); raises ImportRefused.
+    `progress` as for `run_import`."""
+    return run_import(read_workbook(data, filename), user, commit=commit, progress=progress)

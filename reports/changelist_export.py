@@ -4,6 +4,12 @@ written by programmes.exports.download.
 
 `changelist_columns`/`changelist_rows` read an admin ChangeList: its list_display over every
 page of its queryset (same filters, search, ordering and province scoping), read in chunks.
+
+A list longer than settings.EXPORT_BACKGROUND_ROWS is not written in the request (100,000
+projects take about 40 s): the changelist offers "Prepare the Excel file" (a POST), which
+queues `export_changelist`, a job of the worker (jobs/), and shows the job's page; the task
+builds the same ChangeList for the same user and query string and writes the file, which the
+job keeps for JOBS_FILE_HOURS.
 """
 
 import datetime
@@ -18,18 +24,22 @@ from django.contrib.admin.utils import label_for_field, lookup_field
 from django.contrib.admin.views.main import ALL_VAR, ORDER_VAR, SEARCH_VAR
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, PermissionDenied
 from django.db import models
-from django.http import Http404
+from django.http import Http404, HttpRequest, QueryDict
 from django.shortcuts import redirect
+from django.tasks import task
 from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeData
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import override
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods
 
 from common.list_excel import CHUNK_SIZE, COUNT, DATE, LONG_TEXT, MONEY, NUMBER, TEXT, Column, filename
-from programmes.exports import download
+from jobs import files as job_files
+from jobs import services as jobs
+from jobs.models import JobKind
+from programmes.exports import download, write_list
 from programmes.fields import CountField, MoneyField
 
 # Widths by kind; a text column is as wide as its field allows, within these bounds.
@@ -213,12 +223,13 @@ def changelist_filename(changelist) -> str:
 NOT_ROW_PARAMETERS = ("p", "_facets", "e")
 
 
-@require_GET
-def changelist_xlsx(request, app_label: str, model_name: str):
-    """Every row an admin changelist shows, on all its pages, for the same query string (filters,
-    search, date drill-down, ordering) and the same user: the ChangeList itself chooses the
-    rows, so its scoping (ScopedAdminMixin.get_queryset) and its joins apply. Mounted behind
-    `admin.site.admin_view` (login and staff status), like the changelist."""
+background_rows = jobs.export_background_rows
+
+
+def _changelist(request, app_label: str, model_name: str):
+    """The ChangeList of the export's address for `request` (its user and query string): the
+    changelist itself chooses the rows, so its scoping (ScopedAdminMixin.get_queryset) and its
+    joins apply. Raises Http404, PermissionDenied or IncorrectLookupParameters."""
     try:
         model = apps.get_model(app_label, model_name)
         model_admin = admin.site.get_model_admin(model)
@@ -232,11 +243,47 @@ def changelist_xlsx(request, app_label: str, model_name: str):
     for name in NOT_ROW_PARAMETERS:
         params.pop(name, None)
     request.GET = params
+    return model_admin.get_changelist_instance(request)
+
+
+@require_http_methods(["GET", "POST"])
+def changelist_xlsx(request, app_label: str, model_name: str):
+    """Every row an admin changelist shows, on all its pages, for the same query string (filters,
+    search, date drill-down, ordering) and the same user. GET: the file at once, for a list of
+    at most `background_rows()` rows; a longer one goes back to its changelist, which says to
+    prepare the file in the background. POST: that job (`export_changelist`), then its page.
+    Mounted behind `admin.site.admin_view` (login and staff status), like the changelist."""
+    back = f"admin:{app_label}_{model_name.lower()}_changelist"
     try:
-        changelist = model_admin.get_changelist_instance(request)
+        changelist = _changelist(request, app_label, model_name)
     except IncorrectLookupParameters:
         messages.error(request, _("The list's filters were not understood, so no Excel file was made. Filter again."))
-        return redirect(reverse(f"admin:{app_label}_{model._meta.model_name}_changelist"))
+        return redirect(reverse(back))
+    if request.method == "POST":
+        job = jobs.create_job(
+            owner=request.user,
+            kind=JobKind.EXPORT,
+            title=changelist_title(changelist),
+            params={"app_label": app_label, "model_name": model_name, "query": request.GET.urlencode()},
+        )
+        # Its file's name is chosen now, so that a worker killed while writing it leaves no
+        # stray file: the sweep deletes it with the job it gives up.
+        name = job_files.new_result_name(job.pk)
+        job.params.update(file=name, on_abandon={"delete": [str(job_files.result_path(name))]})
+        job.save(update_fields=["params"])
+        jobs.enqueue(job, export_changelist)
+        return redirect("jobs:detail", job.pk)
+    if changelist.result_count > background_rows():
+        messages.info(
+            request,
+            _(
+                "This list has %(count)s rows: its Excel file is prepared in the background. Use "
+                "“Prepare the Excel file”, then find the file under “My jobs”."
+            )
+            % {"count": f"{changelist.result_count:,}".replace(",", ".")},
+        )
+        query = request.GET.urlencode()
+        return redirect(reverse(back) + (f"?{query}" if query else ""))
     columns = changelist_columns(changelist)
     return download(
         request,
@@ -246,3 +293,53 @@ def changelist_xlsx(request, app_label: str, model_name: str):
         rows=changelist_rows(changelist, columns),
         name=changelist_filename(changelist),
     )
+
+
+def _counted(rows, progress, total: int):
+    for done, row in enumerate(rows, start=1):
+        yield row
+        progress(done, total, "exporting")
+
+
+def _export(job, progress) -> jobs.Outcome:
+    params = job.params
+    # The request of the list's page, rebuilt for its owner: what the ChangeList reads of it.
+    request = HttpRequest()
+    request.method = "GET"
+    request.path = reverse("exports:changelist", args=[params["app_label"], params["model_name"]])
+    request.GET = QueryDict(params["query"])
+    request.user = job.owner
+    try:
+        changelist = _changelist(request, params["app_label"], params["model_name"])
+    except (IncorrectLookupParameters, Http404):
+        raise jobs.JobRefused(
+            _("The list's filters were not understood, so no Excel file was made. Filter again.")
+        ) from None
+    except PermissionDenied:
+        raise jobs.JobRefused(_("You may no longer see this list, so no Excel file was made.")) from None
+    columns = changelist_columns(changelist)
+    total = changelist.result_count
+    progress(0, total, "exporting")
+    name = params["file"]
+    path = job_files.result_path(name)
+    try:
+        with open(path, "xb") as output:
+            count = write_list(
+                output,
+                job.owner,
+                title=changelist_title(changelist),
+                filters=changelist_filters(changelist),
+                columns=[column.column for column in columns],
+                rows=_counted(changelist_rows(changelist, columns), progress, total),
+            )
+    except BaseException:
+        path.unlink(missing_ok=True)  # never a half-written file offered
+        raise
+    return jobs.Outcome(
+        rows_done=count, rows_total=count, file_name=name, download_name=changelist_filename(changelist)
+    )
+
+
+@task()
+def export_changelist(job_id: int) -> None:
+    jobs.run_job(job_id, _export)

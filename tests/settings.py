@@ -21,3 +21,9 @@ AXES_ENABLED = False
 # every summary: the tests that pin a page's queries count the figures themselves, and
 # tests/programmes/test_figure_cache.py turns the cache on to test it.
 FIGURES_CACHE = False
+# Tasks run at once, inside the request that enqueues them (django.tasks' ImmediateBackend):
+# a job is done when its page is first shown. tests/jobs/ also run the database back-end.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# The import tests of tests/programmes/ test the check and the confirmation in the request;
+# tests/jobs/test_background_import.py turns this on and tests the same through jobs.
+IMPORT_IN_BACKGROUND = False

@@ -76,3 +76,39 @@ def test_backup_script_is_valid_bash_and_refuses_without_a_database():
     result = subprocess.run(["bash", str(script)], capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
     assert result.returncode != 0
     assert "DATABASE_URL is not set" in result.stderr
+
+
+def _environment(unit: str) -> set[str]:
+    return set(re.findall(r"^(Environment=.*|StateDirectory=.*)$", unit, re.MULTILINE))
+
+
+def test_worker_unit_runs_the_jobs_worker_and_comes_back():
+    unit = (DEPLOY / "khuyencong-worker.service").read_text()
+    assert "manage.py jobs_worker" in unit
+    assert (ROOT / "jobs/management/commands/jobs_worker.py").exists()
+    assert "Restart=always" in unit  # a killed worker is restarted; its sweep fails the job it left
+
+
+def test_web_server_and_worker_share_the_import_and_job_folders():
+    """The upload page stores the checked file where the worker reads it (TMPDIR), and the
+    worker writes the jobs' files where the web server serves them (JOBS_DIR)."""
+    web = (DEPLOY / "khuyencong-web.service").read_text()
+    worker = (DEPLOY / "khuyencong-worker.service").read_text()
+    shared = _environment(web)
+    assert shared == _environment(worker)
+    assert "Environment=TMPDIR=/var/lib/khuyencong/tmp" in shared
+    assert "Environment=JOBS_DIR=/var/lib/khuyencong/jobs" in shared
+    assert "StateDirectory=khuyencong khuyencong/tmp khuyencong/jobs" in shared
+
+
+def test_worker_waits_for_a_job_to_finish_before_it_is_killed():
+    unit = (DEPLOY / "khuyencong-worker.service").read_text()
+    stop = int(re.search(r"^TimeoutStopSec=(\d+)$", unit, re.MULTILINE).group(1))
+    assert stop >= 120
+
+
+def test_make_run_starts_the_worker_beside_the_server():
+    recipe = (ROOT / "Makefile").read_text().split("\nrun: install\n", 1)[1].split("\n\n", 1)[0]
+    assert "manage.py jobs_worker &" in recipe
+    assert "trap 'kill $$worker" in recipe
+    assert "manage.py runserver" in recipe
