@@ -58,6 +58,8 @@ PROVINCE_RECORDS = (
     "projectoutput",
     "extensioncentre",
     "collaboratornetwork",
+    "establishment",
+    "projectbeneficiary",
 )
 REFERENCE_DATA = ("region", "province", "activitycategory", "indicator", "userprofile")
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import import_views, views
+from .views import establishments
 
 app_name = "programmes"
 
@@ -10,6 +11,7 @@ urlpatterns = [
     path("ky-bao-cao/", views.periods, name="periods"),
     path("ky-bao-cao/tinh-hinh-nop/", views.completeness, name="completeness"),
     path("ky-bao-cao/<int:province_id>/<int:year>/<str:period>/", views.period_detail, name="period"),
+    path("co-so/<int:pk>/", establishments.establishment_detail, name="establishment"),
     path("nhap-excel/", import_views.import_upload, name="import"),
     path("nhap-excel/mau/", import_views.import_template, name="import-template"),
     path("nhap-excel/xac-nhan/", import_views.import_confirm, name="import-confirm"),

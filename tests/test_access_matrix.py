@@ -20,9 +20,11 @@ from programmes.models import (
     BudgetPlan,
     CollaboratorNetwork,
     Disbursement,
+    Establishment,
     ExtensionCentre,
     IndicatorTarget,
     Project,
+    ProjectBeneficiary,
     ProjectOutput,
     ProjectStatus,
     ProjectTransition,
@@ -44,6 +46,8 @@ MODELS = [
     ReportingPeriod,
     ExtensionCentre,
     CollaboratorNetwork,
+    Establishment,
+    ProjectBeneficiary,
 ]
 ROLES = ["staff_a", "ministry", "viewer", "admin", "no_role"]
 ACTIONS = ["read", "create", "update", "delete"]
@@ -76,9 +80,17 @@ def world():
     a = factories.province("79", new_era=True)
     b = factories.province("01", new_era=True)
     records = {}
+    spare = {}
     for side, province in (("own", a), ("other", b)):
         centre = ExtensionCentre.objects.create(province=province, name=f"Trung tâm Khuyến công {province.name}")
         project = factories.project(province, YEAR, support_vnd=10**9, status=ProjectStatus.IN_PROGRESS)
+        establishment = services.establishment_create(
+            province=province, name=f"HTX {province.name}", legal_form="cooperative", registered_on=D(YEAR, 1, 5)
+        )
+        # Not yet anyone's beneficiary: what the API's create cells attach.
+        spare[side] = services.establishment_create(
+            province=province, name=f"Hộ {province.name}", legal_form="household", registered_on=D(YEAR, 1, 5)
+        )
         records[side] = {
             BudgetPlan: BudgetPlan.objects.create(
                 province=province, year=YEAR, funding_source="KCDP", planned_vnd=10**9
@@ -93,6 +105,8 @@ def world():
             ReportingPeriod: ReportingPeriod.objects.create(province=province, year=YEAR, period="H1"),
             ExtensionCentre: centre,
             CollaboratorNetwork: CollaboratorNetwork.objects.create(centre=centre, year=YEAR, district_collaborators=3),
+            Establishment: establishment,
+            ProjectBeneficiary: services.project_beneficiary_add(project=project, establishment=establishment).link,
         }
     users = {
         "staff_a": factories.member("province_staff", a, username="staff_a"),
@@ -101,7 +115,7 @@ def world():
         "admin": factories.member("admin", username="admin_role"),
         "no_role": factories.user("no_role", is_staff=True),
     }
-    return {"a": a, "b": b, "records": records, "users": users}
+    return {"a": a, "b": b, "records": records, "users": users, "spare": spare}
 
 
 def _request(user):
@@ -186,8 +200,9 @@ def test_admin_pages_answer_as_the_matrix_says(world, client, role, model):
     # The other province's record first, then the own one.
     for side in ("other", "own"):
         record = world["records"][side][model]
-        if model is Project and expected_over_http(role, "delete", side, model):
-            # Allowed, but its disbursements and outputs protect it: Django lists them instead.
+        if model in (Project, Establishment) and expected_over_http(role, "delete", side, model):
+            # Allowed, but its disbursements and outputs (an establishment: its supports)
+            # protect it: Django lists them instead.
             response = client.post(reverse(f"{prefix}_delete", args=[record.pk]), {"post": "yes"})
             assert response.status_code == 200 and response.context["protected"], (role, side)
             continue
@@ -325,6 +340,23 @@ def _api_cases(world, side):
             {"indicator": "trained_workers", "date": f"{YEAR}-04-02", "value": 1},
             f"{API}/projects/{project.pk}/outputs/",
         ),
+        Establishment: (
+            f"{API}/establishments/{records[Establishment].pk}/",
+            {"notes": "Kiểm tra quyền"},
+            {
+                "province": province.pk,
+                "name": "Cơ sở mới",
+                "legal_form": "household",
+                "registered_on": f"{YEAR}-02-01",
+            },
+            f"{API}/establishments/",
+        ),
+        ProjectBeneficiary: (
+            f"{API}/projects/{project.pk}/beneficiaries/{records[ProjectBeneficiary].pk}/",
+            None,  # a link is attached or removed, not changed
+            {"establishment": world["spare"][side].pk},
+            f"{API}/projects/{project.pk}/beneficiaries/",
+        ),
         ProjectTransition: (
             f"{API}/projects/{project.pk}/transitions/",
             None,
@@ -341,7 +373,16 @@ def _api_expected(role, action, side, model) -> bool:
     return expected(role, action, side, model)
 
 
-API_MODELS = [BudgetPlan, IndicatorTarget, Project, ProjectTransition, Disbursement, ProjectOutput]
+API_MODELS = [
+    BudgetPlan,
+    IndicatorTarget,
+    Project,
+    ProjectTransition,
+    Disbursement,
+    ProjectOutput,
+    Establishment,
+    ProjectBeneficiary,
+]
 
 
 @pytest.mark.parametrize("model", API_MODELS, ids=lambda m: m.__name__)
@@ -376,12 +417,13 @@ def test_api_follows_the_matrix(world, role, model):
                 updated.status_code,
             )
 
+        if model is not ProjectTransition:
             record = world["records"][side][model]
             deleted = client.delete(detail)
             gone = not model.objects.filter(pk=record.pk).exists()
             may_delete = _api_expected(role, "delete", side, model)
-            if model is Project and may_delete:
-                assert deleted.status_code == 400  # its money and outputs protect it
+            if model in (Project, Establishment) and may_delete:
+                assert deleted.status_code == 400  # its money and outputs (its supports) protect it
             else:
                 assert gone == may_delete, (role, model.__name__, side, "delete", deleted.status_code)
                 if not may_delete:

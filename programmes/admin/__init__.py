@@ -7,7 +7,7 @@ one page query (`list_select_related`; the query counts are pinned in
 tests/programmes/test_admin.py). Importing this package registers every model admin.
 """
 
-from . import disbursements, plans, projects, reference
+from . import disbursements, establishments, plans, projects, reference
 from .base import (
     NumberInputsMixin,
     PortalAdmin,
@@ -28,6 +28,7 @@ __all__ = [
     "ScopedAdminMixin",
     "count",
     "disbursements",
+    "establishments",
     "fund",
     "plans",
     "projects",

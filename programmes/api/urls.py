@@ -3,7 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import establishments, views
 
 router = SimpleRouter()
 router.register("regions", views.RegionViewSet, basename="region")
@@ -11,10 +11,12 @@ router.register("provinces", views.ProvinceViewSet, basename="province")
 router.register("budget-plans", views.BudgetPlanViewSet, basename="budget-plan")
 router.register("indicator-targets", views.IndicatorTargetViewSet, basename="indicator-target")
 router.register("projects", views.ProjectViewSet, basename="project")
+router.register("establishments", establishments.EstablishmentViewSet, basename="establishment")
 
 nested = SimpleRouter()
 nested.register("disbursements", views.DisbursementViewSet, basename="project-disbursement")
 nested.register("outputs", views.ProjectOutputViewSet, basename="project-output")
+nested.register("beneficiaries", establishments.ProjectBeneficiaryViewSet, basename="project-beneficiary")
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -22,6 +22,13 @@ from .centres import (
     CollaboratorNetwork,
     ExtensionCentre,
 )
+from .establishments import (
+    TAX_CODE_FORMAT,
+    Establishment,
+    LegalForm,
+    ProjectBeneficiary,
+    province_in_force_on,
+)
 from .geography import (
     Province,
     ProvinceQuerySet,
@@ -76,6 +83,11 @@ __all__ = [
     "BudgetPlan",
     "CollaboratorNetwork",
     "Disbursement",
+    "Establishment",
+    "LegalForm",
+    "ProjectBeneficiary",
+    "TAX_CODE_FORMAT",
+    "province_in_force_on",
     "DisbursementKind",
     "ExtensionCentre",
     "FUND_SHORT_LABELS",

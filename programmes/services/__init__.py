@@ -9,6 +9,22 @@ as before the split.
 
 from ..models import disbursement_date_check, output_date_check
 from ..rules import lifecycle
+from .establishments import (
+    DOUBLE_FUNDING,
+    DOUBLE_FUNDING_CODE,
+    ESTABLISHMENT_HAS_SUPPORTS,
+    ESTABLISHMENT_OUTSIDE_PROJECT,
+    ESTABLISHMENT_PROVINCE_LOCKED,
+    BeneficiaryResult,
+    beneficiaries_link_by_name,
+    beneficiary_check,
+    double_funding_warnings,
+    establishment_create,
+    establishment_delete,
+    establishment_update,
+    project_beneficiary_add,
+    project_beneficiary_remove,
+)
 from .money import (
     disbursement_check,
     disbursement_create,
@@ -47,6 +63,20 @@ DOCUMENT_REQUIRED = lifecycle.DOCUMENT_REQUIRED
 MONEY_STATUSES = lifecycle.MONEY_STATUSES
 
 __all__ = [
+    "DOUBLE_FUNDING",
+    "DOUBLE_FUNDING_CODE",
+    "ESTABLISHMENT_HAS_SUPPORTS",
+    "ESTABLISHMENT_OUTSIDE_PROJECT",
+    "ESTABLISHMENT_PROVINCE_LOCKED",
+    "BeneficiaryResult",
+    "beneficiaries_link_by_name",
+    "beneficiary_check",
+    "double_funding_warnings",
+    "establishment_create",
+    "establishment_delete",
+    "establishment_update",
+    "project_beneficiary_add",
+    "project_beneficiary_remove",
     "DOCUMENT_REQUIRED",
     "MONEY_STATUSES",
     "PROJECT_TRANSITIONS",

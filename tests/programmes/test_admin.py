@@ -25,12 +25,14 @@ from programmes.models import (
     CollaboratorNetwork,
     Disbursement,
     DisbursementKind,
+    Establishment,
     ExtensionCentre,
     FundingSource,
     Indicator,
     IndicatorTarget,
     Period,
     Project,
+    ProjectBeneficiary,
     ProjectOutput,
     ProjectStatus,
     ProjectTransition,
@@ -55,6 +57,8 @@ ALL_MODELS = [
     Disbursement,
     ProjectOutput,
     ReportingPeriod,
+    Establishment,
+    ProjectBeneficiary,
 ]
 # Old-era provinces of three regions; their records are dated 2025 or earlier. The factories
 # date every lifecycle step, the contract included, 1 March of the project's year.
@@ -874,10 +878,11 @@ def test_project_change_page_query_count_does_not_grow_with_inline_rows(
     # The page looks up the project's content type once per process: not part of the page's cost.
     ContentType.objects.get_for_model(Project)
 
-    # Expect 9 queries: session, user, the project with its disbursed total, transitions with
-    # users, disbursement rows, output rows with indicators, the indicator choices shared by
-    # every output row, the province and the category shown by their autocomplete widgets.
-    with django_assert_num_queries(9):
+    # Expect 10 queries: session, user, the project with its disbursed total, beneficiary rows
+    # with their establishments, transitions with users, disbursement rows, output rows with
+    # indicators, the indicator choices shared by every output row, the province and the
+    # category shown by their autocomplete widgets.
+    with django_assert_num_queries(10):
         response = staff_client.get(admin_url(Project, "change", project.pk))
         response.render()
 
