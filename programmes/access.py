@@ -60,7 +60,13 @@ PROVINCE_RECORDS = (
     "collaboratornetwork",
     "establishment",
     "projectbeneficiary",
+    "selectionround",
+    "productentry",
+    "productcertificate",
 )
+# Records of the rounds above the provinces (regional and national selections of typical
+# products), which the ministry's agency runs: the ministry enters them, as the conferences.
+NATIONAL_RECORDS = ("selectionround", "productentry", "productcertificate")
 REFERENCE_DATA = ("region", "province", "activitycategory", "indicator", "userprofile")
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
@@ -81,6 +87,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "programmes.approve_budgetplan",
         "programmes.approve_reportingperiod",
         "conferences.*",
+        *(f"programmes.{action}_{model}" for model in NATIONAL_RECORDS for action in ("add", "change", "delete")),
     ],
     Role.VIEWER: ["view_*"],
     Role.ADMIN: [
@@ -218,6 +225,14 @@ def can_edit_province(user, province: Province | int | None) -> bool:
     ids = editable_province_ids(user)
     pk = province if isinstance(province, int) else province.pk
     return ids is None or pk in ids
+
+
+def may_edit_record(user, province: Province | int | None) -> bool:
+    """Whether `user` may change a record of `province`; a record of no province (a regional or
+    national selection round) is the ministry's and the administrator's."""
+    if province is None:
+        return role_of(user) in (Role.MINISTRY, Role.ADMIN)
+    return can_edit_province(user, province)
 
 
 def can_see_province(user, province: Province | int) -> bool:

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import import_views, views
-from .views import establishments
+from .views import establishments, products
 
 app_name = "programmes"
 
@@ -12,6 +12,9 @@ urlpatterns = [
     path("ky-bao-cao/tinh-hinh-nop/", views.completeness, name="completeness"),
     path("ky-bao-cao/<int:province_id>/<int:year>/<str:period>/", views.period_detail, name="period"),
     path("co-so/<int:pk>/", establishments.establishment_detail, name="establishment"),
+    path("san-pham-tieu-bieu/", products.product_figures_page, name="product-figures"),
+    path("san-pham-tieu-bieu/dot/<int:pk>/", products.round_page, name="product-round"),
+    path("san-pham-tieu-bieu/dot/<int:pk>/excel/", products.round_excel, name="product-round-excel"),
     path("nhap-excel/", import_views.import_upload, name="import"),
     path("nhap-excel/mau/", import_views.import_template, name="import-template"),
     path("nhap-excel/xac-nhan/", import_views.import_confirm, name="import-confirm"),

@@ -23,12 +23,16 @@ from programmes.models import (
     Establishment,
     ExtensionCentre,
     IndicatorTarget,
+    ProductCertificate,
+    ProductEntry,
     Project,
     ProjectBeneficiary,
     ProjectOutput,
     ProjectStatus,
     ProjectTransition,
     ReportingPeriod,
+    SelectionLevel,
+    SelectionRound,
 )
 from tests import factories
 
@@ -48,7 +52,13 @@ MODELS = [
     CollaboratorNetwork,
     Establishment,
     ProjectBeneficiary,
+    SelectionRound,
+    ProductEntry,
+    ProductCertificate,
 ]
+# Records whose deletion something else protects (money, supports, entries, certificates):
+# allowed cells answer with the protection (the admin's list of what protects it, a 400).
+PROTECTED = (Project, Establishment, SelectionRound, ProductEntry)
 ROLES = ["staff_a", "ministry", "viewer", "admin", "no_role"]
 ACTIONS = ["read", "create", "update", "delete"]
 
@@ -108,6 +118,34 @@ def world():
             Establishment: establishment,
             ProjectBeneficiary: services.project_beneficiary_add(project=project, establishment=establishment).link,
         }
+        # A commune round of the province (no certificate of a level below needed), an entry
+        # with its certificate, and one entry still without (for the API's create cells).
+        round_ = services.round_save(
+            round=SelectionRound(level=SelectionLevel.COMMUNE, year=YEAR, province=province, held_on=D(YEAR, 3, 2))
+        )
+        entry = services.entry_save(
+            entry=ProductEntry(
+                round=round_,
+                establishment=establishment,
+                product_name="Giỏ mây",
+                group="handicrafts",
+                average_score=Decimal(80),
+            )
+        )
+        records[side][SelectionRound] = round_
+        records[side][ProductEntry] = entry
+        records[side][ProductCertificate] = services.certificate_save(
+            certificate=ProductCertificate(entry=entry, number=f"X-{province.code}", issued_on=D(YEAR, 3, 20))
+        )
+        spare[f"entry-{side}"] = services.entry_save(
+            entry=ProductEntry(
+                round=round_,
+                establishment=establishment,
+                product_name="Chiếu cói",
+                group="other",
+                average_score=Decimal(75),
+            )
+        )
     users = {
         "staff_a": factories.member("province_staff", a, username="staff_a"),
         "ministry": factories.member("ministry", username="ministry"),
@@ -200,7 +238,7 @@ def test_admin_pages_answer_as_the_matrix_says(world, client, role, model):
     # The other province's record first, then the own one.
     for side in ("other", "own"):
         record = world["records"][side][model]
-        if model in (Project, Establishment) and expected_over_http(role, "delete", side, model):
+        if model in PROTECTED and expected_over_http(role, "delete", side, model):
             # Allowed, but its disbursements and outputs (an establishment: its supports)
             # protect it: Django lists them instead.
             response = client.post(reverse(f"{prefix}_delete", args=[record.pk]), {"post": "yes"})
@@ -357,6 +395,29 @@ def _api_cases(world, side):
             {"establishment": world["spare"][side].pk},
             f"{API}/projects/{project.pk}/beneficiaries/",
         ),
+        SelectionRound: (
+            f"{API}/product-rounds/{records[SelectionRound].pk}/",
+            {"notes": "Kiểm tra quyền"},
+            {"level": "commune", "year": YEAR, "province": province.pk, "held_on": f"{YEAR}-04-02"},
+            f"{API}/product-rounds/",
+        ),
+        ProductEntry: (
+            f"{API}/product-entries/{records[ProductEntry].pk}/",
+            {"product_name": "Giỏ mây tre"},
+            {
+                "round": records[SelectionRound].pk,
+                "establishment": world["spare"][side].pk,
+                "product_name": "Nón lá",
+                "group": "handicrafts",
+            },
+            f"{API}/product-entries/",
+        ),
+        ProductCertificate: (
+            f"{API}/product-certificates/{records[ProductCertificate].pk}/",
+            {"number": "X-sửa"},
+            {"entry": world["spare"][f"entry-{side}"].pk, "number": "Y-1", "issued_on": f"{YEAR}-03-25"},
+            f"{API}/product-certificates/",
+        ),
         ProjectTransition: (
             f"{API}/projects/{project.pk}/transitions/",
             None,
@@ -382,6 +443,9 @@ API_MODELS = [
     ProjectOutput,
     Establishment,
     ProjectBeneficiary,
+    SelectionRound,
+    ProductEntry,
+    ProductCertificate,
 ]
 
 
@@ -422,7 +486,7 @@ def test_api_follows_the_matrix(world, role, model):
             deleted = client.delete(detail)
             gone = not model.objects.filter(pk=record.pk).exists()
             may_delete = _api_expected(role, "delete", side, model)
-            if model in (Project, Establishment) and may_delete:
+            if model in PROTECTED and may_delete:
                 assert deleted.status_code == 400  # its money and outputs (its supports) protect it
             else:
                 assert gone == may_delete, (role, model.__name__, side, "delete", deleted.status_code)

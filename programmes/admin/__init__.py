@@ -7,7 +7,7 @@ one page query (`list_select_related`; the query counts are pinned in
 tests/programmes/test_admin.py). Importing this package registers every model admin.
 """
 
-from . import disbursements, establishments, plans, projects, reference
+from . import disbursements, establishments, plans, products, projects, reference
 from .base import (
     NumberInputsMixin,
     PortalAdmin,
@@ -31,6 +31,7 @@ __all__ = [
     "establishments",
     "fund",
     "plans",
+    "products",
     "projects",
     "record_province",
     "reference",

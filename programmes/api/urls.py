@@ -3,7 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from . import establishments, views
+from . import establishments, products, views
 
 router = SimpleRouter()
 router.register("regions", views.RegionViewSet, basename="region")
@@ -12,6 +12,9 @@ router.register("budget-plans", views.BudgetPlanViewSet, basename="budget-plan")
 router.register("indicator-targets", views.IndicatorTargetViewSet, basename="indicator-target")
 router.register("projects", views.ProjectViewSet, basename="project")
 router.register("establishments", establishments.EstablishmentViewSet, basename="establishment")
+router.register("product-rounds", products.RoundViewSet, basename="product-round")
+router.register("product-entries", products.EntryViewSet, basename="product-entry")
+router.register("product-certificates", products.CertificateViewSet, basename="product-certificate")
 
 nested = SimpleRouter()
 nested.register("disbursements", views.DisbursementViewSet, basename="project-disbursement")
@@ -19,6 +22,7 @@ nested.register("outputs", views.ProjectOutputViewSet, basename="project-output"
 nested.register("beneficiaries", establishments.ProjectBeneficiaryViewSet, basename="project-beneficiary")
 
 urlpatterns = [
+    path("product-figures/", products.FiguresView.as_view(), name="product-figures"),
     path("", include(router.urls)),
     path("projects/<int:project_pk>/", include(nested.urls)),
 ]

@@ -51,6 +51,16 @@ from .plans import (
     BudgetPlan,
     IndicatorTarget,
 )
+from .products import (
+    DISTRICTS_ABOLISHED,
+    LEVEL_RANK,
+    PROVINCE_LEVELS,
+    ProductCertificate,
+    ProductEntry,
+    ProductGroup,
+    SelectionLevel,
+    SelectionRound,
+)
 from .projects import (
     BeneficiaryKind,
     Project,
@@ -83,6 +93,14 @@ __all__ = [
     "BudgetPlan",
     "CollaboratorNetwork",
     "Disbursement",
+    "DISTRICTS_ABOLISHED",
+    "LEVEL_RANK",
+    "PROVINCE_LEVELS",
+    "ProductCertificate",
+    "ProductEntry",
+    "ProductGroup",
+    "SelectionLevel",
+    "SelectionRound",
     "Establishment",
     "LegalForm",
     "ProjectBeneficiary",

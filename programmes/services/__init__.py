@@ -47,6 +47,23 @@ from .plans import (
     plan_submit,
     year_plan_save,
 )
+from .products import (
+    CERTIFICATE_EXPIRED,
+    CERTIFICATE_OTHER_ESTABLISHMENT,
+    CERTIFICATE_REQUIRED,
+    CERTIFICATE_WRONG_LEVEL,
+    ENTRY_OUTSIDE_ROUND,
+    NOT_RECOGNISED,
+    NOT_SCORED,
+    ROUND_HAS_ENTRIES,
+    certificate_check,
+    certificate_delete,
+    certificate_save,
+    entry_check,
+    entry_delete,
+    entry_save,
+    round_save,
+)
 from .projects import (
     allowed_next_statuses,
     lifecycle_path,
@@ -63,6 +80,21 @@ DOCUMENT_REQUIRED = lifecycle.DOCUMENT_REQUIRED
 MONEY_STATUSES = lifecycle.MONEY_STATUSES
 
 __all__ = [
+    "CERTIFICATE_EXPIRED",
+    "CERTIFICATE_OTHER_ESTABLISHMENT",
+    "CERTIFICATE_REQUIRED",
+    "CERTIFICATE_WRONG_LEVEL",
+    "ENTRY_OUTSIDE_ROUND",
+    "NOT_RECOGNISED",
+    "NOT_SCORED",
+    "ROUND_HAS_ENTRIES",
+    "certificate_check",
+    "certificate_delete",
+    "certificate_save",
+    "entry_check",
+    "entry_delete",
+    "entry_save",
+    "round_save",
     "DOUBLE_FUNDING",
     "DOUBLE_FUNDING_CODE",
     "ESTABLISHMENT_HAS_SUPPORTS",

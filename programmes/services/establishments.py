@@ -14,8 +14,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history
 
-from ..models import Establishment, Project, ProjectBeneficiary
+from ..models import Establishment, Project, ProjectBeneficiary, ProjectStatus
+from ..rules import records
 from ..selectors.establishments import (
     PossibleDouble,
     current_province_id,
@@ -155,8 +157,12 @@ def beneficiaries_link_by_name(*, establishments, user=None) -> int:
     """Link each of `establishments` to the projects whose free-text beneficiary is its name
     (case and spacing aside) in the same territory (`selectors.establishments.current_province_id`),
     where no link exists yet; the number of links made. The projects' texts are kept as written.
-    Historical records: a possible double funding is confirmed, and marked on the link.
-    Queries: the establishments, the candidate projects, the existing links, then the writes."""
+
+    Historical records, linked in bulk (with their history rows): a possible double funding
+    (`rules.records.double_funding_years`, cancelled projects aside) is confirmed and marked on
+    the link, as `project_beneficiary_add(confirm=True)` would. Queries: the establishments,
+    the candidate projects, the existing links with their projects, then the writes.
+    """
     establishments = list(establishments.select_related("province"))
     by_key: dict[tuple[str, int], Establishment] = {}
     for establishment in establishments:
@@ -171,14 +177,34 @@ def beneficiaries_link_by_name(*, establishments, user=None) -> int:
         .select_related("province")
         .order_by("year", "code")
     )
-    links = ProjectBeneficiary.objects.filter(establishment__in=establishments)
-    existing = set(links.values_list("project_id", "establishment_id"))
-    made = 0
+    existing = list(
+        ProjectBeneficiary.objects.filter(establishment__in=establishments).values_list(
+            "project_id", "establishment_id", "project__category_id", "project__year", "project__status"
+        )
+    )
+    linked = {(project_id, establishment_id) for project_id, establishment_id, *_rest in existing}
+    # Per establishment: (project, category, year) of every support that is carried out.
+    supports: dict[int, list[tuple[int, int, int]]] = {}
+    for project_id, establishment_id, category_id, year, status in existing:
+        if status != ProjectStatus.CANCELLED:
+            supports.setdefault(establishment_id, []).append((project_id, category_id, year))
+    new = []
     for project in projects:
         establishment = by_key.get((_name_key(project.beneficiary_name), current_province_id(project.province)))
-        if establishment is None or (project.pk, establishment.pk) in existing:
+        if establishment is None or (project.pk, establishment.pk) in linked:
             continue
-        project_beneficiary_add(project=project, establishment=establishment, confirm=True, user=user)
-        existing.add((project.pk, establishment.pk))
-        made += 1
-    return made
+        linked.add((project.pk, establishment.pk))
+        new.append((project, establishment))
+        if project.status != ProjectStatus.CANCELLED:
+            supports.setdefault(establishment.pk, []).append((project.pk, project.category_id, project.year))
+    links = []
+    for project, establishment in new:
+        window = records.double_funding_years(project.year)
+        double = any(
+            other != project.pk and category == project.category_id and year in window
+            for other, category, year in supports.get(establishment.pk, [])
+        )
+        link = ProjectBeneficiary(project=project, establishment=establishment, double_funding_confirmed=double)
+        links.append(link)
+    bulk_create_with_history(links, ProjectBeneficiary, batch_size=500, default_user=user)
+    return len(links)

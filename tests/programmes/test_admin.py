@@ -31,6 +31,8 @@ from programmes.models import (
     Indicator,
     IndicatorTarget,
     Period,
+    ProductCertificate,
+    ProductEntry,
     Project,
     ProjectBeneficiary,
     ProjectOutput,
@@ -39,6 +41,7 @@ from programmes.models import (
     Province,
     Region,
     ReportingPeriod,
+    SelectionRound,
 )
 from tests import factories
 
@@ -59,6 +62,9 @@ ALL_MODELS = [
     ReportingPeriod,
     Establishment,
     ProjectBeneficiary,
+    SelectionRound,
+    ProductEntry,
+    ProductCertificate,
 ]
 # Old-era provinces of three regions; their records are dated 2025 or earlier. The factories
 # date every lifecycle step, the contract included, 1 March of the project's year.
