@@ -30,11 +30,20 @@ run: install
 	@echo "Cổng khuyến công: http://$(HOST):$(PORT)/"
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install
-	$(BIN)/pytest
+# On every core (pytest-xdist), one test database per worker. `--dist loadscope` keeps each test
+# class (and each module of plain test functions) on one worker, so a class's setUpTestData, and
+# a module's fixtures, run once. PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= auto
+PARALLEL := -n $(PYTEST_WORKERS) --dist loadscope
 
+test: install
+	$(BIN)/pytest $(PARALLEL)
+
+# The same suite on PostgreSQL, on both cores. Its real-race tests are TransactionTestCases:
+# they put the seeded provinces, groups and indicators back after their flush, so the classes
+# xdist runs after them in the same worker still find them.
 test-postgres: install
-	scripts/with-postgres.sh $(BIN)/pytest
+	scripts/with-postgres.sh $(BIN)/pytest $(PARALLEL)
 
 # Browser journeys (tests/e2e) in Debian's Chromium, headless, against a live server. Installs
 # Chromium with apt-get when it is missing. Screenshots go to screenshots/e2e/ (not committed).

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.admin import BoundedChangeListMixin
 from programmes import access
 
 from .models import ApiToken
@@ -32,7 +33,7 @@ class InForceFilter(admin.SimpleListFilter):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(BoundedChangeListMixin, admin.ModelAdmin):
     list_display = ["key_prefix", "owner", "owner_province", "created", "expiry", "last_used"]
     list_select_related = ["user__portal_profile__province"]
     list_filter = [InForceFilter]
@@ -72,3 +73,19 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+def _bounded_axes_admins() -> None:
+    """django-axes' own admin pages (login attempts, with a drill-down by date), re-registered
+    with the BoundedChangeList: a huge year in their drill-down is a filter not understood."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    for model in (AccessAttempt, AccessLog, AccessFailureLog):
+        if admin.site.is_registered(model):
+            registered = type(admin.site.get_model_admin(model))
+            admin.site.unregister(model)
+            bounded = type(registered.__name__, (BoundedChangeListMixin, registered), {"__module__": __name__})
+            admin.site.register(model, bounded)
+
+
+_bounded_axes_admins()

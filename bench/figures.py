@@ -19,10 +19,19 @@ import json
 from django.db import connection
 
 HAND_SQL = """
-WITH territory AS (
-    SELECT id, code, valid_from, valid_to, region_id FROM programmes_province
+WITH year_region AS (
+    -- Each province with the region of the province in force at the end of the year whose
+    -- territory it is part of (itself, or the one it merged into): a region of the year is
+    -- the territories of its provinces at the year's end (ProvinceMap.territory).
+    SELECT p.id, m.region_id FROM programmes_province p JOIN programmes_province m
+        ON (m.id = p.id OR m.id = p.merged_into_id)
+       AND m.valid_from <= make_date(%(year)s, 12, 31)
+       AND (m.valid_to IS NULL OR m.valid_to >= make_date(%(year)s, 12, 31))
+),
+territory AS (
+    SELECT id, code, valid_from, valid_to, region_id, merged_into_id FROM programmes_province
     WHERE CASE WHEN %(province)s::bigint IS NOT NULL THEN id = %(province)s OR merged_into_id = %(province)s
-               WHEN %(region)s::bigint IS NOT NULL THEN region_id = %(region)s
+               WHEN %(region)s::bigint IS NOT NULL THEN id IN (SELECT id FROM year_region WHERE region_id = %(region)s)
                ELSE true END
 ),
 plans AS (
@@ -92,17 +101,42 @@ reporting AS (
     GROUP BY v.n, v.period
 ),
 rows AS (
-    SELECT t.id, t.code, t.valid_from, t.valid_to, t.region_id,
-        coalesce(sum(pl.total) FILTER (WHERE pl.fund = 'KCQG'), 0) AS plan_kcqg,
-        coalesce(sum(pl.total) FILTER (WHERE pl.fund = 'KCDP'), 0) AS plan_kcdp,
-        coalesce((SELECT sum(total) FROM actuals a WHERE a.year = %(year)s AND a.province_id = t.id
-                  AND a.fund = 'KCQG'), 0) AS actual_kcqg,
-        coalesce((SELECT sum(total) FROM actuals a WHERE a.year = %(year)s AND a.province_id = t.id
-                  AND a.fund = 'KCDP'), 0) AS actual_kcdp
-    FROM territory t LEFT JOIN plans pl ON pl.province_id = t.id AND pl.year = %(year)s
-    WHERE t.valid_from <= make_date(%(year)s, 12, 31)
-      AND (t.valid_to IS NULL OR t.valid_to >= make_date(%(year)s, 1, 1))
-    GROUP BY t.id, t.code, t.valid_from, t.valid_to, t.region_id
+    -- The provinces in force at the cut-off, each with its territory's records of the year.
+    SELECT t.id, t.code, t.valid_from,
+        coalesce((SELECT sum(pl.total) FROM plans pl WHERE pl.year = %(year)s AND pl.fund = 'KCQG'
+                  AND pl.province_id IN (SELECT x.id FROM territory x WHERE x.id = t.id OR x.merged_into_id = t.id)),
+                 0) AS plan_kcqg,
+        coalesce((SELECT sum(pl.total) FROM plans pl WHERE pl.year = %(year)s AND pl.fund = 'KCDP'
+                  AND pl.province_id IN (SELECT x.id FROM territory x WHERE x.id = t.id OR x.merged_into_id = t.id)),
+                 0) AS plan_kcdp,
+        coalesce((SELECT sum(a.total) FROM actuals a WHERE a.year = %(year)s AND a.fund = 'KCQG'
+                  AND a.province_id IN (SELECT x.id FROM territory x WHERE x.id = t.id OR x.merged_into_id = t.id)),
+                 0) AS actual_kcqg,
+        coalesce((SELECT sum(a.total) FROM actuals a WHERE a.year = %(year)s AND a.fund = 'KCDP'
+                  AND a.province_id IN (SELECT x.id FROM territory x WHERE x.id = t.id OR x.merged_into_id = t.id)),
+                 0) AS actual_kcdp
+    FROM territory t
+    WHERE t.valid_from <= least(%(as_of)s, make_date(%(year)s, 12, 31))
+      AND (t.valid_to IS NULL OR t.valid_to >= least(%(as_of)s, make_date(%(year)s, 12, 31)))
+),
+region_rows AS (
+    -- The nation's regions, each on its territory of the year (only for the nation's scope).
+    SELECT g.code, g."order",
+        coalesce((SELECT sum(total) FROM plans pl WHERE pl.year = %(year)s AND pl.fund = 'KCQG'
+                  AND pl.province_id IN (SELECT id FROM year_region WHERE region_id = g.id)), 0) AS plan_kcqg,
+        coalesce((SELECT sum(total) FROM plans pl WHERE pl.year = %(year)s AND pl.fund = 'KCDP'
+                  AND pl.province_id IN (SELECT id FROM year_region WHERE region_id = g.id)), 0) AS plan_kcdp,
+        coalesce((SELECT sum(total) FROM actuals a WHERE a.year = %(year)s AND a.fund = 'KCQG'
+                  AND a.province_id IN (SELECT id FROM year_region WHERE region_id = g.id)), 0) AS actual_kcqg,
+        coalesce((SELECT sum(total) FROM actuals a WHERE a.year = %(year)s AND a.fund = 'KCDP'
+                  AND a.province_id IN (SELECT id FROM year_region WHERE region_id = g.id)), 0) AS actual_kcdp,
+        (SELECT count(*) FROM programmes_province p
+            WHERE p.id IN (SELECT id FROM year_region WHERE region_id = g.id)
+              AND p.valid_from <= least(%(as_of)s, make_date(%(year)s, 12, 31))
+              AND (p.valid_to IS NULL OR p.valid_to >= least(%(as_of)s, make_date(%(year)s, 12, 31)))) AS in_force
+    FROM programmes_region g
+    WHERE %(province)s::bigint IS NULL AND %(region)s::bigint IS NULL
+      AND EXISTS (SELECT 1 FROM year_region WHERE region_id = g.id)
 ),
 trend AS (
     SELECT y.year,
@@ -130,14 +164,8 @@ SELECT json_build_object(
                   FROM reporting),
     'provinces', (SELECT json_agg(json_build_array(id, plan_kcqg, plan_kcdp, actual_kcqg, actual_kcdp)
                                   ORDER BY code, valid_from) FROM rows),
-    'regions', (SELECT json_agg(json_build_array(g.code, s.plan_kcqg, s.plan_kcdp, s.actual_kcqg, s.actual_kcdp,
-                                                 s.in_force) ORDER BY g."order", g.code)
-                FROM (SELECT region_id, sum(plan_kcqg) AS plan_kcqg, sum(plan_kcdp) AS plan_kcdp,
-                             sum(actual_kcqg) AS actual_kcqg, sum(actual_kcdp) AS actual_kcdp,
-                             count(*) FILTER (WHERE valid_from <= least(%(as_of)s, make_date(%(year)s, 12, 31))
-                                 AND (valid_to IS NULL OR valid_to >= least(%(as_of)s, make_date(%(year)s, 12, 31))))
-                                 AS in_force
-                      FROM rows GROUP BY region_id) s JOIN programmes_region g ON g.id = s.region_id),
+    'regions', (SELECT json_agg(json_build_array(code, plan_kcqg, plan_kcdp, actual_kcqg, actual_kcdp, in_force)
+                                ORDER BY "order", code) FROM region_rows),
     'trend', (SELECT json_agg(json_build_array(year, plan, actual) ORDER BY year) FROM trend
               WHERE year >= coalesce((SELECT min(year) FROM trend WHERE plan <> 0 OR actual <> 0), %(year)s))
 )

@@ -1,9 +1,32 @@
-"""The admin toolkit both apps' admins share: inline inputs named for screen readers, and
-foreign-key selects of an inline filled from one query for all its rows."""
+"""The admin toolkit both apps' admins share: inline inputs named for screen readers,
+foreign-key selects of an inline filled from one query for all its rows, and a changelist that
+answers odd filter values with its "filters not understood" message."""
 
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.forms.models import BaseInlineFormSet
+from django.templatetags.static import static
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
+
+
+def boolean_icon(value: bool | None) -> SafeString:
+    """Django's tick, cross or question mark for a yes/no value, read aloud in the page's
+    language ("Có", "Không", "Không rõ"); Django's own reads "True", "False" and "None"."""
+    if value is None:
+        return format_html('<img src="{}" alt="{}">', static("admin/img/icon-unknown.svg"), _("Unknown"))
+    return yes_no_icon(value)
+
+
+def yes_no_icon(value: bool | None, yes: str | None = None, no: str | None = None) -> SafeString | str:
+    """Django's tick or cross for a yes/no column, read aloud as `yes` or `no` (default "Có" and
+    "Không"; Django's own icons are read as "True" and "False"); empty for None."""
+    if value is None:
+        return ""
+    icon, text = ("icon-yes.svg", yes or _("Yes")) if value else ("icon-no.svg", no or _("No"))
+    return format_html('<img src="{}" alt="{}" title="{}">', static(f"admin/img/{icon}"), text, text)
 
 
 class LabelledInlineMixin:
@@ -55,3 +78,22 @@ class SharedChoicesFormSet(LabelledFormSet):
             inner = getattr(field.widget, "widget", None)
             if inner is not None:
                 inner.choices = field.widget.choices
+
+
+class BoundedChangeList(ChangeList):
+    """Django's changelist, but a date drill-down beyond any date (`?date__year=99999999999999999999`)
+    is a filter it does not understand (the list again with its message), not a 500: Django
+    turns the ValueError of a bad date into that, but not the OverflowError of a huge number."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+class BoundedChangeListMixin:
+    """For a ModelAdmin: its changelist is a BoundedChangeList."""
+
+    def get_changelist(self, request, **kwargs):
+        return BoundedChangeList

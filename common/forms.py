@@ -7,12 +7,11 @@ name them there."""
 from decimal import Decimal
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .numbers import NumberFormatError, group_digits, parse_whole_number
+from .numbers import MAX_AMOUNT_VND, NumberFormatError, exceeds_max_amount, group_digits, parse_whole_number
 
 AMOUNT_MESSAGES = {
     "empty": _("Enter an amount."),
@@ -29,6 +28,17 @@ COUNT_MESSAGES = {
     "negative": _("The number cannot be negative."),
     "too_large": _("The number is larger than %(max)s. Check the number of zeros."),
 }
+
+
+def validate_amount(value) -> None:
+    """A model field's validator: refuse an amount above the portal's maximum (ValidationError
+    with the forms' message, in the active language); None passes (required is another rule)."""
+    if value is not None and exceeds_max_amount(value):
+        raise ValidationError(
+            AMOUNT_MESSAGES["too_large"],
+            code="too_large",
+            params={"max": group_digits(MAX_AMOUNT_VND, get_language())},
+        )
 
 
 class GroupedNumberInput(forms.TextInput):
@@ -60,7 +70,7 @@ class WholeNumberFormField(forms.Field):
     example = 1_250_000_000
 
     def __init__(self, *, max_value: int | None = None, as_int: bool = False, **kwargs):
-        self.max_value = max_value if max_value is not None else settings.MAX_AMOUNT_VND
+        self.max_value = max_value if max_value is not None else MAX_AMOUNT_VND
         self.as_int = as_int
         kwargs.pop("max_digits", None)
         kwargs.pop("decimal_places", None)
@@ -86,7 +96,7 @@ class WholeNumberFormField(forms.Field):
             raise ValidationError(self.messages["negative"], code="negative")
         if number != number.to_integral_value():
             raise ValidationError(self.messages["fraction"], code="fraction")
-        if number > self.max_value:
+        if number > self.max_value:  # exceeds_max_amount, for this field's own maximum
             raise ValidationError(
                 self.messages["too_large"],
                 code="too_large",

@@ -13,6 +13,18 @@ from .i18n import is_english
 
 CENT = Decimal("0.01")
 
+# The largest amount of money the portal accepts, in đồng, whatever the door (form, admin, API,
+# import: programmes.fields.MoneyField validates it, common.forms and the importer ask
+# `exceeds_max_amount`). Far above any provincial budget line (the whole national programme is a
+# few hundred billion a year), so a typo of extra zeros is refused.
+MAX_AMOUNT_VND = 10**15
+
+
+def exceeds_max_amount(value: int | Decimal) -> bool:
+    """The one comparison with MAX_AMOUNT_VND: True above it (the maximum itself is accepted)."""
+    return value > MAX_AMOUNT_VND
+
+
 # Spaces people paste from Word and Excel: plain, no-break and narrow no-break.
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 _UNIT_SUFFIX = re.compile(r"(đồng|đ|vnđ|vnd|₫)$", re.IGNORECASE)

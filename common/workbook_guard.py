@@ -469,11 +469,12 @@ def _column_index(letters: str) -> int:
 # While openpyxl reads
 
 
-def bounded_rows(ws, *, max_row: int, max_col: int) -> Iterator[tuple]:
+def bounded_rows(ws, *, max_row: int, max_col: int, values_only: bool = True) -> Iterator[tuple]:
     """The values of rows 1..max_row, columns 1..max_col, of the read-only sheet `ws`, whatever
     range the sheet declares (a row tuple always has max_col values; a sheet with fewer rows
-    yields fewer). openpyxl's errors on a damaged sheet raise WorkbookDamaged."""
-    rows = ws.iter_rows(min_row=1, max_row=max_row, min_col=1, max_col=max_col, values_only=True)
+    yields fewer); the cells themselves when not `values_only` (to tell a formula from text
+    that starts with "="). openpyxl's errors on a damaged sheet raise WorkbookDamaged."""
+    rows = ws.iter_rows(min_row=1, max_row=max_row, min_col=1, max_col=max_col, values_only=values_only)
     while True:
         try:
             row = next(rows)

@@ -15,6 +15,7 @@ from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -31,33 +32,59 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def cell(sheet, value, *, font=None, fill=None, alignment=None, number_format=None) -> WriteOnlyCell:
-    """A write-only cell holding `value`, formula-like text stored as text; dates and times
-    (in the portal's time zone, which Excel does not store) shown the Vietnamese way."""
-    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value).replace(tzinfo=None)
-    result = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        # Text, not a formula: openpyxl would store "=…" as one, and Excel re-reads the others
-        # as formulas when the cell is edited unless the quote prefix marks them as text.
-        result.data_type = "s"
-        result.quotePrefix = True
-    elif hasattr(value, "hour"):
-        result.number_format = DATETIME_FORMAT
-    elif isinstance(value, datetime.date):
-        result.number_format = DATE_FORMAT
-    if number_format is not None:
-        result.number_format = number_format
-    if font is not None:
-        result.font = font
-    if fill is not None:
-        result.fill = fill
-    if alignment is not None:
-        result.alignment = alignment
+    """A cell of `sheet` holding `value` (to append; write-only sheets and ordinary ones alike),
+    formula-like text stored as text; dates and times (in the portal's time zone, which Excel
+    does not store) shown the Vietnamese way. Numbers, Decimals and dates stay numbers and
+    dates: -5 is a negative number, only text can be mistaken for a formula."""
+    result = WriteOnlyCell(sheet)
+    _fill(result, value, font=font, fill=fill, alignment=alignment, number_format=number_format)
     return result
 
 
+def cells(sheet, values: Sequence) -> list[WriteOnlyCell]:
+    """`cell` of each of `values`: a row to append to `sheet`."""
+    return [cell(sheet, value) for value in values]
+
+
+def put(sheet, row: int, column: int, value, *, font=None, fill=None, alignment=None, number_format=None):
+    """Write `value` into the cell at `row`, `column` of an ordinary (not write-only) `sheet`, as
+    `cell` does; return the cell."""
+    target = sheet.cell(row=row, column=column)
+    _fill(target, value, font=font, fill=fill, alignment=alignment, number_format=number_format)
+    return target
+
+
+def _fill(target, value, *, font, fill, alignment, number_format) -> None:
+    """The one place a value the portal writes is set on a cell (`formula` apart)."""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value).replace(tzinfo=None)
+    if isinstance(value, str):
+        # Control characters cannot be stored in an .xlsx at all (openpyxl refuses them):
+        # dropped, so that one odd character pasted into a title cannot break a download.
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    target.value = value
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        # Text, not a formula: openpyxl would store "=…" as one, and Excel re-reads the others
+        # as formulas when the cell is edited unless the quote prefix marks them as text.
+        target.data_type = "s"
+        target.quotePrefix = True
+    elif hasattr(value, "hour"):
+        target.number_format = DATETIME_FORMAT
+    elif isinstance(value, datetime.date):
+        target.number_format = DATE_FORMAT
+    if number_format is not None:
+        target.number_format = number_format
+    if font is not None:
+        target.font = font
+    if fill is not None:
+        target.fill = fill
+    if alignment is not None:
+        target.alignment = alignment
+
+
 def formula(sheet, text: str, *, font=None, number_format=None) -> WriteOnlyCell:
-    """A cell holding a formula the export itself wrote (never user text)."""
+    """A cell holding a formula the export itself wrote (never user text): the only way a
+    formula gets into a workbook the portal produces."""
     result = WriteOnlyCell(sheet, value=text)
     result.data_type = "f"
     if number_format is not None:

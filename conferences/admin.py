@@ -118,7 +118,8 @@ class ConferenceAdminForm(forms.ModelForm):
 class ConferenceAdmin(MinistryWritesMixin, PortalAdmin):
     form = ConferenceAdminForm
     excel_export = True
-    list_display = ("title", "region", "year", "start_date", "host_province", "next_host_province", "organiser")
+    list_display = ("title", "region", "year", "start_date", "host_province", "next_host_province")
+    excel_list_display = ("title", "region", "year", "start_date", "host_province", "next_host_province", "organiser")
     list_display_links = ("title",)
     list_filter = ("region", "year")
     search_fields = ("venue", "city", "host_province__name", "organiser", "summary")

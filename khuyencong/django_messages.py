@@ -1,8 +1,10 @@
-"""Django's own strings that its Vietnamese catalogue leaves untranslated.
+"""Django's own strings that its Vietnamese catalogue leaves untranslated or translates word for
+word ("Chọn đề án để thay đổi", "Bởi trạng thái", "Thêm vào").
 
-They appear in the admin (delete confirmations, filters, actions) and in form errors. Listing
-them here makes `makemessages` keep them in the portal's catalogue, whose Vietnamese takes
-precedence over Django's. This module is read by makemessages only; nothing imports it.
+They appear in the admin (delete confirmations, filters, actions, the user pages), in form
+errors, and on the superusers' pages of django-axes and the API tokens. Listing them here makes
+`makemessages` keep them in the portal's catalogue, whose Vietnamese takes precedence over
+Django's. This module is read by makemessages only; nothing imports it.
 """
 
 from django.utils.translation import gettext_noop, ngettext_lazy
@@ -57,6 +59,178 @@ ADMIN = (
     ngettext_lazy("…and %(count)d more object.", "…and %(count)d more objects.", "count"),
     ngettext_lazy("entry", "entries", 1),
 )
+# The admin's phrases that Django's Vietnamese renders word for word (issue 15).
+ADMIN_WORDING = (
+    gettext_noop("Delete selected %(verbose_name_plural)s"),
+    gettext_noop("Successfully deleted %(count)d %(items)s."),
+    gettext_noop("Cannot delete %(name)s"),
+    gettext_noop("Delete multiple objects"),
+    gettext_noop("Are you sure?"),
+    gettext_noop("Unknown"),
+    gettext_noop("Any date"),
+    gettext_noop("Today"),
+    gettext_noop("Past 7 days"),
+    gettext_noop("This month"),
+    gettext_noop("This year"),
+    gettext_noop("No date"),
+    gettext_noop("Has date"),
+    gettext_noop("Empty"),
+    gettext_noop("Not empty"),
+    gettext_noop("Action:"),
+    gettext_noop("Add another %(verbose_name)s"),
+    gettext_noop("Remove"),
+    gettext_noop("Hold down “Control”, or “Command” on a Mac, to select more than one."),
+    gettext_noop("The {name} “{obj}” was added successfully."),
+    gettext_noop("You may edit it again below."),
+    gettext_noop("The {name} “{obj}” was added successfully. You may add another {name} below."),
+    gettext_noop("The {name} “{obj}” was changed successfully. You may edit it again below."),
+    gettext_noop("The {name} “{obj}” was added successfully. You may edit it again below."),
+    gettext_noop("The {name} “{obj}” was changed successfully. You may add another {name} below."),
+    gettext_noop("The {name} “{obj}” was changed successfully."),
+    gettext_noop("Items must be selected in order to perform actions on them. No items have been changed."),
+    gettext_noop("No action selected."),
+    gettext_noop("The %(name)s “%(obj)s” was deleted successfully."),
+    gettext_noop("%(name)s with ID “%(key)s” doesn’t exist. Perhaps it was deleted?"),
+    gettext_noop("Change %s"),
+    ngettext_lazy(
+        "%(count)s %(name)s was changed successfully.", "%(count)s %(name)s were changed successfully.", "count"
+    ),
+    ngettext_lazy("%(total_count)s selected", "All %(total_count)s selected", "total_count"),
+    gettext_noop("0 of %(cnt)s selected"),
+    gettext_noop(
+        "Deleting %(class_name)s %(instance)s would require deleting the following protected related objects: "
+        "%(related_objects)s"
+    ),
+    gettext_noop("%(app)s administration"),
+    gettext_noop("You don’t have permission to view or edit anything."),
+    gettext_noop("Select all %(total_count)s %(module_name)s"),
+    gettext_noop("Clear selection"),
+    gettext_noop("Add"),
+    gettext_noop("Clear all filters"),
+    gettext_noop("Save"),
+    gettext_noop("Remove from sorting"),
+    gettext_noop("Sorting priority: %(priority_number)s"),
+    gettext_noop("Toggle sorting"),
+    gettext_noop("Objects"),
+    gettext_noop("Yes, I’m sure"),
+    gettext_noop("No, take me back"),
+    gettext_noop(
+        "Deleting the selected %(objects_name)s would result in deleting related objects, but your account "
+        "doesn't have permission to delete the following types of objects:"
+    ),
+    gettext_noop(
+        "Deleting the selected %(objects_name)s would require deleting the following protected related objects:"
+    ),
+    gettext_noop(
+        "Are you sure you want to delete the selected %(objects_name)s? All of the following objects and their "
+        "related items will be deleted:"
+    ),
+    gettext_noop("Delete?"),
+    gettext_noop(" By %(filter_title)s "),
+    gettext_noop("Recent actions"),
+    gettext_noop("My actions"),
+    gettext_noop("None available"),
+    gettext_noop("Unknown content"),
+    gettext_noop("Start typing to filter…"),
+    gettext_noop("Date/time"),
+    gettext_noop("This object doesn’t have a change history. It probably wasn’t added via this admin site."),
+    ngettext_lazy("%(counter)s result", "%(counter)s results", "counter"),
+    gettext_noop("%(full_result_count)s total"),
+    gettext_noop("Save as new"),
+    gettext_noop("Save and continue editing"),
+    gettext_noop("Save and view"),
+    gettext_noop("Change selected %(model)s"),
+    gettext_noop("Add another %(model)s"),
+    gettext_noop("Select %s to change"),
+    gettext_noop("All dates"),
+    gettext_noop("Currently:"),
+    gettext_noop("Change:"),
+    gettext_noop("Administration"),
+    gettext_noop("log entry"),
+    gettext_noop("log entries"),
+)
+
+# django.contrib.auth: the user pages, the password validators' advice, the models' names.
+AUTH = (
+    gettext_noop("Authentication and Authorization"),
+    gettext_noop("Password changed successfully."),
+    gettext_noop("Change password: %s"),
+    gettext_noop("Set password: %s"),
+    gettext_noop("Conflicting form data submitted. Please try again."),
+    gettext_noop("Reset password"),
+    gettext_noop("Password confirmation"),
+    gettext_noop("The two password fields didn’t match."),
+    gettext_noop("Enter the same password as before, for verification."),
+    gettext_noop("This account is inactive."),
+    gettext_noop("email address"),
+    gettext_noop("first name"),
+    gettext_noop("last name"),
+    gettext_noop("username"),
+    gettext_noop("Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only."),
+    gettext_noop("A user with that username already exists."),
+    gettext_noop("Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters."),
+    gettext_noop("date joined"),
+    gettext_noop("last login"),
+    gettext_noop("group"),
+    gettext_noop("groups"),
+    gettext_noop("permission"),
+    gettext_noop("permissions"),
+    gettext_noop("codename"),
+    gettext_noop("users"),
+    gettext_noop("Your password can’t be too similar to your other personal information."),
+    ngettext_lazy(
+        "Your password must contain at least %(min_length)d character.",
+        "Your password must contain at least %(min_length)d characters.",
+        "min_length",
+    ),
+    gettext_noop("Your password can’t be a commonly used password."),
+    gettext_noop("Your password can’t be entirely numeric."),
+    gettext_noop("The password is too similar to the %(verbose_name)s."),
+    gettext_noop("This password is too common."),
+    gettext_noop("This password is entirely numeric."),
+    gettext_noop("content type"),
+    gettext_noop("content types"),
+    gettext_noop("Content Types"),
+    gettext_noop("session"),
+    gettext_noop("sessions"),
+    gettext_noop("Sessions"),
+)
+
+# The superusers' pages: django-axes (login attempts) and the API tokens.
+SYSTEM = (
+    gettext_noop("access attempt"),
+    gettext_noop("access attempts"),
+    gettext_noop("access log"),
+    gettext_noop("access logs"),
+    gettext_noop("access failure"),
+    gettext_noop("access failures"),
+    gettext_noop("access attempt expiration"),
+    gettext_noop("access attempt expirations"),
+    gettext_noop("User Agent"),
+    gettext_noop("IP Address"),
+    gettext_noop("Username"),
+    gettext_noop("HTTP Accept"),
+    gettext_noop("Path"),
+    gettext_noop("Attempt Time"),
+    gettext_noop("Access lock out"),
+    gettext_noop("GET Data"),
+    gettext_noop("POST Data"),
+    gettext_noop("Failed Logins"),
+    gettext_noop("Access Attempt"),
+    gettext_noop("Expires At"),
+    gettext_noop("The time when access attempt expires and is no longer valid."),
+    gettext_noop("Logout Time"),
+    gettext_noop("Session key hash (sha256)"),
+    gettext_noop("Locked Out"),
+    gettext_noop("Form Data"),
+    gettext_noop("Meta Data"),
+    gettext_noop("Not set"),
+    gettext_noop("Auth Token"),
+    gettext_noop("Token"),
+    gettext_noop("Tokens"),
+    gettext_noop("Key"),
+)
+
 
 FORMS = (
     gettext_noop("- Select an option -"),

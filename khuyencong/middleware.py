@@ -2,7 +2,7 @@ import logging
 import re
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import BadRequest, RequestDataTooBig
 from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.template.defaultfilters import filesizeformat
@@ -154,3 +154,17 @@ class ApiErrorsAsJsonMiddleware:
             logging.getLogger("django.security.RequestDataTooBig").warning("%s: %s", exception, request.path)
             return JsonResponse({"detail": _too_large()}, status=413)
         return None
+
+
+def nul_byte_middleware(get_response):
+    """A NUL byte anywhere in the query string (`?q=%00`) answers 400 (the portal's page, JSON
+    under /api/): no database stores one in text, and PostgreSQL refuses a query holding one,
+    so a filter, search or autocomplete term with it would otherwise end in a 500. Form and
+    JSON bodies need no such check: their text fields refuse NUL bytes themselves."""
+
+    def middleware(request):
+        if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
+            raise BadRequest("NUL byte in the query string")
+        return get_response(request)
+
+    return middleware

@@ -66,7 +66,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if D
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "khuyencong.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -100,6 +100,9 @@ MIDDLEWARE = [
     # Errors under /api/ as JSON, in the active language; before CommonMiddleware, whose own
     # errors (a forged Host) it then sees too.
     "khuyencong.middleware.ApiErrorsAsJsonMiddleware",
+    # A NUL byte in the query string is 400, not PostgreSQL's error (a 500); inside the above,
+    # so that under /api/ it is JSON.
+    "khuyencong.middleware.nul_byte_middleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -125,6 +128,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                # The header's count of unread notifications, read only when a page shows it.
+                "programmes.views.notifications.header_notifications",
             ],
         },
     },
@@ -361,12 +366,41 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ProjectStatusEnum": "programmes.models.ProjectStatus",
         "PlanStatusEnum": "programmes.models.ApprovalStatus",
+        "ReportStatusEnum": "programmes.models.ReportingPeriod.Status",
+        "PeriodEnum": "programmes.models.Period",
     },
 }
 
-# Largest amount a form accepts, in đồng: far above any provincial budget line (the whole
-# national programme is a few hundred billion a year), so a typo of extra zeros is refused.
-MAX_AMOUNT_VND = 10**15
+# E-mail: the notifications and reminders (programmes.services.notifications). Under `make run`
+# (DJANGO_DEBUG=1) they are printed on the console; in production the SMTP server of
+# .env.example. PORTAL_URL is the address the e-mails link to.
+_EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+_EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
+if _EMAIL_USE_TLS and _EMAIL_USE_SSL:
+    raise ImproperlyConfigured("DJANGO_EMAIL_USE_TLS and DJANGO_EMAIL_USE_SSL cannot both be on.")
+MAILERS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "DJANGO_EMAIL_BACKEND",
+            f"django.core.mail.backends.{'console' if DEBUG else 'smtp'}.EmailBackend",
+        ),
+        "OPTIONS": {},
+    }
+}
+if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = {
+        "host": os.environ.get("DJANGO_EMAIL_HOST", "localhost"),
+        "port": env_int("DJANGO_EMAIL_PORT", 25),
+        "username": os.environ.get("DJANGO_EMAIL_USER", ""),
+        "password": os.environ.get("DJANGO_EMAIL_PASSWORD", ""),
+        "use_tls": _EMAIL_USE_TLS,
+        "use_ssl": _EMAIL_USE_SSL,
+        "timeout": env_int("DJANGO_EMAIL_TIMEOUT", 10),
+    }
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Cổng khuyến công <khuyencong@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000")
+
 
 LOGGING = {
     "version": 1,

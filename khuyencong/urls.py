@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
 from conferences import exports as conference_exports
 from programmes import exports as programme_exports
@@ -9,9 +8,6 @@ from programmes import views as programme_views
 from reports import changelist_export
 from reports.briefing import views as briefing_views
 
-admin.site.site_header = _("Industrial extension portal")
-admin.site.site_title = _("Industrial extension portal")
-admin.site.index_title = _("Data entry")
 # A conference's briefing is a report (reports → conferences), mounted under the conference's path.
 briefing_patterns = (
     [
@@ -38,8 +34,9 @@ export_patterns = (
     ],
     "exports",
 )
-# The changelists have many columns; at 1366 px the navigation sidebar leaves them too little room.
-admin.site.enable_nav_sidebar = False
+
+# A refusal is its own page (never Django's debug page), with what the user may open instead.
+handler403 = "programmes.views.errors.permission_denied"
 
 urlpatterns = [
     path("", programme_views.home, name="home"),

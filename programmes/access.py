@@ -16,37 +16,16 @@ API, fixing a province's mistake): docs/design.md §7 gives them users and refer
 someone must be able to enter a province's data when its staff cannot.
 """
 
-from enum import StrEnum
-
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from .models import Province, UserProfile
-
-
-class Role(StrEnum):
-    PROVINCE_STAFF = "province_staff"
-    MINISTRY = "ministry"
-    VIEWER = "viewer"
-    ADMIN = "admin"
-
-    @property
-    def label(self) -> str:
-        return str(ROLE_LABELS[self])
-
-
-ROLE_LABELS = {
-    Role.PROVINCE_STAFF: _("Province staff"),
-    Role.MINISTRY: _("Ministry official"),
-    Role.VIEWER: _("Viewer"),
-    Role.ADMIN: _("Administrator"),
-}
+from .models import BudgetPlan, IndicatorTarget, Province, Role, UserProfile
 
 # Highest first: a user in several groups has the widest role.
-_PRECEDENCE = (Role.ADMIN, Role.MINISTRY, Role.VIEWER, Role.PROVINCE_STAFF)
+ROLE_PRECEDENCE = (Role.ADMIN, Role.MINISTRY, Role.VIEWER, Role.PROVINCE_STAFF)
 
 # Records a province enters; reference data (regions, provinces, categories, indicators) is
 # everybody's to read and the administrator's to change.
@@ -67,7 +46,7 @@ PROVINCE_RECORDS = (
 # Records of the rounds above the provinces (regional and national selections of typical
 # products), which the ministry's agency runs: the ministry enters them, as the conferences.
 NATIONAL_RECORDS = ("selectionround", "productentry", "productcertificate")
-REFERENCE_DATA = ("region", "province", "activitycategory", "indicator", "userprofile")
+REFERENCE_DATA = ("region", "province", "activitycategory", "indicator", "userprofile", "deadline")
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     # "app_label.codename" patterns; "view_*" means every view permission of the portal's apps.
@@ -141,7 +120,7 @@ def role_of(user) -> Role | None:
             user._portal_role = Role.ADMIN
         else:
             names = set(user.groups.values_list("name", flat=True))
-            user._portal_role = next((role for role in _PRECEDENCE if role.value in names), None)
+            user._portal_role = next((role for role in ROLE_PRECEDENCE if role.value in names), None)
     return user._portal_role
 
 
@@ -235,6 +214,31 @@ def may_edit_record(user, province: Province | int | None) -> bool:
     return can_edit_province(user, province)
 
 
+WRITE_ACTIONS = ("add", "change", "delete")
+
+
+def may_write(user, action: str, model: type[Model], province: Province | int | None) -> bool:
+    """The one authority check of a write, for the admin, the pages and the API alike: the
+    Django permission of `action` ("add", "change" or "delete") on `model`, which the user's
+    role grants, and a province the user enters records for. A `province` of None is False,
+    except for the national records (NATIONAL_RECORDS: a regional or national selection round
+    and its entries and certificates), which the ministry and the administrator enter."""
+    if action not in WRITE_ACTIONS:
+        raise ValueError(f"unknown write action {action!r}")
+    opts = model._meta
+    if not user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
+        return False
+    if province is None and opts.app_label == "programmes" and opts.model_name in NATIONAL_RECORDS:
+        return may_edit_record(user, None)
+    return can_edit_province(user, province)
+
+
+def require_write(user, action: str, model: type[Model], province: Province | int | None) -> None:
+    """PermissionDenied (with the reason) unless `may_write(user, action, model, province)`."""
+    if not may_write(user, action, model, province):
+        raise PermissionDenied(_("You may not enter records for this province."))
+
+
 def can_see_province(user, province: Province | int) -> bool:
     ids = visible_province_ids(user)
     pk = province if isinstance(province, int) else province.pk
@@ -298,7 +302,8 @@ def may_edit_year_plan(user, province: Province | None = None) -> bool:
         return False
     if province is None:
         return editable_province_ids(user) != frozenset()
-    return can_edit_province(user, province)
+    # The grid writes plans and targets: the one write check (may_write) for both.
+    return all(may_write(user, "change", model, province) for model in (BudgetPlan, IndicatorTarget))
 
 
 def may_read_year_plans(user) -> bool:
@@ -332,3 +337,9 @@ def may_view_reports(user) -> bool:
 def may_view_completeness(user) -> bool:
     """The nation-wide roles: the completeness covers every province."""
     return sees_everything(user)
+
+
+def may_import(user) -> bool:
+    """Those who enter records for some province import workbooks: province staff (their
+    territory) and administrators (any province)."""
+    return getattr(user, "is_authenticated", False) and editable_province_ids(user) != frozenset()

@@ -65,6 +65,7 @@ from .models import (
     Indicator,
     IndicatorTarget,
     Period,
+    PlanRevision,
     Project,
     ProjectOutput,
     ProjectStatus,
@@ -1553,6 +1554,29 @@ def load(*, password: str = DEFAULT_PASSWORD) -> LoadResult:
         ["planned_vnd", "original_vnd", "status", "decision_number", "approved_on", "notes", "updated_at"],
     )
 
+    # Each revised plan's decision as a revision record (PlanRevision), replaced on every load.
+    plan_ids = {
+        (province_id, year, fund): pk
+        for pk, province_id, year, fund in BudgetPlan.objects.filter(
+            year__in={key[1] for key in generator.revisions}
+        ).values_list("pk", "province_id", "year", "funding_source")
+    }
+    PlanRevision.objects.filter(plan_id__in=plan_ids.values()).delete()
+    revisions = PlanRevision.objects.bulk_create(
+        [
+            PlanRevision(
+                plan_id=plan_ids[draft.plan_key],
+                from_vnd=draft.from_vnd,
+                to_vnd=draft.to_vnd,
+                decision_number=draft.decision_number,
+                decided_on=draft.decided_on,
+                reason=draft.reason,
+            )
+            for draft in sorted(generator.revisions.values(), key=lambda draft: draft.plan_key)
+        ],
+        batch_size=500,
+    )
+
     drafts = generator.projects(plans)
     targets = generator.targets(amounts, drafts)
     generator.fit_outputs(drafts, targets)
@@ -1580,11 +1604,16 @@ def load(*, password: str = DEFAULT_PASSWORD) -> LoadResult:
         ["province", "year", "period"],
         ["status", "deadline", "submitted_at", "submitted_by", "approved_at", "approved_by", "updated_at"],
     )
+    # The start pages' work of the demo morning (programmes.demo_start).
+    from .demo_start import add_working_morning
+
+    add_working_morning(users=users, as_of=as_of)
     counts = {
         "users": len(users),
         "centres": len(centres),
         "networks": len(networks),
         "plans": len(plans),
+        "revisions": len(revisions),
         "targets": len(targets),
         "projects": len(drafts),
         "steps": len(steps),

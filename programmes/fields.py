@@ -4,8 +4,9 @@ Their form fields, which read `1.250.000.000` and explain a refusal, are common.
 """
 
 from django.db import models
+from django.utils.functional import cached_property
 
-from common.forms import CountFormField, WholeNumberFormField
+from common.forms import CountFormField, WholeNumberFormField, validate_amount
 
 
 class MoneyField(models.DecimalField):
@@ -23,6 +24,13 @@ class MoneyField(models.DecimalField):
         name, path, args, kwargs = super().deconstruct()
         path = "programmes.fields.MoneyField"
         return name, path, args, kwargs
+
+    @cached_property
+    def validators(self):
+        # The portal's one maximum (common.numbers.MAX_AMOUNT_VND), with the forms' message, so
+        # the API and every service's full_clean() refuse what the forms refuse. Kept out of
+        # the field's arguments so that migrations do not carry it.
+        return [*super().validators, validate_amount]
 
     def formfield(self, **kwargs):
         return models.Field.formfield(self, **{"form_class": WholeNumberFormField, **kwargs})

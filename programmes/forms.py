@@ -43,7 +43,15 @@ class YearPlanChooseForm(forms.Form):
     year = forms.TypedChoiceField(label=gettext_lazy("Year"), coerce=int)
     province = forms.TypedChoiceField(label=gettext_lazy("Province"), coerce=int)
 
-    def __init__(self, data=None, *, today: datetime.date, province_ids: frozenset[int] | None = None, **kwargs):
+    def __init__(
+        self,
+        data=None,
+        *,
+        today: datetime.date,
+        province_ids: frozenset[int] | None = None,
+        default_year: int | None = None,
+        **kwargs,
+    ):
         super().__init__(data, **kwargs)
         # One query for the year list (from the first year any province existed) and the
         # province list; `Province.active_in_year` decides the era, as everywhere.
@@ -54,7 +62,8 @@ class YearPlanChooseForm(forms.Form):
         last = min(today.year + 2, MAX_YEAR)
         self.years = range(last, first - 1, -1)
         self.fields["year"].choices = [(year, str(year)) for year in self.years]
-        self.year = self._chosen_year(data if data is not None else self.initial, today.year)
+        # `default_year`: this year unless given (the last year of a province merged away).
+        self.year = self._chosen_year(data if data is not None else self.initial, default_year or today.year)
         self.initial["year"] = self.year
         province = self.fields["province"]
         choices = self._province_choices()
@@ -77,9 +86,14 @@ class YearPlanChooseForm(forms.Form):
             "year": self.year
         }
 
+    @property
+    def has_choices(self) -> bool:
+        """Whether any province may be chosen for the year shown."""
+        return any(province.active_in_year(self.year) for province in self.choosable)
+
     def _chosen_year(self, data, default: int) -> int:
         try:
-            year = int((data or {}).get("year", default))
+            year = int((data or {}).get("year") or default)
         except (TypeError, ValueError):
             return default
         return year if year in self.years else default
@@ -268,6 +282,31 @@ class YearPlanForm(forms.Form):
         ]
         return removed
 
+    def unsaved_changes(self, targets: Mapping[int, int]) -> list[str]:
+        """Labels of the figures this (valid) form changes from the stored ones, "KCQG: 1.250.000.000 đ
+        → 1.300.000.000 đ": what a plan submitted now would not carry (it sends the saved amount)."""
+        language = get_language()
+
+        def money(value):
+            return format_vnd(value, language) if value is not None else "–"
+
+        def number(value):
+            return group_digits(value, language) if value is not None else "–"
+
+        changes = []
+        for fund in FundingSource.values:
+            plan = self.plans.get(fund)
+            stored = plan.planned_vnd if plan else None
+            typed = self.cleaned_data.get(fund_field_name(fund))
+            if typed != stored:
+                changes.append(f"{self.fields[fund_field_name(fund)].label}: {money(stored)} → {money(typed)}")
+        for indicator in self.indicators:
+            stored = targets.get(indicator.pk)
+            typed = self.cleaned_data.get(target_field_name(indicator))
+            if typed != stored:
+                changes.append(f"{self.fields[target_field_name(indicator)].label}: {number(stored)} → {number(typed)}")
+        return changes
+
     def add_service_error(self, error: ValidationError) -> None:
         """Show a ValidationError of `services.year_plan_save`: fund-code keys on that fund's
         field, anything else above the form."""
@@ -365,12 +404,16 @@ class PeriodActionForm(forms.Form):
 
 class PlanActionForm(forms.Form):
     """One approval step on a plan of the year-plan page: submit, approve (decision number and
-    date) or send back (reason)."""
+    date), send back or reopen (reason), or revise an approved plan by decision (new amount,
+    decision number and date, reason, and the confirmation that the plan as revised becomes the
+    base of completion while the first-approved amount stays)."""
 
-    ACTIONS = ("plan_submit", "plan_approve", "plan_return")
+    ACTIONS = ("plan_submit", "plan_approve", "plan_return", "plan_revise")
 
     action = forms.ChoiceField(choices=[(action, action) for action in ACTIONS])
     fund = forms.ChoiceField(choices=FundingSource.choices)
+    # Approving and sending back are confirmed first (the consequence shown): 1 once confirmed.
+    confirm = forms.BooleanField(required=False)
     decision_number = forms.CharField(label=gettext_lazy("Decision number"), required=False, max_length=64)
     approved_on = forms.DateField(
         label=gettext_lazy("Decision date"),
@@ -383,6 +426,26 @@ class PlanActionForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2, "cols": 40}),
     )
+
+    planned_vnd = WholeNumberFormField(label=gettext_lazy("Amount after the revision (đồng)"), required=False)
+    decided_on = forms.DateField(
+        label=gettext_lazy("Decision date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    confirm = forms.BooleanField(
+        label=gettext_lazy(
+            "I confirm: from now on completion is measured against the revised amount; the first-approved "
+            "amount and every earlier revision stay on record."
+        ),
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "plan_revise" and not data.get("confirm"):
+            self.add_error("confirm", _("Tick the confirmation to record the revision."))
+        return data
 
     def is_for(self, fund: str, action: str) -> bool:
         """True when this (bound) form is the one posted for `fund` and `action`."""

@@ -34,8 +34,7 @@ DEFAULT_UPLOAD_MAX_AGE_HOURS = 12
 STORED_NAME = re.compile(r"[0-9a-f]{32}\.xlsx")
 
 
-def may_import(user) -> bool:
-    return user.is_authenticated and access.editable_province_ids(user) != frozenset()
+may_import = access.may_import
 
 
 def _require_importer(user) -> None:
@@ -101,13 +100,25 @@ def _page(request, **context):
     return render(request, "programmes/import.html", context)
 
 
+def _preselected(request) -> dict:
+    """The province and year a link chose (the year-plan page's `?province=<id>&year=<year>`),
+    when the user may import that province and the year is a year of the form; else nothing."""
+    chosen = {}
+    province, year = request.GET.get("province", ""), request.GET.get("year", "")
+    if province.isdigit() and int(province) in {p.pk for p in _choices(request.user)}:
+        chosen["selected_province"] = int(province)
+    if year.isdigit() and MIN_YEAR <= int(year) <= MAX_YEAR:
+        chosen["year"] = int(year)
+    return chosen
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
     """The upload form; a POSTed workbook is read and dry-run, nothing is written."""
     _require_importer(request.user)
     if request.method == "GET":
-        return _page(request)
+        return _page(request, **_preselected(request))
     upload = request.FILES.get("file")
     if upload is None:
         return _page(request, refusal=_("Choose the Excel file to import."))

@@ -13,6 +13,7 @@ nothing.
 
 import datetime
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -23,11 +24,15 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from common import workbook_guard
+from common import workbook_guard, xlsx
+from common.i18n import localized
+from common.numbers import NumberFormatError, exceeds_max_amount, parse_whole_number
 
 from . import access, services
 from .models import (
@@ -45,19 +50,22 @@ from .models import (
     ProjectStatus,
     ProjectType,
     Province,
+    fund_short_label,
 )
-from .numbers import NumberFormatError, parse_whole_number
 from .rules import lifecycle
 
-TEMPLATE_VERSION = "khuyencong-import-v1"
+# v2: labels in the drop-downs and cells (codes in brackets), an instruction sheet, the project
+# code optional. A v1 file's headers differ: it is refused with "download the template again".
+TEMPLATE_VERSION = "khuyencong-import-v2"
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 # The members of an .xlsx are XML, which compresses well; more than this unpacked is a zip bomb.
 DEFAULT_MAX_UNCOMPRESSED_BYTES = 60 * 1024 * 1024
 DEFAULT_MAX_ROWS = 5000
-MAX_AMOUNT_VND = Decimal(10) ** 15  # a thousand billion đồng: more is a typing mistake
 
 META_SHEET = "_meta"
 LISTS_SHEET = "_danh_muc"
+GUIDE_SHEET = "Hướng dẫn"
+GUIDE_ROWS, GUIDE_COLUMNS = 80, 4  # the instruction sheet's area (its text is far shorter)
 PLAN_SHEET = "Kế hoạch"
 TARGET_SHEET = "Chỉ tiêu"
 PROJECT_SHEET = "Đề án"
@@ -75,14 +83,14 @@ LISTS_ROWS, LISTS_COLUMNS = 1000, 7
 # ministry. (key, header, width)
 COLUMNS: dict[str, list[tuple[str, str, int]]] = {
     PLAN_SHEET: [("fund", "Nguồn kinh phí", 18), ("planned", "Kế hoạch (đồng)", 22)],
-    TARGET_SHEET: [("indicator", "Mã chỉ tiêu", 26), ("target", "Chỉ tiêu kế hoạch", 18)],
+    TARGET_SHEET: [("indicator", "Chỉ tiêu", 40), ("target", "Chỉ tiêu kế hoạch", 18)],
     PROJECT_SHEET: [
         ("code", "Mã đề án", 22),
         ("title", "Tên đề án", 40),
-        ("fund", "Nguồn kinh phí", 16),
-        ("category", "Mã nội dung", 26),
-        ("type", "Loại đề án", 22),
-        ("status", "Trạng thái", 16),
+        ("fund", "Nguồn kinh phí", 30),
+        ("category", "Nội dung hoạt động", 40),
+        ("type", "Loại đề án", 30),
+        ("status", "Trạng thái", 26),
         ("status_date", "Ngày trạng thái", 16),
         ("support", "Kinh phí khuyến công hỗ trợ (đồng)", 22),
         ("counterpart", "Vốn đối ứng (đồng)", 20),
@@ -92,13 +100,13 @@ COLUMNS: dict[str, list[tuple[str, str, int]]] = {
     DISBURSEMENT_SHEET: [
         ("project", "Mã đề án", 22),
         ("date", "Ngày", 14),
-        ("kind", "Loại", 14),
+        ("kind", "Loại", 30),
         ("amount", "Số tiền (đồng)", 20),
         ("voucher", "Số chứng từ", 20),
     ],
     OUTPUT_SHEET: [
         ("project", "Mã đề án", 22),
-        ("indicator", "Mã chỉ tiêu", 26),
+        ("indicator", "Chỉ tiêu", 40),
         ("date", "Ngày", 14),
         ("value", "Giá trị", 14),
     ],
@@ -174,8 +182,12 @@ def msg_fraction() -> str:
     return _("Enter a whole number, without a fractional part.")
 
 
-def msg_not_number() -> str:
-    return _("Enter a whole number, for example 1.250.000.000.")
+MONEY_EXAMPLE, COUNT_EXAMPLE = "1.250.000.000", "120"
+
+
+def msg_not_number(example: str = MONEY_EXAMPLE) -> str:
+    """`example` fits the column: an amount in đồng by default, a count (COUNT_EXAMPLE) for targets and outputs."""
+    return _("Enter a whole number, for example %(example)s.") % {"example": example}
 
 
 def msg_unknown(what: str, value) -> str:
@@ -271,14 +283,180 @@ class ParsedWorkbook:
 # The template
 
 
-def _fmt_date(day: datetime.date | None):
-    return day
+# A drop-down's entry: the label people read, the portal's code in brackets at the end, which the
+# reader takes whatever the label says (and a bare code typed instead of the label).
+CODE_AT_END = re.compile(r"\(([^()]+)\)\s*$")
+
+
+def labelled(label: str, code: str) -> str:
+    """`Đào tạo nghề (vocational_training)`: a label with its code; a label already ending in
+    its code (the funds: `… (KCĐP)`) is left as it is."""
+    match = CODE_AT_END.search(label)
+    if match and match.group(1).strip() in (code, fund_short_label(code)):
+        return label
+    return f"{label} ({code})"
+
+
+def _choice_labels(choices) -> dict[str, str]:
+    return {choice.value: labelled(str(choice.label), choice.value) for choice in choices}
+
+
+def _template_lists() -> dict[str, dict[str, str]]:
+    """Each drop-down's entries, code -> `label (code)`, in Vietnamese (the caller's language)."""
+    return {
+        "fund": _choice_labels(FundingSource),
+        "category": {
+            category.code: labelled(category.name, category.code)
+            for category in ActivityCategory.objects.filter(is_active=True).order_by("order", "code")
+        },
+        "type": _choice_labels(ProjectType),
+        "status": _choice_labels(ProjectStatus),
+        "kind": _choice_labels(DisbursementKind),
+        "indicator": {
+            indicator.code: labelled(f"{indicator.name} ({indicator.unit})", indicator.code)
+            for indicator in Indicator.objects.filter(is_active=True).order_by("order", "code")
+        },
+        "legal_form": _choice_labels(LegalForm),
+    }
+
+
+def _guide_rows(province: Province, year: int, lists: dict[str, dict[str, str]]) -> list[tuple[str, str, str, str]]:
+    """The instruction sheet's table: (sheet, column, what to write, an example that fits the column)."""
+
+    def first(key: str, fallback: str = "") -> str:
+        return next(iter(lists[key].values()), fallback)
+
+    code = f"KCQG-{year}-{province.code}-001"
+    status = lists["status"]
+    return [
+        (PLAN_SHEET, "Nguồn kinh phí", "Chọn trong danh sách; mỗi nguồn một dòng.", first("fund")),
+        (PLAN_SHEET, "Kế hoạch (đồng)", "Kế hoạch kinh phí cả năm của nguồn đó, số nguyên đồng.", MONEY_EXAMPLE),
+        (TARGET_SHEET, "Chỉ tiêu", "Chọn trong danh sách; mỗi chỉ tiêu một dòng.", first("indicator")),
+        (TARGET_SHEET, "Chỉ tiêu kế hoạch", "Số kế hoạch, theo đơn vị ghi trong ngoặc của chỉ tiêu.", COUNT_EXAMPLE),
+        (
+            PROJECT_SHEET,
+            "Mã đề án",
+            "Giữ nguyên mã của đề án đã có. Đề án mới: để trống, cổng tự đánh mã "
+            "<nguồn>-<năm>-<mã tỉnh>-<số thứ tự> như trên trang nhập liệu; hoặc ghi mã của quyết định.",
+            code,
+        ),
+        (PROJECT_SHEET, "Tên đề án", "Tên như trong quyết định phê duyệt.", "Đào tạo nghề mây tre đan"),
+        (PROJECT_SHEET, "Nguồn kinh phí", "Chọn trong danh sách.", first("fund")),
+        (PROJECT_SHEET, "Nội dung hoạt động", "Chọn trong danh sách (nội dung theo Nghị định).", first("category")),
+        (PROJECT_SHEET, "Loại đề án", "Chọn trong danh sách.", first("type")),
+        (
+            PROJECT_SHEET,
+            "Trạng thái",
+            "Chọn trong danh sách. Đổi trạng thái là đi qua các bước của đề án, theo thứ tự.",
+            status.get(ProjectStatus.IN_PROGRESS, first("status")),
+        ),
+        (
+            PROJECT_SHEET,
+            "Ngày trạng thái",
+            "Ngày của bước gần nhất (ngày/tháng/năm); bắt buộc khi trạng thái không phải Đề xuất.",
+            f"15/03/{year}",
+        ),
+        (PROJECT_SHEET, "Kinh phí khuyến công hỗ trợ (đồng)", "Số nguyên đồng.", "600.000.000"),
+        (PROJECT_SHEET, "Vốn đối ứng (đồng)", "Số nguyên đồng; để trống nếu không có.", "900.000.000"),
+        (PROJECT_SHEET, "Đơn vị thực hiện", "Có thể để trống.", f"Trung tâm Khuyến công {province.name}"),
+        (PROJECT_SHEET, "Đơn vị thụ hưởng", "Có thể để trống.", "Hợp tác xã mây tre đan Phú Vinh"),
+        (DISBURSEMENT_SHEET, "Mã đề án", "Mã của đề án, như ở trang Đề án.", code),
+        (DISBURSEMENT_SHEET, "Ngày", "Ngày của chứng từ (ngày/tháng/năm).", f"20/09/{year}"),
+        (DISBURSEMENT_SHEET, "Loại", "Chọn trong danh sách.", lists["kind"].get(DisbursementKind.PAYMENT, "")),
+        (DISBURSEMENT_SHEET, "Số tiền (đồng)", "Số nguyên đồng, lớn hơn 0.", "300.000.000"),
+        (DISBURSEMENT_SHEET, "Số chứng từ", "Có thể để trống.", "UNC-01"),
+        (OUTPUT_SHEET, "Mã đề án", "Mã của đề án, như ở trang Đề án.", code),
+        (OUTPUT_SHEET, "Chỉ tiêu", "Chọn trong danh sách.", first("indicator")),
+        (OUTPUT_SHEET, "Ngày", "Ngày ghi nhận kết quả (ngày/tháng/năm).", f"01/10/{year}"),
+        (OUTPUT_SHEET, "Giá trị", "Số đạt được, lớn hơn 0, theo đơn vị của chỉ tiêu.", "35"),
+        (
+            ESTABLISHMENT_SHEET,
+            "Tên cơ sở",
+            "Tên đầy đủ của cơ sở công nghiệp nông thôn.",
+            "Hợp tác xã mây tre đan Phú Vinh",
+        ),
+        (
+            ESTABLISHMENT_SHEET,
+            "Mã số DN/mã số thuế",
+            "Có thể để trống; nếu ghi thì mỗi cơ sở một mã, không trùng.",
+            "0101234567",
+        ),
+        (ESTABLISHMENT_SHEET, "Loại hình", "Chọn trong danh sách.", first("legal_form")),
+        (ESTABLISHMENT_SHEET, "Xã, phường", "Tên xã, phường nơi cơ sở hoạt động.", "Xã Phú Nghĩa"),
+        (ESTABLISHMENT_SHEET, "Ngành nghề", "Có thể để trống.", "Mây tre đan"),
+        (ESTABLISHMENT_SHEET, "Phụ nữ làm chủ (x)", "Ghi x nếu cơ sở do phụ nữ làm chủ.", "x"),
+        (ESTABLISHMENT_SHEET, "Người DTTS làm chủ (x)", "Ghi x nếu chủ cơ sở là người dân tộc thiểu số.", ""),
+        (
+            ESTABLISHMENT_SHEET,
+            "Mã đề án hỗ trợ",
+            "Mã các đề án của năm hỗ trợ cơ sở, cách nhau bằng dấu chấm phẩy.",
+            code,
+        ),
+        (
+            ESTABLISHMENT_SHEET,
+            "Xác nhận hỗ trợ trùng (x)",
+            "Ghi x để vẫn lưu khi cơ sở đã được hỗ trợ cùng nội dung trong năm nay hoặc năm trước.",
+            "",
+        ),
+    ]
+
+
+GUIDE_STEPS = (
+    "Mỗi trang tính là một loại số liệu: Kế hoạch, Chỉ tiêu, Đề án, Giải ngân, Kết quả, Cơ sở CNNT. Mẫu đã có "
+    "sẵn số liệu hiện có của tỉnh trong năm: sửa, thêm dòng hoặc để nguyên.",
+    "Ở các cột có danh sách, chọn một dòng trong danh sách. Phần trong ngoặc ở cuối (ví dụ "
+    "vocational_training) là mã của cổng: có thể gõ riêng mã đó.",
+    "Số tiền ghi bằng số nguyên đồng (1.250.000.000 hoặc 1250000000); ngày ghi theo dạng "
+    "ngày/tháng/năm (31/12/2024). Không dùng công thức trong ô số liệu.",
+    "Không di chuyển, đổi tên hay xóa các cột và các trang tính.",
+    "Đề án mới có thể để trống mã: cổng tự đánh mã khi nhập. Giải ngân và kết quả của đề án mới "
+    "cần mã đó: nhập đề án trước, tải lại mẫu, rồi ghi tiếp.",
+    "Tải tệp lên trang “Nhập từ Excel”: cổng cho xem trước những gì sẽ thêm, sửa và các lỗi. Số "
+    "liệu chỉ được lưu khi bấm “Xác nhận nhập”, và chỉ khi không còn lỗi nào.",
+)
+
+
+def _write_guide(ws, province: Province, year: int, lists: dict[str, dict[str, str]]) -> None:
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    ws.append(
+        [xlsx.cell(ws, f"Mẫu nhập số liệu khuyến công: {province.name}, năm {year}", font=Font(bold=True, size=14))]
+    )
+    ws.append([])
+    ws.append([xlsx.cell(ws, "Cách dùng", font=bold)])
+    for number, step in enumerate(GUIDE_STEPS, start=1):
+        ws.append([xlsx.cell(ws, f"{number}.", alignment=wrap), xlsx.cell(ws, step, alignment=wrap)])
+        ws.merge_cells(start_row=ws.max_row, start_column=2, end_row=ws.max_row, end_column=4)
+        ws.row_dimensions[ws.max_row].height = 32
+    ws.append([])
+    ws.append([xlsx.cell(ws, header, font=bold) for header in ("Trang tính", "Cột", "Cách ghi", "Ví dụ")])
+    for row in _guide_rows(province, year, lists):
+        ws.append([xlsx.cell(ws, value, alignment=wrap) for value in row])
+    for letter, width in zip("ABCD", (16, 30, 70, 44), strict=True):
+        ws.column_dimensions[letter].width = width
 
 
 def build_template(province: Province, year: int) -> bytes:
-    """The import workbook of `province` and `year`, pre-filled with its current records."""
+    """The import workbook of `province` and `year`, pre-filled with its current records, in
+    Vietnamese whatever the caller's language (a form of the ministry): an instruction sheet
+    first, the five data sheets, labels with their codes in the drop-downs and cells."""
+    with override("vi"):
+        return _build_template(province, year)
+
+
+def _build_template(province: Province, year: int) -> bytes:
     wb = Workbook()
-    wb.remove(wb.active)
+    guide = wb.active
+    guide.title = GUIDE_SHEET
+    lists_of = _template_lists()
+    _write_guide(guide, province, year, lists_of)
+
+    sheets = {}
+    for name, columns in COLUMNS.items():
+        ws = wb.create_sheet(name)
+        ws.append([header for _key, header, _width in columns])
+        sheets[name] = ws
+
     meta = wb.create_sheet(META_SHEET)
     for row in (
         ("version", TEMPLATE_VERSION),
@@ -287,101 +465,106 @@ def build_template(province: Province, year: int) -> bytes:
         ("province_name", province.name),
         ("year", year),
     ):
-        meta.append(row)
+        meta.append([xlsx.text(meta, value) for value in row])
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
 
     lists = wb.create_sheet(LISTS_SHEET)
-    categories = list(ActivityCategory.objects.filter(is_active=True).values_list("code", flat=True))
-    indicators = list(Indicator.objects.filter(is_active=True).values_list("code", flat=True))
-    choices = {
-        "fund": FundingSource.values,
-        "category": categories,
-        "type": ProjectType.values,
-        "status": ProjectStatus.values,
-        "kind": DisbursementKind.values,
-        "indicator": indicators,
-        "legal_form": LegalForm.values,
-    }
     ranges = {}
-    for index, (key, values) in enumerate(choices.items(), start=1):
+    for index, (key, entries) in enumerate(lists_of.items(), start=1):
         letter = get_column_letter(index)
-        lists.cell(row=1, column=index, value=key)
-        for offset, value in enumerate(values, start=2):
-            lists.cell(row=offset, column=index, value=value)
-        ranges[key] = f"'{LISTS_SHEET}'!${letter}$2:${letter}${max(len(values), 1) + 1}"
+        xlsx.put(lists, 1, index, key)
+        for offset, entry in enumerate(entries.values(), start=2):
+            xlsx.put(lists, offset, index, entry)
+        ranges[key] = f"'{LISTS_SHEET}'!${letter}$2:${letter}${max(len(entries), 1) + 1}"
     lists.sheet_state = "hidden"
     lists.protection.sheet = True
 
-    sheets = {}
     for name, columns in COLUMNS.items():
-        ws = wb.create_sheet(name)
-        ws.append([header for _key, header, _width in columns])
+        ws = sheets[name]
         for index, (key, _header, width) in enumerate(columns, start=1):
             letter = get_column_letter(index)
             ws.column_dimensions[letter].width = width
-            list_key = {"project": None, "fund": "fund", "category": "category", "type": "type"}.get(key, key)
-            if list_key in ranges:
-                validation = DataValidation(type="list", formula1=ranges[list_key], allow_blank=True)
-                validation.error = "Chọn một giá trị trong danh sách."
-                validation.errorTitle = "Giá trị không hợp lệ"
+            if key in ranges:
+                # A warning, not a stop: a bare code typed instead of the label is read too.
+                validation = DataValidation(type="list", formula1=ranges[key], allow_blank=True, errorStyle="warning")
+                validation.error = "Nên chọn một giá trị trong danh sách (hoặc gõ đúng mã trong ngoặc)."
+                validation.errorTitle = "Giá trị không có trong danh sách"
                 ws.add_data_validation(validation)
                 validation.add(f"{letter}2:{letter}{max_rows() + 1}")
         ws.freeze_panes = "A2"
-        sheets[name] = ws
+
+    def entry(key: str, code: str) -> str:
+        return lists_of[key].get(code) or labelled(code, code)
+
+    def put(sheet: str, values: list) -> None:
+        # Every value through common.xlsx: a title typed as "=…" stays text (and re-imports).
+        sheets[sheet].append(xlsx.cells(sheets[sheet], values))
 
     for plan in BudgetPlan.objects.filter(province=province, year=year).order_by("funding_source"):
-        sheets[PLAN_SHEET].append([plan.funding_source, int(plan.planned_vnd)])
+        put(PLAN_SHEET, [entry("fund", plan.funding_source), int(plan.planned_vnd)])
     for target in (
         IndicatorTarget.objects.filter(province=province, year=year).select_related("indicator").order_by("indicator")
     ):
-        sheets[TARGET_SHEET].append([target.indicator.code, target.target])
+        put(TARGET_SHEET, [_indicator_entry(lists_of, target.indicator), target.target])
     projects = Project.objects.filter(province=province, year=year).select_related("category").order_by("code")
     for project in projects:
-        sheets[PROJECT_SHEET].append(
+        put(
+            PROJECT_SHEET,
             [
                 project.code,
                 project.title,
-                project.funding_source,
-                project.category.code,
-                project.project_type,
-                project.status,
+                entry("fund", project.funding_source),
+                lists_of["category"].get(project.category.code)
+                or labelled(project.category.name, project.category.code),
+                entry("type", project.project_type),
+                entry("status", project.status),
                 project.status_changed_on,
                 int(project.support_vnd),
                 int(project.counterpart_vnd),
                 project.implementing_unit,
                 project.beneficiary_name,
-            ]
+            ],
         )
     for payment in (
         Disbursement.objects.filter(project__in=projects)
         .select_related("project")
         .order_by("project__code", "date", "id")
     ):
-        sheets[DISBURSEMENT_SHEET].append(
-            [payment.project.code, payment.date, payment.kind, int(payment.amount_vnd), payment.document_number]
+        put(
+            DISBURSEMENT_SHEET,
+            [
+                payment.project.code,
+                payment.date,
+                entry("kind", payment.kind),
+                int(payment.amount_vnd),
+                payment.document_number,
+            ],
         )
     for output in (
         ProjectOutput.objects.filter(project__in=projects)
         .select_related("project", "indicator")
         .order_by("project__code", "date", "id")
     ):
-        sheets[OUTPUT_SHEET].append([output.project.code, output.indicator.code, output.date, output.value])
+        put(
+            OUTPUT_SHEET, [output.project.code, _indicator_entry(lists_of, output.indicator), output.date, output.value]
+        )
     establishments = _territory_establishments(province).prefetch_related("supports__project").order_by("name", "id")
     for establishment in establishments:
         codes = sorted(link.project.code for link in establishment.supports.all() if link.project.year == year)
-        sheets[ESTABLISHMENT_SHEET].append(
+        put(
+            ESTABLISHMENT_SHEET,
             [
                 establishment.name,
                 establishment.tax_code,
-                establishment.legal_form,
+                entry("legal_form", establishment.legal_form),
                 establishment.commune,
                 establishment.sector,
                 "x" if establishment.women_owned else "",
                 "x" if establishment.ethnic_minority_owned else "",
                 "; ".join(codes),
                 "",
-            ]
+            ],
         )
     for name in (PROJECT_SHEET, DISBURSEMENT_SHEET, OUTPUT_SHEET):
         ws = sheets[name]
@@ -391,10 +574,15 @@ def build_template(province: Province, year: int) -> bytes:
     for name, column in ((PLAN_SHEET, "B"), (PROJECT_SHEET, "H"), (PROJECT_SHEET, "I"), (DISBURSEMENT_SHEET, "D")):
         for cell in sheets[name][column][1:]:
             cell.number_format = "#,##0"
-    wb.active = wb.sheetnames.index(PLAN_SHEET)
+    wb.active = 0
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def _indicator_entry(lists_of, indicator: Indicator) -> str:
+    """An indicator's entry; an inactive one (not in the drop-down) is written the same way."""
+    return lists_of["indicator"].get(indicator.code) or labelled(f"{indicator.name} ({indicator.unit})", indicator.code)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -414,7 +602,11 @@ def check_file(data: bytes, filename: str = "") -> None:
         raise ImportRefused(msg_not_xlsx())
     area = workbook_guard.SheetArea
     sheets = {name: area(max_rows() + 1, len(columns)) for name, columns in COLUMNS.items()}
-    sheets |= {META_SHEET: area(META_ROWS, 2), LISTS_SHEET: area(LISTS_ROWS, LISTS_COLUMNS)}
+    sheets |= {
+        META_SHEET: area(META_ROWS, 2),
+        LISTS_SHEET: area(LISTS_ROWS, LISTS_COLUMNS),
+        GUIDE_SHEET: area(GUIDE_ROWS, GUIDE_COLUMNS),
+    }
     limits = workbook_guard.WorkbookLimits.from_settings(sheets)
     _guarded(workbook_guard.check_directory, data, limits)
     try:
@@ -481,9 +673,10 @@ def _read(wb) -> ParsedWorkbook:
             raise ImportRefused(_("The sheet “%(sheet)s” is missing. Download the template again.") % {"sheet": name})
         ws = wb[name]
         sheet_rows = []
-        rows_read = workbook_guard.bounded_rows(ws, max_row=max_rows() + 1, max_col=len(columns))
-        for number, values in enumerate(rows_read, start=1):
-            values = list(values)[: len(columns)] + [None] * (len(columns) - len(values))
+        rows_read = workbook_guard.bounded_rows(ws, max_row=max_rows() + 1, max_col=len(columns), values_only=False)
+        for number, cells_read in enumerate(rows_read, start=1):
+            values = [_cell_value(cell) for cell in cells_read][: len(columns)]
+            values += [None] * (len(columns) - len(values))
             if number == 1:
                 for index, (_key, header, _width) in enumerate(columns):
                     if str(values[index] or "").strip() != header:
@@ -528,19 +721,30 @@ def _text(value) -> str:
     return str(value).strip()
 
 
+class _Formula(str):
+    """The text of a formula cell ("=SUM(…)"): refused wherever a value is read. Text that merely
+    starts with "=" (a text cell, as the template writes a title typed "=…") is a plain str."""
+
+
+def _cell_value(cell):
+    """A read-only cell's value, a formula as a `_Formula`: only the cell's type tells the two apart."""
+    return _Formula(cell.value) if cell.data_type == "f" else cell.value
+
+
 def _check_formula(value) -> None:
-    if isinstance(value, str) and value.startswith("="):
+    if isinstance(value, _Formula):
         raise _CellProblem(msg_formula())
 
 
-def _whole(value, *, required: bool = True) -> Decimal | None:
+def _whole(value, *, required: bool = True, example: str = MONEY_EXAMPLE) -> Decimal | None:
+    """A whole number ≥ 0; `example` (in the messages) fits the column: đồng, or a count."""
     _check_formula(value)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             raise _CellProblem(msg_required())
         return None
     if isinstance(value, bool):
-        raise _CellProblem(msg_not_number())
+        raise _CellProblem(msg_not_number(example))
     if isinstance(value, int):
         number = Decimal(value)
     elif isinstance(value, (float, Decimal)):
@@ -553,13 +757,13 @@ def _whole(value, *, required: bool = True) -> Decimal | None:
             number = parse_whole_number(value, "vi")
         except NumberFormatError as error:
             raise _CellProblem(
-                {"negative": msg_negative(), "fraction": msg_fraction()}.get(error.code, msg_not_number())
+                {"negative": msg_negative(), "fraction": msg_fraction()}.get(error.code, msg_not_number(example))
             ) from None
     else:
-        raise _CellProblem(msg_not_number())
+        raise _CellProblem(msg_not_number(example))
     if number < 0:
         raise _CellProblem(msg_negative())
-    if number >= MAX_AMOUNT_VND:
+    if exceeds_max_amount(number):
         raise _CellProblem(_("The number is too large."))
     return number
 
@@ -583,28 +787,46 @@ def _date(value, *, required: bool = True) -> datetime.date | None:
     raise _CellProblem(msg_bad_date())
 
 
+def _bracketed(text: str) -> str | None:
+    match = CODE_AT_END.search(text)
+    return match.group(1).strip() if match else None
+
+
 def _choice(value, choices, what: str, *, required: bool = True) -> str | None:
-    """A code of `choices` (a TextChoices), given as its value or its label in any case."""
+    """A code of `choices` (a TextChoices), given as the template's `label (code)`, the bare
+    code, its short name (KCĐP) or its label in Vietnamese or the page's language, in any case."""
     _check_formula(value)
     text = _text(value)
     if not text:
         if required:
             raise _CellProblem(msg_required())
         return None
+    bracketed = (_bracketed(text) or "").lower()
     for choice in choices:
-        if text.lower() in (choice.value.lower(), str(choice.label).lower()):
+        with override("vi"):
+            vietnamese = str(choice.label).lower()
+        names = {choice.value.lower(), fund_short_label(choice.value).lower(), str(choice.label).lower(), vietnamese}
+        if text.lower() in names or bracketed in names:
             return choice.value
     raise _CellProblem(msg_unknown(what, text))
 
 
 def _lookup(value, table: dict, what: str):
+    """A record of `table` (code -> record with a `name`), given as the template's
+    `label (code)`, the bare code or the record's name."""
     _check_formula(value)
     text = _text(value)
     if not text:
         raise _CellProblem(msg_required())
-    if text not in table:
-        raise _CellProblem(msg_unknown(what, text))
-    return table[text]
+    if text in table:
+        return table[text]
+    bracketed = _bracketed(text)
+    if bracketed in table:
+        return table[bracketed]
+    by_name = [record for record in table.values() if record.name.lower() == text.lower()]
+    if len(by_name) == 1:
+        return by_name[0]
+    raise _CellProblem(msg_unknown(what, text))
 
 
 def _plain_text(value, *, required: bool = False, max_length: int = 255) -> str:
@@ -730,7 +952,7 @@ class _Importer:
                 self.error(sheet, number, _("This fund appears twice in the sheet."), _column(COLUMNS[sheet], 0))
                 continue
             seen.add(fund)
-            label = f"{fund}: {amount:,.0f}".replace(",", ".")
+            label = f"{fund_short_label(fund)}: {amount:,.0f}".replace(",", ".")
             plan = stored.get(fund)
             if plan is not None and plan.planned_vnd == amount:
                 out.unchanged.append(label)
@@ -758,14 +980,14 @@ class _Importer:
         for number, raw in self.parsed.rows[sheet]:
             row = _RowReader(sheet, number, raw, self.report.errors)
             indicator = row.get("indicator", _lookup, self.indicators, _("indicator"))
-            value = row.get("target", _whole)
+            value = row.get("target", _whole, example=COUNT_EXAMPLE)
             if row.failed:
                 continue
             if indicator.code in seen:
                 self.error(sheet, number, _("This indicator appears twice in the sheet."), _column(COLUMNS[sheet], 0))
                 continue
             seen.add(indicator.code)
-            label = f"{indicator.code}: {value}"
+            label = f"{_indicator_words(indicator)}: {value} {_unit_words(indicator)}"
             target = stored.get(indicator.code)
             if target is not None and target.target == value:
                 out.unchanged.append(label)
@@ -788,7 +1010,11 @@ class _Importer:
         seen = set()
         for number, raw in self.parsed.rows[sheet]:
             row = _RowReader(sheet, number, raw, self.report.errors)
-            code = row.get("code", _plain_text, required=True, max_length=64)
+            # The code may be left empty for a new project, as on the admin's add page: the
+            # service numbers it (services.next_project_code). A row without a code whose title
+            # is a project of the province-year's is that project, so a second import of the same
+            # file adds nothing.
+            code = row.get("code", _plain_text, max_length=64)
             fields = {
                 "title": row.get("title", _plain_text, required=True, max_length=500),
                 "funding_source": row.get("fund", _choice, FundingSource, _("funding source")),
@@ -805,16 +1031,20 @@ class _Importer:
                 if code:
                     self.bad_projects.add(code)
                 continue
-            if code in seen:
+            if not code:
+                same_title = [p for p in self.projects.values() if p.title == fields["title"]]
+                if len(same_title) == 1:
+                    code = same_title[0].code
+            if code and code in seen:
                 self.error(
                     sheet, number, _("This project code appears twice in the sheet."), _column(COLUMNS[sheet], 0)
                 )
                 continue
-            seen.add(code)
+            seen.add(code or ("", fields["title"]))
             label = f"{code} – {fields['title']}"
-            project = self.projects.get(code)
+            project = self.projects.get(code) if code else None
             if project is None:
-                if Project.objects.filter(code=code).exists():
+                if code and Project.objects.filter(code=code).exists():
                     self.error(
                         sheet,
                         number,
@@ -825,7 +1055,8 @@ class _Importer:
                     continue
                 if status != ProjectStatus.PROPOSED and status_date is None:
                     self.error(sheet, number, msg_required(), _column(COLUMNS[sheet], 6))
-                    self.bad_projects.add(code)
+                    if code:
+                        self.bad_projects.add(code)
                     continue
                 created = {}
 
@@ -841,9 +1072,16 @@ class _Importer:
                     )
 
                 if self.service(sheet, number, create):
-                    self.projects[code] = created["project"]
-                    out.created.append(label)
-                else:
+                    project = created["project"]
+                    self.projects[project.code] = project
+                    if code:
+                        out.created.append(label)
+                    else:
+                        out.created.append(
+                            _("%(code)s (numbered by the portal) – %(title)s")
+                            % {"code": project.code, "title": project.title}
+                        )
+                elif code:
                     self.bad_projects.add(code)
                 continue
             changed = {
@@ -940,7 +1178,8 @@ class _Importer:
             if amount == 0:
                 self.error(sheet, number, _("A disbursement must be more than 0 đồng."), _column(COLUMNS[sheet], 3))
                 continue
-            label = f"{project.code} {day:%d/%m/%Y} {kind} {amount:,.0f}".replace(",", ".")
+            amount_text = f"{amount:,.0f}".replace(",", ".")
+            label = f"{project.code} {day:%d/%m/%Y} {DisbursementKind(kind).label}: {amount_text} đồng"
             matches = stored.get((project.code, day, kind, amount))
             if matches:
                 payment = _take(matches, lambda stored_payment, v=voucher: stored_payment.document_number == v)
@@ -983,13 +1222,13 @@ class _Importer:
             project = self._project(sheet, number, row)
             indicator = row.get("indicator", _lookup, self.indicators, _("indicator"))
             day = row.get("date", _date)
-            value = row.get("value", _whole)
+            value = row.get("value", _whole, example=COUNT_EXAMPLE)
             if row.failed or project is None:
                 continue
             if value == 0:
                 self.error(sheet, number, _("An output must be more than 0."), _column(COLUMNS[sheet], 3))
                 continue
-            label = f"{project.code} {indicator.code} {day:%d/%m/%Y}: {value}"
+            label = f"{project.code} {day:%d/%m/%Y} {_indicator_words(indicator)}: {value} {_unit_words(indicator)}"
             matches = stored.get((project.code, indicator.code, day))
             if matches:
                 output = _take(matches, lambda stored_output, v=value: stored_output.value == v)
@@ -1103,6 +1342,15 @@ def _establishment_rows(importer: "_Importer") -> None:
                 out.updated.append(label)
             else:
                 out.unchanged.append(label)
+
+
+def _indicator_words(indicator: Indicator) -> str:
+    """The indicator as the portal's pages name it, in the page's language."""
+    return localized(indicator.name, indicator.name_en)
+
+
+def _unit_words(indicator: Indicator) -> str:
+    return localized(indicator.unit, indicator.unit_en)
 
 
 def _take(matches: list, same) -> object:

@@ -160,8 +160,11 @@ def _admin_column(name, changelist) -> AdminColumn:
 
 
 def changelist_columns(changelist) -> list[AdminColumn]:
-    """The columns of a ChangeList's list_display (its checkbox left out), with the page's labels."""
-    return [_admin_column(name, changelist) for name in changelist.list_display if name != "action_checkbox"]
+    """The columns of a ChangeList's list_display (its checkbox left out), with the page's labels;
+    or of its admin's `excel_list_display` where the file has more columns than the page (the
+    page's columns still sort the rows: `?o=` numbers them)."""
+    names = getattr(changelist.model_admin, "excel_list_display", None) or changelist.list_display
+    return [_admin_column(name, changelist) for name in names if name != "action_checkbox"]
 
 
 def changelist_rows(changelist, columns: Sequence[AdminColumn]) -> Iterator[list]:

@@ -44,10 +44,13 @@ if [ "$anonymous" != 403 ] || [ "$with_token" != 200 ]; then
     exit 1
 fi
 
+# data_too_large: Hypothesis' own health check, which gave up generating for one nested GET
+# (project and disbursement ids) once the schema grew; the checks themselves are unchanged.
 $BIN/schemathesis run "$schema" \
     --header "Authorization: Token $token" \
     --checks not_a_server_error,response_schema_conformance,content_type_conformance \
     --exclude-path /api/v1/auth/token/ ${FUZZ_OPTIONS:-} \
+    --suppress-health-check=data_too_large \
     --max-examples "$examples" --seed 2016 --max-time "${FUZZ_SECONDS:-240}" --workers 2 \
     --report junit --report-dir "$work/report" || {
     status=$?

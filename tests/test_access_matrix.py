@@ -34,7 +34,7 @@ from programmes.models import (
     SelectionLevel,
     SelectionRound,
 )
-from tests import factories
+from tests import factories, personas
 
 pytestmark = pytest.mark.django_db
 
@@ -146,13 +146,7 @@ def world():
                 average_score=Decimal(75),
             )
         )
-    users = {
-        "staff_a": factories.member("province_staff", a, username="staff_a"),
-        "ministry": factories.member("ministry", username="ministry"),
-        "viewer": factories.member("viewer", username="viewer"),
-        "admin": factories.member("admin", username="admin_role"),
-        "no_role": factories.user("no_role", is_staff=True),
-    }
+    users = personas.cast(a, b).by_name()
     return {"a": a, "b": b, "records": records, "users": users, "spare": spare}
 
 
@@ -239,14 +233,49 @@ def test_admin_pages_answer_as_the_matrix_says(world, client, role, model):
     for side in ("other", "own"):
         record = world["records"][side][model]
         if model in PROTECTED and expected_over_http(role, "delete", side, model):
-            # Allowed, but its disbursements and outputs (an establishment: its supports)
-            # protect it: Django lists them instead.
+            # Allowed, but what depends on it protects it (a project: its money and outputs,
+            # services.project_delete_check, back to its change page with the reason; an
+            # establishment: its supports; a round: its entries; an entry: its certificate,
+            # which Django's page or the service's refusal names): nothing deleted.
             response = client.post(reverse(f"{prefix}_delete", args=[record.pk]), {"post": "yes"})
-            assert response.status_code == 200 and response.context["protected"], (role, side)
+            refused = (response.status_code == 200 and response.context["protected"]) or (
+                response.status_code == 302 and response["Location"].endswith(f"/{record.pk}/change/")
+            )
+            assert refused, (role, side, response.status_code)
+            assert model.objects.filter(pk=record.pk).exists(), (role, side)
             continue
         client.post(reverse(f"{prefix}_delete", args=[record.pk]), {"post": "yes"})
         deleted = not model.objects.filter(pk=record.pk).exists()
         assert deleted == expected_over_http(role, "delete", side, model), (role, model.__name__, side, "delete")
+
+
+# The accounts' pages (programmes/admin/accounts.py): administrators only; a superuser's
+# account is read-only for them; the role groups and the superuser flag are nobody's to edit.
+USER_ADMIN = {"staff_a": False, "ministry": False, "viewer": False, "admin": True, "no_role": False}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_user_admin_is_the_administrators(world, client, role):
+    client.force_login(world["users"][role])
+    other = factories.member("viewer", username="nguoi.xem.khac")
+    root = factories.user("goc", is_staff=True, is_superuser=True)
+    pages = {
+        "list": client.get(reverse("admin:auth_user_changelist")).status_code,
+        "add": client.get(reverse("admin:auth_user_add")).status_code,
+        "change": client.get(reverse("admin:auth_user_change", args=[other.pk])).status_code,
+        "password": client.get(reverse("admin:auth_user_password_change", args=[other.pk])).status_code,
+    }
+    allowed = USER_ADMIN[role]
+    # A viewer is not staff: the admin sends them to the login page, which refuses them (403).
+    assert all((status == 200) == allowed for status in pages.values()), (role, pages)
+    if allowed:
+        change = client.get(reverse("admin:auth_user_change", args=[root.pk]))
+        assert change.status_code == 200 and not change.context["has_change_permission"]
+        assert "is_superuser" not in change.context["adminform"].form.fields
+        assert client.get(reverse("admin:auth_group_changelist")).status_code == 403
+    # An account nothing records is deleted by an administrator, by nobody else.
+    client.post(reverse("admin:auth_user_delete", args=[other.pk]), {"post": "yes"})
+    assert type(other).objects.filter(pk=other.pk).exists() != allowed, role
 
 
 def test_staff_cannot_create_a_record_for_another_province_through_the_admin(world, client):
@@ -514,3 +543,107 @@ def test_excel_export(world, client, role):
     for query in ({"year": YEAR}, {"year": YEAR, "region": "south"}):
         response = client.get(url, query)
         assert (response.status_code == 200) == (role in ("ministry", "viewer", "admin")), (role, query)
+
+
+# --- the service's rule, beside the permission ----------------------------------------------------
+#
+# For each delete path (the record's admin page, the list's "delete selected" action, the API),
+# a record whose deletion a service rule refuses: the permission column says what the user's
+# role allows on it, the rule column that the record is still there afterwards and the answer
+# is a refusal, not a 500. The permission may already refuse (a lock makes the admin page
+# read-only); the rule must hold even where it does not (the net total of a project's money).
+
+DELETE_PATHS = ["admin page", "admin action", "api"]
+
+
+def _net_total_case(world):
+    """Province A's project paid 100 million with 60 million recovered: its payment may be
+    deleted by the permission, not by the rule (the net total would be −60 million)."""
+    project = world["records"]["own"][Project]
+    services.disbursement_create(project=project, date=D(YEAR, 4, 3), amount_vnd=Decimal(6 * 10**7), kind="recovery")
+    return world["records"]["own"][Disbursement], f"{API}/projects/{project.pk}/disbursements/"
+
+
+def _locked_case(world, model):
+    """Province A's record of `model`, locked by the approval of its 6-month report (the
+    records are dated April, the plans and targets are of the report's year)."""
+    from programmes import workflow
+
+    ministry = world["users"]["ministry"]
+    period = workflow.period_submit(
+        province=world["a"], year=YEAR, period="H1", user=world["users"]["staff_a"], today=D(YEAR, 7, 5)
+    )
+    workflow.period_approve(period=period, user=ministry)
+    record = world["records"]["own"][model]
+    project = world["records"]["own"][Project]
+    listing = {
+        BudgetPlan: f"{API}/budget-plans/",
+        IndicatorTarget: f"{API}/indicator-targets/",
+        Disbursement: f"{API}/projects/{project.pk}/disbursements/",
+        ProjectOutput: f"{API}/projects/{project.pk}/outputs/",
+    }[model]
+    return record, listing
+
+
+# (case, model, the permission allows the deletion) — the rule must hold in every row.
+SERVICE_RULE_CASES = [
+    ("net total", Disbursement, True),
+    ("approved report", Disbursement, False),
+    ("approved report", ProjectOutput, False),
+    ("approved report", BudgetPlan, False),
+    ("approved report", IndicatorTarget, False),
+]
+
+
+@pytest.mark.parametrize("path", DELETE_PATHS)
+@pytest.mark.parametrize(
+    ("case", "model", "permission_allows"),
+    SERVICE_RULE_CASES,
+    ids=[f"{case}-{model.__name__}" for case, model, _ in SERVICE_RULE_CASES],
+)
+def test_the_services_rule_holds_on_every_delete_path(world, client, path, case, model, permission_allows):
+    from rest_framework.test import APIClient
+
+    record, listing = _net_total_case(world) if case == "net total" else _locked_case(world, model)
+    staff = world["users"]["staff_a"]
+    model_admin = admin.site._registry[model]
+    assert model_admin.has_delete_permission(_request(staff), record) == permission_allows
+
+    prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+    if path == "api":
+        api = APIClient()
+        api.force_login(staff)
+        response = api.delete(f"{listing}{record.pk}/")
+        assert response.status_code in (400, 403), response.content[:300]
+    else:
+        client.force_login(staff)
+        if path == "admin page":
+            response = client.post(reverse(f"{prefix}_delete", args=[record.pk]), {"post": "yes"})
+        else:
+            response = client.post(
+                reverse(f"{prefix}_changelist"),
+                {"action": "delete_selected", "_selected_action": [str(record.pk)], "post": "yes"},
+            )
+        assert response.status_code in (200, 302, 403), response.status_code
+    assert model.objects.filter(pk=record.pk).exists(), (case, model.__name__, path)
+
+
+def test_the_api_and_the_admin_ask_the_same_authority(world):
+    """One authority check (access.may_write): a permission taken from the role takes the write
+    from the admin and from the API alike, where the API used to ask the role's province only."""
+    from django.contrib.auth.models import Group, Permission
+    from rest_framework.test import APIClient
+
+    group = Group.objects.get(name="province_staff")
+    group.permissions.remove(Permission.objects.get(codename="delete_disbursement"))
+    staff = type(world["users"]["staff_a"]).objects.get(pk=world["users"]["staff_a"].pk)  # fresh permission cache
+    record = world["records"]["own"][Disbursement]
+
+    assert not access.may_write(staff, "delete", Disbursement, world["a"])
+    assert access.may_write(staff, "change", Disbursement, world["a"])
+    assert not admin.site._registry[Disbursement].has_delete_permission(_request(staff), record)
+    client = APIClient()
+    client.force_login(staff)
+    response = client.delete(f"{API}/projects/{record.project_id}/disbursements/{record.pk}/")
+    assert response.status_code == 403
+    assert Disbursement.objects.filter(pk=record.pk).exists()

@@ -144,6 +144,7 @@ def _check_ids() -> set[str]:
         (1, ["::/0"], {"khuyencong.E003"}),
     ],
 )
+@pytest.mark.django_db  # the model checks ask the database whether it has JSON (approved_figures)
 def test_the_system_check_refuses_an_inconsistent_proxy_setting(proxy_count, trusted, expected):
     with override_settings(PROXY_COUNT=proxy_count, TRUSTED_PROXIES=trusted):
         assert _check_ids() & {"khuyencong.E001", "khuyencong.E002", "khuyencong.E003"} == expected
@@ -172,6 +173,7 @@ def test_a_cache_url_that_is_not_redis_stops_the_start_up():
     assert "CACHE_URL" in result.stderr
 
 
+@pytest.mark.django_db
 def test_the_check_asks_for_redis_py_when_cache_url_needs_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "redis", None)  # as if it were not installed
     redis = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://h:6379/0"}}
@@ -395,7 +397,7 @@ def error_pages(client):
     ("url", "status", "heading"),
     [
         ("/khong-co-trang-nay/", 404, "Không tìm thấy trang"),
-        ("/tu-choi/", 403, "Không có quyền truy cập"),
+        ("/tu-choi/", 403, "Ngoài phạm vi tài khoản của bạn"),
         ("/nghi-van/", 400, "Yêu cầu không hợp lệ"),
         ("/loi/", 500, "Đã có lỗi ở máy chủ"),
     ],

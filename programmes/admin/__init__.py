@@ -7,7 +7,7 @@ one page query (`list_select_related`; the query counts are pinned in
 tests/programmes/test_admin.py). Importing this package registers every model admin.
 """
 
-from . import disbursements, establishments, plans, products, projects, reference
+from . import accounts, calendar, disbursements, establishments, plans, products, projects, reference, system
 from .base import (
     NumberInputsMixin,
     PortalAdmin,
@@ -17,15 +17,14 @@ from .base import (
     fund,
     record_province,
 )
-from .disbursements import DISBURSEMENTS_BELOW_ZERO, DISBURSEMENTS_OVER_SUPPORT
 
 __all__ = [
-    "DISBURSEMENTS_BELOW_ZERO",
-    "DISBURSEMENTS_OVER_SUPPORT",
+    "accounts",
     "NumberInputsMixin",
     "PortalAdmin",
     "PortalTabularInline",
     "ScopedAdminMixin",
+    "calendar",
     "count",
     "disbursements",
     "establishments",
@@ -35,4 +34,5 @@ __all__ = [
     "projects",
     "record_province",
     "reference",
+    "system",
 ]

@@ -3,20 +3,23 @@ PortalAdmin), Vietnamese number inputs, and the display helpers of its columns (
 the fund's short name). The conferences' admin uses it too.
 """
 
+import dataclasses
 from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.contrib.admin.options import ActionLocation
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, router, transaction
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from common.admin import LabelledFormSet, LabelledInlineMixin
+from common.admin import BoundedChangeListMixin, LabelledFormSet, LabelledInlineMixin
 from common.forms import GroupedNumberInput
 from common.numbers import format_vnd, group_digits
 
@@ -26,6 +29,7 @@ from ..models import (
     BudgetPlan,
     Project,
     Province,
+    fund_short_label,
 )
 from ..selectors import locks
 
@@ -44,10 +48,11 @@ def count(value: int | None, unit: str = "") -> str:
     return f"{group_digits(value, get_language())} {unit}".strip()
 
 
-@admin.display(description=_("Fund"), ordering="funding_source")
+@admin.display(description=pgettext_lazy("short column heading", "Fund"), ordering="funding_source")
 def fund(obj: BudgetPlan | Project) -> str:
-    """The fund's short name (KCQG, KCDP), which officials use; the long label is too wide."""
-    return obj.funding_source
+    """The fund's short name (KCQG, KCĐP), which officials use; the long label is too wide. The
+    code (`KCDP`) is ASCII, the name is not: the list and its Excel copy show the name."""
+    return fund_short_label(obj.funding_source)
 
 
 def adopt(target: models.Model, saved: models.Model) -> None:
@@ -107,16 +112,17 @@ class ScopedAdminMixin:
             allowed = access.editable_province_ids(request.user) != frozenset()
         return allowed
 
-    def _may_write(self, request, obj) -> bool:
+    def _may_write(self, request, action: str, obj) -> bool:
         if obj is None or not self._scoped():
             return True
-        return access.can_edit_province(request.user, record_province(obj)) and not self.lock_reason(obj)
+        # The API asks the same (access.may_write): the permission and the province.
+        return access.may_write(request.user, action, self.model, record_province(obj)) and not self.lock_reason(obj)
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._may_write(request, obj)
+        return super().has_change_permission(request, obj) and self._may_write(request, "change", obj)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._may_write(request, obj)
+        return super().has_delete_permission(request, obj) and self._may_write(request, "delete", obj)
 
     def lock_reason(self, obj) -> str | None:
         """Why `obj` cannot change now (an approval), or None."""
@@ -145,17 +151,92 @@ class ScopedAdminMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class PortalAdmin(NumberInputsMixin, ScopedAdminMixin, admin.ModelAdmin):
+def _refusal_text(error: ValidationError) -> str:
+    return " ".join(str(message) for message in error.messages)
+
+
+def delete_selected_through_the_service(modeladmin, request, queryset):
+    """Django's "delete selected" with every deletion asked of the admin's service
+    (`delete_queryset`), all or nothing: a refusal is shown as the page's message and nothing
+    is deleted, where Django's action would answer 500 after deleting part of the selection."""
+    try:
+        with transaction.atomic(using=router.db_for_write(modeladmin.model)):
+            return django_delete_selected(modeladmin, request, queryset)
+    except ValidationError as error:
+        modeladmin.message_user(request, _refusal_text(error), messages.ERROR)
+        return None
+
+
+delete_selected_through_the_service.short_description = django_delete_selected.short_description
+delete_selected_through_the_service.allowed_permissions = ("delete",)
+
+
+class PortalAdmin(BoundedChangeListMixin, NumberInputsMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """The portal's model admin. Writes that carry rules go through `programmes.services`:
+    `save_model` in each admin; deletions through `delete_service` (on the record's page and
+    with "delete selected"); the inlines' rows through their inline's `save_service`."""
+
     list_per_page = 50
+    # `delete_service(obj, user)` deletes one record under the service's rules, raising
+    # ValidationError when refused; None where no rule guards a deletion (reference data).
+    delete_service = None
     # For a column the page formats (money, a count with its unit, shortened text): the
     # attribute holding its value, which the changelist's Excel file writes as a number or in full.
     excel_values: dict[str, str] = {}
+    # The columns of the changelist's Excel copy, when it has more than the page: a list must fit
+    # a 1366 px screen, so its secondary columns (a category, a note, a decision number) are on
+    # the record's page and in the file, not on the list. The page's own columns still choose
+    # the order (`?o=` counts them), so reports.changelist_export reads this for the cells only.
+    excel_list_display: tuple | None = None
 
     @property
     def excel_export(self) -> bool:
         """Whether the changelist offers "Download Excel" (reports.changelist_export.changelist_xlsx):
         the province-owned records, scoped as the list is."""
         return self._scoped()
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location)
+        if "delete_selected" in actions and self.delete_service is not None:
+            actions["delete_selected"] = dataclasses.replace(
+                actions["delete_selected"], func=delete_selected_through_the_service
+            )
+        return actions
+
+    def deletion_order(self, objects: list) -> list:
+        """The order in which several selected records are deleted (see DisbursementAdmin)."""
+        return objects
+
+    def delete_model(self, request, obj):
+        if self.delete_service is None:
+            return super().delete_model(request, obj)
+        type(self).delete_service(obj, request.user)
+
+    def delete_queryset(self, request, queryset):
+        if self.delete_service is None:
+            return super().delete_queryset(request, queryset)
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            for obj in self.deletion_order(list(queryset)):
+                type(self).delete_service(obj, request.user)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        # The service may refuse after the confirmation (the net total, a lock taken meanwhile):
+        # Django's view runs in a transaction, so the refusal rolls back its log entry too, and
+        # the user is sent back to the record with the reason instead of a 500.
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ValidationError as error:
+            self.message_user(request, _refusal_text(error), messages.ERROR)
+            url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[object_id])
+            return HttpResponseRedirect(url)
+
+    def save_formset(self, request, form, formset, change):
+        service = getattr(formset, "save_service", None)
+        if service is None:
+            return super().save_formset(request, form, formset, change)
+        rows = formset.save(commit=False)
+        service(project=form.instance, rows=rows, deleted=formset.deleted_objects, user=request.user)
+        formset.save_m2m()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         has_locks = type(self).lock_reason is not ScopedAdminMixin.lock_reason
@@ -195,22 +276,35 @@ class PortalAdmin(NumberInputsMixin, ScopedAdminMixin, admin.ModelAdmin):
         return HttpResponseRedirect(reverse("reports:audit-record", args=[self.opts.model_name, pk]))
 
 
-class YearLockForm(forms.ModelForm):
-    """For plans and targets: no new record in a year whose report is already approved."""
+class ServiceCheckedForm(forms.ModelForm):
+    """A form whose record a service checks before saving it: after the model's own checks, the
+    service's `check` (totals, locks) runs on the unsaved record, and its ValidationError lands
+    on the form like any other, rather than as a 500 from `save_model`."""
+
+    check = None  # a function of the unsaved record, raising ValidationError
 
     def _post_clean(self):
         super()._post_clean()
-        instance = self.instance
-        if self.errors or instance.pk or not (instance.province_id and instance.year):
+        if self.errors:
             return
-        reason = locks.year_lock_reason(instance.province, instance.year)
-        if reason:
-            self.add_error(None, reason)
+        try:
+            type(self).check(self.instance)
+        except ValidationError as error:
+            self._update_errors(error)
 
 
 class PortalTabularInline(LabelledInlineMixin, NumberInputsMixin, admin.TabularInline):
     extra = 1
     formset = LabelledFormSet
+    # `save_service(project=…, rows=…, deleted=…, user=…)` saves the rows of one submit as one
+    # change under the service's rules (PortalAdmin.save_formset); None: Django's own save.
+    save_service = None
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        service = type(self).save_service
+        formset.save_service = None if service is None else staticmethod(service)
+        return formset
 
     def _parent_editable(self, request, obj) -> bool:
         return obj is None or access.can_edit_province(request.user, record_province(obj))

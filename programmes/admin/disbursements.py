@@ -2,11 +2,10 @@
 every row checked by the services' rules (the contract, the support, the locks).
 """
 
+import datetime
 from decimal import Decimal
 
-from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from common.admin import SharedChoicesFormSet
@@ -16,19 +15,10 @@ from .. import services
 from ..models import (
     Disbursement,
     ProjectOutput,
+    ProjectStatus,
 )
 from ..selectors import locks
-from .base import LockedRowsFormSet, PortalAdmin, PortalTabularInline, adopt, count, money
-
-DISBURSEMENTS_OVER_SUPPORT = _(
-    "Together these rows bring the project's disbursements to %(total)s, more than its support "
-    "of %(support)s. Nothing was saved."
-)
-
-
-DISBURSEMENTS_BELOW_ZERO = _(
-    "Together these rows return %(recovered)s more than was disbursed to the project. Nothing was saved."
-)
+from .base import LockedRowsFormSet, PortalAdmin, PortalTabularInline, ServiceCheckedForm, adopt, count, money
 
 
 class DisbursementFormSet(LockedRowsFormSet):
@@ -56,29 +46,75 @@ class DisbursementFormSet(LockedRowsFormSet):
                 continue
             if form.instance.amount_vnd is not None:
                 total += form.instance.signed_amount_vnd
-        if total < 0:
-            raise ValidationError(
-                DISBURSEMENTS_BELOW_ZERO % {"recovered": money(-total)},
-                code="recovered_too_much",
-            )
-        if total > project.support_vnd:
-            raise ValidationError(
-                DISBURSEMENTS_OVER_SUPPORT % {"total": money(total), "support": money(project.support_vnd)},
-                code="over_support",
-            )
+        services.net_total_check(project, total, together=True)
 
 
 class MoneyRecordInline(PortalTabularInline):
-    """Rows that need a signed contract (money, outputs): no new rows before it."""
+    """Rows that need a signed contract (money, outputs): no new rows before it. A closed section
+    says why and which step opens it (`closed_notes`, shown by tabular_explained.html), instead of
+    showing bare headers."""
+
+    template = "admin/programmes/edit_inline/tabular_explained.html"
+    # Why nothing can be added before the contract, for this inline's records.
+    not_yet_message = ""
 
     def has_add_permission(self, request, obj=None):
         if obj is not None and obj.status not in services.MONEY_STATUSES:
             return False
         return super().has_add_permission(request, obj)
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.closed_notes = self.closed_notes(request, obj) if obj is not None and obj.pk else []
+        return formset
+
+    def closed_notes(self, request, project) -> list[str]:
+        """Why rows cannot be added (before the contract; after a stop) or changed (an approved
+        report's period), each with what opens them; [] when the section is open."""
+        notes = []
+        status = ProjectStatus(project.status)
+        if project.status not in services.MONEY_STATUSES:
+            notes.append(
+                self.not_yet_message
+                % {
+                    "status": status.label,
+                    "step": ProjectStatus.CONTRACTED.label,
+                    "button": _("Record a lifecycle step"),
+                }
+            )
+        elif self.model is Disbursement and project.status in (ProjectStatus.SUSPENDED, ProjectStatus.CANCELLED):
+            notes.append(
+                _("The project is “%(status)s”: only money returned (a recovery) can be added.")
+                % {"status": status.label}
+            )
+        lock = _locked_period_note(request, project)
+        if lock:
+            notes.append(lock)
+        return notes
+
+
+def _locked_period_note(request, project) -> str | None:
+    """The lock of the project's year, when an approved report covers part of it; computed once
+    per request for the page's two inlines."""
+    cache = request.__dict__.setdefault("_locked_period_notes", {})
+    if project.pk not in cache:
+        period = locks.covering_approved_period(project.province, datetime.date(project.year, 1, 1))
+        cache[project.pk] = (
+            _("Rows dated in the period of an approved report cannot be added or changed. %(lock)s")
+            % {"lock": locks.lock_message(period)}
+            if period is not None
+            else None
+        )
+    return cache[project.pk]
+
 
 class DisbursementInline(MoneyRecordInline):
     model = Disbursement
+    save_service = staticmethod(services.disbursements_save)
+    not_yet_message = _(
+        "No disbursement can be recorded yet: the project is “%(status)s”. Money is paid under a signed "
+        "contract: once the step “%(step)s” is recorded (the button “%(button)s” above), payments can be added here."
+    )
     formset = DisbursementFormSet
     fields = ("date", "kind", "amount_vnd", "document_number", "note")
 
@@ -93,6 +129,11 @@ class OutputFormSet(LockedRowsFormSet, SharedChoicesFormSet):
 
 class ProjectOutputInline(MoneyRecordInline):
     model = ProjectOutput
+    save_service = staticmethod(services.outputs_save)
+    not_yet_message = _(
+        "No output can be recorded yet: the project is “%(status)s”. Outputs come from the work done under "
+        "its contract: once the step “%(step)s” is recorded (the button “%(button)s” above), they can be added here."
+    )
     formset = OutputFormSet
     fields = ("indicator", "date", "value", "note")
 
@@ -107,22 +148,6 @@ class ProjectOutputInline(MoneyRecordInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("project", "indicator")
-
-
-class ServiceCheckedForm(forms.ModelForm):
-    """A money or output row's form: after the model's own checks, the service's `check` (totals,
-    locks), whose ValidationError lands on the form like any other."""
-
-    check = None  # a function of the unsaved record, raising ValidationError
-
-    def _post_clean(self):
-        super()._post_clean()
-        if self.errors or not self.instance.project_id:
-            return
-        try:
-            type(self).check(self.instance)
-        except ValidationError as error:
-            self._update_errors(error)
 
 
 class DisbursementAdminForm(ServiceCheckedForm):
@@ -142,6 +167,15 @@ class DisbursementAdmin(PortalAdmin):
     date_hierarchy = "date"
     fields = ("project", "date", "kind", "amount_vnd", "document_number", "note")
     excel_values = {"amount": "signed_amount_vnd"}  # a recovery negative, as on the page
+
+    @staticmethod
+    def delete_service(obj: Disbursement, user) -> None:
+        services.disbursement_delete(disbursement=obj, user=user)
+
+    def deletion_order(self, objects: list[Disbursement]) -> list[Disbursement]:
+        # Recoveries first: deleting a recovery never takes the net total below zero, so a
+        # payment and its recovery selected together can both go.
+        return sorted(objects, key=lambda row: row.signed_amount_vnd)
 
     @admin.display(description=_("Project"), ordering="project__code")
     def project_code(self, obj: Disbursement) -> str:
@@ -176,7 +210,8 @@ class ProjectOutputAdminForm(ServiceCheckedForm):
 @admin.register(ProjectOutput)
 class ProjectOutputAdmin(PortalAdmin):
     form = ProjectOutputAdminForm
-    list_display = ("date", "project_code", "province", "indicator", "output_value", "note")
+    list_display = ("date", "project_code", "province", "indicator", "output_value")
+    excel_list_display = ("date", "project_code", "province", "indicator", "output_value", "note")
     list_filter = ("indicator", "project__year", "project__province__region")
     search_fields = ("project__code", "project__title", "indicator__name", "note")
     list_select_related = ("project__province", "indicator")
@@ -184,6 +219,10 @@ class ProjectOutputAdmin(PortalAdmin):
     date_hierarchy = "date"
     fields = ("project", "indicator", "date", "value", "note")
     excel_values = {"output_value": "value"}
+
+    @staticmethod
+    def delete_service(obj: ProjectOutput, user) -> None:
+        services.output_delete(output=obj, user=user)
 
     @admin.display(description=_("Project"), ordering="project__code")
     def project_code(self, obj: ProjectOutput) -> str:

@@ -177,8 +177,9 @@ class EstablishmentAdmin(PortalAdmin):
             return
         adopt(obj, services.establishment_create(user=request.user, **form.cleaned_data))
 
-    def delete_model(self, request, obj):
-        services.establishment_delete(establishment=obj, user=request.user)
+    @staticmethod
+    def delete_service(obj: Establishment, user) -> None:
+        services.establishment_delete(establishment=obj, user=user)
 
     @admin.action(description=_("Link the projects naming these establishments as beneficiary"))
     def link_projects_by_name(self, request, queryset):
@@ -226,8 +227,7 @@ class ProjectBeneficiaryAdmin(PortalAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.full_clean()
-            obj.save()
+            services.project_beneficiary_update(link=obj, note=obj.note, user=request.user)
             return
         result = services.project_beneficiary_add(
             project=obj.project,
@@ -238,5 +238,6 @@ class ProjectBeneficiaryAdmin(PortalAdmin):
         )
         adopt(obj, result.link)
 
-    def delete_model(self, request, obj):
-        services.project_beneficiary_remove(link=obj, user=request.user)
+    @staticmethod
+    def delete_service(obj: ProjectBeneficiary, user) -> None:
+        services.project_beneficiary_remove(link=obj, user=user)

@@ -14,22 +14,22 @@ from ..models import (
     ReportingPeriod,
 )
 from ..selectors import locks
-from .base import PortalAdmin, YearLockForm, count, fund, money
+from .base import PortalAdmin, ServiceCheckedForm, count, fund, money
+
+
+class BudgetPlanAdminForm(ServiceCheckedForm):
+    check = staticmethod(services.budget_plan_check)
+
+
+class IndicatorTargetAdminForm(ServiceCheckedForm):
+    check = staticmethod(services.indicator_target_check)
 
 
 @admin.register(BudgetPlan)
 class BudgetPlanAdmin(PortalAdmin):
-    form = YearLockForm
-    list_display = (
-        "province",
-        "year",
-        fund,
-        "planned",
-        "original",
-        "status",
-        "approved_on",
-        "decision_number",
-    )
+    form = BudgetPlanAdminForm
+    list_display = ("province", "year", fund, "planned", "original", "status", "approved_on")
+    excel_list_display = ("province", "year", fund, "planned", "original", "status", "approved_on", "decision_number")
     list_filter = ("year", "funding_source", "status", "province__region")
     search_fields = ("province__name", "=province__code", "decision_number")
     list_select_related = ("province",)
@@ -64,10 +64,14 @@ class BudgetPlanAdmin(PortalAdmin):
     def save_model(self, request, obj, form, change):
         services.budget_plan_save(plan=obj, user=request.user)
 
+    @staticmethod
+    def delete_service(obj: BudgetPlan, user) -> None:
+        services.budget_plan_delete(plan=obj, user=user)
+
 
 @admin.register(IndicatorTarget)
 class IndicatorTargetAdmin(PortalAdmin):
-    form = YearLockForm
+    form = IndicatorTargetAdminForm
     list_display = ("province", "year", "indicator", "target_value")
     list_filter = ("year", "indicator", "province__region")
     search_fields = ("province__name", "=province__code", "indicator__name")
@@ -82,6 +86,13 @@ class IndicatorTargetAdmin(PortalAdmin):
 
     def lock_reason(self, obj: IndicatorTarget) -> str | None:
         return locks.year_lock_reason(obj.province, obj.year)
+
+    def save_model(self, request, obj, form, change):
+        services.indicator_target_save(target=obj, user=request.user)
+
+    @staticmethod
+    def delete_service(obj: IndicatorTarget, user) -> None:
+        services.indicator_target_delete(target=obj, user=user)
 
 
 @admin.register(ReportingPeriod)

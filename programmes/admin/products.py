@@ -24,10 +24,11 @@ class NationalRecordsMixin:
             return False
         return access.editable_province_ids(request.user) != frozenset() or access.may_edit_record(request.user, None)
 
-    def _may_write(self, request, obj) -> bool:
+    def _may_write(self, request, action: str, obj) -> bool:
         if obj is None:
             return True
-        return access.may_edit_record(request.user, self.owner_province(obj))
+        # The API asks the same (access.may_write), a national record's None province included.
+        return access.may_write(request.user, action, self.model, self.owner_province(obj))
 
     def owner_province(self, obj):
         return record_province(obj)
@@ -94,6 +95,10 @@ class SelectionRoundAdmin(NationalRecordsMixin, PortalAdmin):
 
     def save_model(self, request, obj, form, change):
         services.round_save(round=obj, user=request.user)
+
+    @staticmethod
+    def delete_service(obj: SelectionRound, user) -> None:
+        services.round_delete(round=obj, user=user)
 
 
 class EntryForm(UserFormMixin, forms.ModelForm):
@@ -185,8 +190,9 @@ class ProductEntryAdmin(NationalRecordsMixin, PortalAdmin):
             services.certificate_save(certificate=certificate, user=request.user)
         return None
 
-    def delete_model(self, request, obj):
-        services.entry_delete(entry=obj, user=request.user)
+    @staticmethod
+    def delete_service(obj: ProductEntry, user) -> None:
+        services.entry_delete(entry=obj, user=user)
 
 
 @admin.register(ProductCertificate)
@@ -206,5 +212,6 @@ class ProductCertificateAdmin(NationalRecordsMixin, PortalAdmin):
     def save_model(self, request, obj, form, change):
         adopt(obj, services.certificate_save(certificate=obj, user=request.user))
 
-    def delete_model(self, request, obj):
-        services.certificate_delete(certificate=obj, user=request.user)
+    @staticmethod
+    def delete_service(obj: ProductCertificate, user) -> None:
+        services.certificate_delete(certificate=obj, user=user)

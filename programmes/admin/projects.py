@@ -7,9 +7,11 @@ from decimal import Decimal
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -44,6 +46,17 @@ class ProjectAdminForm(forms.ModelForm):
             self.fields["code"].help_text = _(
                 "Leave empty to number the project automatically (fund-year-province-number, e.g. KCQG-2025-79-001)."
             )
+
+    def _post_clean(self):
+        # The locks on the record behind an approved report are the service's (project_check):
+        # asked here so that a refusal lands on the form, not in a server error at save time.
+        super()._post_clean()
+        if self.errors or not (self.instance.province_id and self.instance.year):
+            return
+        try:
+            services.project_check(project=self.instance)
+        except ValidationError as error:
+            self._update_errors(error)
 
 
 class ProjectTransitionInline(LabelledInlineMixin, admin.TabularInline):
@@ -112,17 +125,8 @@ class ProjectTransitionForm(forms.Form):
 @admin.register(Project)
 class ProjectAdmin(PortalAdmin):
     form = ProjectAdminForm
-    list_display = (
-        "code",
-        "title",
-        "province",
-        "year",
-        fund,
-        "category_short",
-        "status",
-        "support",
-        "disbursed",
-    )
+    list_display = ("code", "title", "province", "year", fund, "status", "support", "disbursed")
+    excel_list_display = ("code", "title", "province", "year", fund, "category_short", "status", "support", "disbursed")
     list_display_links = ("code", "title")
     list_filter = ("status", "year", "funding_source", "category", "project_type", "province__region")
     search_fields = ("code", "title", "beneficiary_name", "implementing_unit", "province__name")
@@ -131,6 +135,8 @@ class ProjectAdmin(PortalAdmin):
     autocomplete_fields = ("province",)
     readonly_fields = ("status", "status_changed_on", "disbursed")
     excel_values = {"category_short": "category", "support": "support_vnd", "disbursed": "disbursed_vnd"}
+    # Django's "delete selected", replaced by one that asks the service first (same name).
+    actions = ["delete_selected"]
 
     def get_fieldsets(self, request, obj=None):
         money_fields = ["support_vnd", "counterpart_vnd", "capital_recovery"]
@@ -182,6 +188,64 @@ class ProjectAdmin(PortalAdmin):
         # Not annotated on an unsaved project (add page), where nothing was disbursed yet.
         return money(getattr(obj, "disbursed_vnd", Decimal(0)))
 
+    @staticmethod
+    def project_lock(request, obj: Project) -> str | None:
+        """services.project_lock_reason, asked once per request and project (the change page asks
+        for the read-only fields several times)."""
+        cache = request.__dict__.setdefault("_project_locks", {})
+        if obj.pk not in cache:
+            cache[obj.pk] = services.project_lock_reason(obj)
+        return cache[obj.pk]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if obj is not None and self.project_lock(request, obj):
+            # What an approved report hangs on is shown, not offered (the reason is above the form).
+            readonly = (*readonly, *services.LOCKED_PROJECT_FIELDS)
+        return readonly
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None and self.has_delete_permission(request, obj):
+            try:
+                services.project_delete_check(project=obj)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                return HttpResponseRedirect(
+                    reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+                )
+        return super().delete_view(request, object_id, extra_context)
+
+    def get_deleted_objects(self, objs, request):
+        # The lifecycle steps are not deleted one by one (their admin refuses it) but with their
+        # project, by the service: they do not ask for a permission of their own here.
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        perms_needed.discard(ProjectTransition._meta.verbose_name)
+        return deleted, model_count, perms_needed, protected
+
+    def delete_model(self, request, obj):
+        services.project_delete(project=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        # The "delete selected" action checked every project before its confirmation page.
+        with transaction.atomic():
+            for project in queryset.select_related("province"):
+                services.project_delete(project=project, user=request.user)
+
+    @admin.action(permissions=["delete"], description=django_delete_selected.short_description)
+    def delete_selected(self, request, queryset):
+        """Django's "delete selected", after the service's checks: one refused project, none deleted."""
+        refusals = []
+        for project in queryset.select_related("province"):
+            try:
+                services.project_delete_check(project=project)
+            except ValidationError as error:
+                refusals.append(f"{project.code}: {' '.join(error.messages)}")
+        if refusals:
+            self.message_user(request, " ".join(refusals), messages.ERROR)
+            return None
+        return django_delete_selected(self, request, queryset)
+
     def save_model(self, request, obj, form, change):
         if change:
             fields = {name: form.cleaned_data[name] for name in form.changed_data}
@@ -191,6 +255,10 @@ class ProjectAdmin(PortalAdmin):
         adopt(obj, services.project_create(user=request.user, **fields))
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        reason = self.project_lock(request, obj) if obj is not None else None
+        if reason and request.method == "GET":
+            message = _("Province, year, fund, category and support are read-only. %(reason)s")
+            messages.warning(request, message % {"reason": reason})
         if obj is not None and self.has_change_permission(request, obj):
             context["next_steps"] = [ProjectStatus(status).label for status in services.allowed_next_statuses(obj)]
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -266,10 +334,15 @@ class ProjectAdmin(PortalAdmin):
 class ProjectTransitionAdmin(PortalAdmin):
     """The lifecycle history, read-only: steps are recorded from the project's change page."""
 
-    list_display = ("project", "province", "from_status", "to_status", "date", "document_number", "user")
+    list_display = ("project_code", "province", "from_status", "to_status", "date", "document_number", "user")
+    excel_list_display = ("project", "province", "from_status", "to_status", "date", "document_number", "user")
     list_filter = ("to_status", "date", "project__year", "project__province__region")
     search_fields = ("project__code", "project__title", "document_number", "user__username")
     list_select_related = ("project__province", "user")
+
+    @admin.display(description=_("Project"), ordering="project__code")
+    def project_code(self, obj: ProjectTransition) -> str:
+        return obj.project.code
 
     @admin.display(description=_("Province"), ordering="project__province__code")
     def province(self, obj: ProjectTransition) -> str:

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.admin import yes_no_icon
 from common.forms import CountFormField, GroupedNumberInput
 
 from .. import access
@@ -22,7 +23,7 @@ from .base import NUMBER_INPUTS, PortalAdmin, PortalTabularInline
 
 @admin.register(Region)
 class RegionAdmin(PortalAdmin):
-    list_display = ("name", "code", "name_en", "order")
+    list_display = ("name", "code", "order")
     search_fields = ("name", "name_en", "code")
 
 
@@ -91,9 +92,14 @@ class ExtensionCentreAdmin(PortalAdmin):
         return str(obj.province.region)
 
 
+@admin.display(description=_("In use"), ordering="is_active")
+def in_use(obj) -> str:
+    return yes_no_icon(obj.is_active)
+
+
 @admin.register(ActivityCategory)
 class ActivityCategoryAdmin(PortalAdmin):
-    list_display = ("order", "name", "code", "legal_basis", "is_active")
+    list_display = ("order", "name", "code", "legal_basis", in_use)
     list_display_links = ("order", "name")
     list_filter = ("is_active",)
     search_fields = ("name", "name_en", "code")
@@ -101,7 +107,8 @@ class ActivityCategoryAdmin(PortalAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(PortalAdmin):
-    list_display = ("order", "name", "unit", "code", "category", "is_active")
+    # The category is on the indicator's page and in the list's filter: the list fits 1366 px.
+    list_display = ("order", "name", "unit", "code", in_use)
     list_display_links = ("order", "name")
     list_filter = ("is_active", "category")
     search_fields = ("name", "name_en", "code", "unit")

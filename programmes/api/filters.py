@@ -8,6 +8,7 @@ from ..models import (
     IndicatorTarget,
     Project,
     Province,
+    ReportingPeriod,
 )
 
 
@@ -49,3 +50,9 @@ class ProjectFilter(RecordFilter):
     class Meta:
         model = Project
         fields = ["year", "province", "region", "funding_source", "status", "category"]
+
+
+class ReportingPeriodFilter(RecordFilter):
+    class Meta:
+        model = ReportingPeriod
+        fields = ["year", "province", "region", "period", "status"]

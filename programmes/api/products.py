@@ -29,6 +29,7 @@ from ..models import (
     SelectionRound,
 )
 from ..selectors.products import product_figures
+from .permissions import ReadOnlyForAll
 
 ROUND_NOT_YOURS = _("You may not enter records of this round.")
 
@@ -45,8 +46,16 @@ class NationalWrites:
         ):
             raise PermissionDenied(_("Your role may read but not change records."))
 
+    # The write each method is, for the Django permission that access.may_write asks.
+    METHOD_ACTIONS = ReadOnlyForAll.METHOD_ACTIONS
+
     def require_round(self, round_: SelectionRound) -> None:
-        if not access.may_edit_record(self.request.user, round_.province):
+        """PermissionDenied unless the user may make this request's write on the viewset's
+        model in `round_`'s province (None: a regional or national round): the admin's check
+        (access.may_write)."""
+        action = self.METHOD_ACTIONS[self.request.method]
+        model = self.get_serializer_class().Meta.model
+        if not access.may_write(self.request.user, action, model, round_.province):
             raise PermissionDenied(ROUND_NOT_YOURS)
 
 
@@ -143,9 +152,7 @@ class RoundViewSet(NationalWrites, viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         self.require_round(instance)
-        if instance.entries.exists():
-            raise ValidationError({"non_field_errors": [_("The round has entries; delete them first.")]})
-        instance.delete()
+        run(services.round_delete, round=instance, user=self.request.user)
 
 
 class EntryViewSet(NationalWrites, viewsets.ModelViewSet):

@@ -2,6 +2,7 @@
 write may send; references to categories and indicators by code.
 """
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from ..models import (
@@ -12,13 +13,17 @@ from ..models import (
     Disbursement,
     Indicator,
     IndicatorTarget,
+    Period,
+    PlanRevision,
     Project,
     ProjectOutput,
     ProjectStatus,
     ProjectTransition,
     Province,
     Region,
+    ReportingPeriod,
 )
+from ..selectors import report_figures
 
 
 class CodeField(serializers.SlugRelatedField):
@@ -45,9 +50,43 @@ class ProvinceSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "kind", "region", "valid_from", "valid_to", "merged_into"]
 
 
+class PlanRevisionSerializer(serializers.ModelSerializer):
+    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = PlanRevision
+        fields = ["id", "from_vnd", "to_vnd", "decision_number", "decided_on", "reason", "recorded_by", "recorded_at"]
+        read_only_fields = fields
+
+
 class BudgetPlanSerializer(serializers.ModelSerializer):
+    """A plan. `status` is written only on create (draft; `approved` by an administrator loading
+    history, with `decision_number` and `approved_on`); afterwards it, the decision and the
+    first-approved amount change only through the actions (submit, approve, send-back, reopen,
+    revise)."""
+
     year = serializers.IntegerField(min_value=MIN_YEAR, max_value=MAX_YEAR)
     planned_vnd = serializers.DecimalField(max_digits=18, decimal_places=0, min_value=0)
+    revisions = PlanRevisionSerializer(many=True, read_only=True)
+
+    # Fields an update may not change, and the action that changes each.
+    WORKFLOW_FIELDS = {
+        "status": "submit, approve, send-back, reopen",
+        "decision_number": "approve, revise",
+        "approved_on": "approve",
+    }
+
+    def validate(self, attrs):
+        if self.instance is not None:
+            errors = {
+                name: _("“%(field)s” is changed only through the actions POST /budget-plans/{id}/%(actions)s/.")
+                % {"field": name, "actions": "{" + actions + "}"}
+                for name, actions in self.WORKFLOW_FIELDS.items()
+                if name in attrs and attrs[name] != getattr(self.instance, name)
+            }
+            if errors:
+                raise serializers.ValidationError(errors)
+        return attrs
 
     class Meta:
         model = BudgetPlan
@@ -63,9 +102,10 @@ class BudgetPlanSerializer(serializers.ModelSerializer):
             "approved_on",
             "notes",
             "status_reason",
+            "revisions",
             "updated_at",
         ]
-        read_only_fields = ["original_vnd", "status_reason", "updated_at"]
+        read_only_fields = ["original_vnd", "status_reason", "revisions", "updated_at"]
         # Uniqueness and every other rule are the model's (full_clean, in the service): one message.
         validators = []
 
@@ -138,3 +178,64 @@ class ProjectOutputSerializer(serializers.ModelSerializer):
         model = ProjectOutput
         fields = ["id", "indicator", "date", "value", "note", "updated_at"]
         read_only_fields = ["updated_at"]
+
+
+class ApproveSerializer(serializers.Serializer):
+    decision_number = serializers.CharField(max_length=64)
+    approved_on = serializers.DateField()
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class ReviseSerializer(serializers.Serializer):
+    planned_vnd = serializers.DecimalField(max_digits=18, decimal_places=0, min_value=0)
+    decision_number = serializers.CharField(max_length=64)
+    decided_on = serializers.DateField()
+    reason = serializers.CharField(max_length=2000)
+
+
+class ReportingPeriodSerializer(serializers.ModelSerializer):
+    """A province's report of a period. `approved_figures`: what it was approved with (null until
+    approved); the detail adds `live_figures`, the same figures as the records give them now."""
+
+    submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    end_date = serializers.DateField(read_only=True)
+
+    class Meta:
+        model = ReportingPeriod
+        fields = [
+            "id",
+            "province",
+            "year",
+            "period",
+            "end_date",
+            "status",
+            "deadline",
+            "submitted_at",
+            "submitted_by",
+            "approved_at",
+            "approved_by",
+            "status_reason",
+            "approved_figures",
+        ]
+        read_only_fields = fields
+
+
+class ReportingPeriodDetailSerializer(ReportingPeriodSerializer):
+    live_figures = serializers.SerializerMethodField()
+
+    class Meta(ReportingPeriodSerializer.Meta):
+        fields = [*ReportingPeriodSerializer.Meta.fields, "live_figures"]
+        read_only_fields = fields
+
+    def get_live_figures(self, period) -> dict:
+        return report_figures.live_figures(period)
+
+
+class PeriodSubmitSerializer(serializers.Serializer):
+    province = serializers.PrimaryKeyRelatedField(queryset=Province.objects.all())
+    year = serializers.IntegerField(min_value=MIN_YEAR, max_value=MAX_YEAR)
+    period = serializers.ChoiceField(choices=Period.choices)

@@ -15,6 +15,7 @@ router.register("establishments", establishments.EstablishmentViewSet, basename=
 router.register("product-rounds", products.RoundViewSet, basename="product-round")
 router.register("product-entries", products.EntryViewSet, basename="product-entry")
 router.register("product-certificates", products.CertificateViewSet, basename="product-certificate")
+router.register("reporting-periods", views.ReportingPeriodViewSet, basename="reporting-period")
 
 nested = SimpleRouter()
 nested.register("disbursements", views.DisbursementViewSet, basename="project-disbursement")

@@ -3,7 +3,7 @@ every write goes through `programmes.services` (the same rules, locks and histor
 and the pages), and a refused write answers 400 with field messages, having saved nothing.
 """
 
-from django.db.models import ProtectedError
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -20,22 +20,30 @@ from ..models import (
     BudgetPlan,
     Disbursement,
     IndicatorTarget,
+    PlanRevision,
     Project,
     ProjectOutput,
     ProjectStatus,
     Province,
     Region,
+    ReportingPeriod,
 )
-from .filters import BudgetPlanFilter, IndicatorTargetFilter, ProjectFilter, ProvinceFilter
-from .permissions import ReadOnlyForAll
+from .filters import BudgetPlanFilter, IndicatorTargetFilter, ProjectFilter, ProvinceFilter, ReportingPeriodFilter
+from .permissions import ReadOnlyForAll, require_decide_period, require_decide_plans
 from .serializers import (
+    ApproveSerializer,
     BudgetPlanSerializer,
     DisbursementSerializer,
     IndicatorTargetSerializer,
+    PeriodSubmitSerializer,
     ProjectOutputSerializer,
     ProjectSerializer,
     ProvinceSerializer,
+    ReasonSerializer,
     RegionSerializer,
+    ReportingPeriodDetailSerializer,
+    ReportingPeriodSerializer,
+    ReviseSerializer,
     TransitionSerializer,
 )
 
@@ -57,29 +65,53 @@ class ProvinceViewSet(ReadOnlyForAll, viewsets.ReadOnlyModelViewSet):
     filterset_class = ProvinceFilter
 
 
+PLAN_ACTION_RESPONSES = {200: BudgetPlanSerializer}
+
+
 @extend_schema_view(
-    list=extend_schema(summary="Budget plans (kế hoạch kinh phí)"),
-    create=extend_schema(summary="Create a plan; a status other than draft needs an approver"),
+    list=extend_schema(summary="Budget plans (kế hoạch kinh phí), each with its revisions"),
+    create=extend_schema(
+        summary="Create a plan: a draft, or (administrators loading history) an approved plan with its "
+        "decision_number and approved_on"
+    ),
+    update=extend_schema(summary="Change a draft plan; status and decision change only through the actions"),
+    partial_update=extend_schema(summary="Change a draft plan; status and decision change only through the actions"),
 )
 class BudgetPlanViewSet(ReadOnlyForAll, viewsets.ModelViewSet):
-    """Plans by province, year and fund. Writes go through services.budget_plan_save (locks)."""
+    """Plans by province, year and fund. Writes go through services.budget_plan_save (locks); the
+    status only through the actions below, each one service of services.plans."""
 
     serializer_class = BudgetPlanSerializer
     filterset_class = BudgetPlanFilter
+    decision_actions = frozenset({"approve", "send_back", "reopen", "revise"})
 
     def get_queryset(self):
-        return access.visible(self.request.user, BudgetPlan.objects.select_related("province")).order_by(
-            "-year", "province__code", "funding_source"
+        revisions = PlanRevision.objects.select_related("recorded_by").order_by("decided_on", "id")
+        return (
+            access.visible(self.request.user, BudgetPlan.objects.select_related("province"))
+            .prefetch_related(Prefetch("revisions", queryset=revisions))
+            .order_by("-year", "province__code", "funding_source")
         )
-
-    def _check_status(self, status: str, previous: str | None) -> None:
-        if status != (previous or ApprovalStatus.DRAFT) and not access.can_approve(self.request.user):
-            raise PermissionDenied(_("Only ministry officials and administrators change a plan's status."))
 
     def perform_create(self, serializer):
         data = serializer.validated_data
         self.require_edit(data["province"])
-        self._check_status(data.get("status", ApprovalStatus.DRAFT), None)
+        status = data.get("status", ApprovalStatus.DRAFT)
+        if status == ApprovalStatus.SUBMITTED:
+            raise ValidationError({"status": [_("Create the plan as a draft, then POST /budget-plans/{id}/submit/.")]})
+        if status == ApprovalStatus.APPROVED:
+            if access.role_of(self.request.user) != access.Role.ADMIN:
+                raise PermissionDenied(_("Only administrators record a plan already approved (loading history)."))
+            missing = {
+                name: [message]
+                for name, message in (
+                    ("decision_number", _("Enter the number of the approval decision.")),
+                    ("approved_on", _("Enter the date of the approval decision.")),
+                )
+                if not data.get(name)
+            }
+            if missing:
+                raise ValidationError(missing)
         serializer.instance = run(services.budget_plan_save, plan=BudgetPlan(**data), user=self.request.user)
 
     def perform_update(self, serializer):
@@ -88,7 +120,6 @@ class BudgetPlanViewSet(ReadOnlyForAll, viewsets.ModelViewSet):
         data = serializer.validated_data
         if "province" in data:
             self.require_edit(data["province"])
-        self._check_status(data.get("status", plan.status), plan.status)
         for name, value in data.items():
             setattr(plan, name, value)
         serializer.instance = run(services.budget_plan_save, plan=plan, user=self.request.user)
@@ -96,6 +127,134 @@ class BudgetPlanViewSet(ReadOnlyForAll, viewsets.ModelViewSet):
     def perform_destroy(self, instance):
         self.require_edit(instance.province)
         run(services.budget_plan_delete, plan=instance, user=self.request.user)
+
+    def _answer(self, plan):
+        return Response(BudgetPlanSerializer(self.get_queryset().get(pk=plan.pk)).data)
+
+    def _input(self, serializer_class):
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    @extend_schema(request=None, responses=PLAN_ACTION_RESPONSES, summary="Submit a draft plan for approval")
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        plan = self.get_object()
+        self.require_edit(plan.province)
+        return self._answer(run(services.plan_submit, plan=plan, user=request.user))
+
+    @extend_schema(request=ApproveSerializer, responses=PLAN_ACTION_RESPONSES, summary="Approve a submitted plan")
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        plan = self.get_object()
+        require_decide_plans(request.user)
+        data = self._input(ApproveSerializer)
+        return self._answer(run(services.plan_approve, plan=plan, user=request.user, **data))
+
+    @extend_schema(
+        request=ReasonSerializer, responses=PLAN_ACTION_RESPONSES, summary="Send a submitted plan back to draft"
+    )
+    @action(detail=True, methods=["post"], url_path="send-back")
+    def send_back(self, request, pk=None):
+        plan = self.get_object()
+        require_decide_plans(request.user)
+        data = self._input(ReasonSerializer)
+        return self._answer(run(services.plan_send_back, plan=plan, user=request.user, **data))
+
+    @extend_schema(
+        request=ReasonSerializer, responses=PLAN_ACTION_RESPONSES, summary="Reopen an approved plan (back to draft)"
+    )
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        plan = self.get_object()
+        require_decide_plans(request.user)
+        data = self._input(ReasonSerializer)
+        return self._answer(run(services.plan_reopen, plan=plan, user=request.user, **data))
+
+    @extend_schema(
+        request=ReviseSerializer,
+        responses=PLAN_ACTION_RESPONSES,
+        summary="Revise an approved plan by decision (the first-approved amount is kept)",
+    )
+    @action(detail=True, methods=["post"])
+    def revise(self, request, pk=None):
+        plan = self.get_object()
+        require_decide_plans(request.user)
+        data = self._input(ReviseSerializer)
+        run(services.budget_plan_revise, plan=plan, user=request.user, **data)
+        return self._answer(plan)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Reports of a period (6 months, 9 months, the year), with the figures each was approved with"
+    ),
+    retrieve=extend_schema(summary="A report, its approved figures beside the live ones"),
+)
+class ReportingPeriodViewSet(ReadOnlyForAll, viewsets.ReadOnlyModelViewSet):
+    """A province's reports. Read-only records: they change only through the actions, each one
+    service of services.reporting. A report never submitted has no record yet: it is submitted
+    with POST /reporting-periods/submit/ {province, year, period} (which also resubmits one sent
+    back)."""
+
+    filterset_class = ReportingPeriodFilter
+    decision_actions = frozenset({"approve", "send_back", "reopen"})
+
+    def get_queryset(self):
+        queryset = ReportingPeriod.objects.select_related("province", "submitted_by", "approved_by")
+        return access.visible(self.request.user, queryset).order_by("-year", "province__code", "period")
+
+    def get_serializer_class(self):
+        return ReportingPeriodDetailSerializer if self.action == "retrieve" else ReportingPeriodSerializer
+
+    def _answer(self, record, status=200):
+        return Response(ReportingPeriodSerializer(self.get_queryset().get(pk=record.pk)).data, status=status)
+
+    def _reason(self):
+        serializer = ReasonSerializer(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data["reason"]
+
+    @extend_schema(
+        request=PeriodSubmitSerializer,
+        responses={200: ReportingPeriodSerializer},
+        summary="Submit a province's report of a period (creating its record if it has none)",
+    )
+    @action(detail=False, methods=["post"])
+    def submit(self, request):
+        serializer = PeriodSubmitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if not access.can_see_province(request.user, data["province"]):
+            raise PermissionDenied(_("You may not enter records for this province."))
+        if not access.may_submit_period(request.user, data["province"]):
+            raise PermissionDenied(_("Only the province's staff submit its report."))
+        return self._answer(run(services.period_submit, user=request.user, **data))
+
+    @extend_schema(request=None, responses={200: ReportingPeriodSerializer}, summary="Approve a submitted report")
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        record = self.get_object()
+        require_decide_period(request.user)
+        return self._answer(run(services.period_approve, period=record, user=request.user))
+
+    @extend_schema(
+        request=ReasonSerializer, responses={200: ReportingPeriodSerializer}, summary="Send a submitted report back"
+    )
+    @action(detail=True, methods=["post"], url_path="send-back")
+    def send_back(self, request, pk=None):
+        record = self.get_object()
+        require_decide_period(request.user)
+        return self._answer(run(services.period_return, period=record, user=request.user, reason=self._reason()))
+
+    @extend_schema(
+        request=ReasonSerializer, responses={200: ReportingPeriodSerializer}, summary="Reopen an approved report"
+    )
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        record = self.get_object()
+        require_decide_period(request.user)
+        return self._answer(run(services.period_reopen, period=record, user=request.user, reason=self._reason()))
 
 
 class IndicatorTargetViewSet(ReadOnlyForAll, viewsets.ModelViewSet):
@@ -162,12 +321,7 @@ class ProjectViewSet(ReadOnlyForAll, viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         self.require_edit(instance.province)
-        try:
-            instance.delete()
-        except ProtectedError:
-            raise ValidationError(
-                {"non_field_errors": [_("The project has disbursements or outputs; cancel it instead of deleting it.")]}
-            ) from None
+        run(services.project_delete, project=instance, user=self.request.user)
 
     @extend_schema(
         request=TransitionSerializer, responses={200: TransitionSerializer(many=True), 201: TransitionSerializer}
@@ -179,7 +333,8 @@ class ProjectViewSet(ReadOnlyForAll, viewsets.ModelViewSet):
         if request.method == "GET":
             steps = project.transitions.select_related("user").order_by("date", "id")
             return Response(TransitionSerializer(steps, many=True).data)
-        self.require_edit(project.province)
+        # A step changes the project (its status): the project's change permission.
+        self.require_edit(project.province, action="change", model=Project)
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

@@ -8,6 +8,7 @@ status) are in `clean()`, so admin forms show them as messages, and the services
 """
 
 from .accounts import (
+    Role,
     UserProfile,
 )
 from .base import (
@@ -17,6 +18,10 @@ from .base import (
     TimeStamped,
     whole_non_negative_vnd_check,
     year_range_check,
+)
+from .calendar import (
+    Deadline,
+    DeadlineCode,
 )
 from .centres import (
     CollaboratorNetwork,
@@ -46,10 +51,16 @@ from .money import (
     disbursement_date_check,
     output_date_check,
 )
+from .notifications import (
+    Notification,
+    NotificationKind,
+    NotificationSettings,
+)
 from .plans import (
     ApprovalStatus,
     BudgetPlan,
     IndicatorTarget,
+    PlanRevision,
 )
 from .products import (
     DISTRICTS_ABOLISHED,
@@ -92,6 +103,8 @@ __all__ = [
     "BeneficiaryKind",
     "BudgetPlan",
     "CollaboratorNetwork",
+    "Deadline",
+    "DeadlineCode",
     "Disbursement",
     "DISTRICTS_ABOLISHED",
     "LEVEL_RANK",
@@ -115,8 +128,12 @@ __all__ = [
     "MAX_YEAR",
     "MIN_YEAR",
     "MONEY_SUM",
+    "Notification",
+    "NotificationKind",
+    "NotificationSettings",
     "PERIOD_END",
     "Period",
+    "PlanRevision",
     "Project",
     "ProjectOutput",
     "ProjectQuerySet",
@@ -129,6 +146,7 @@ __all__ = [
     "ReportingPeriod",
     "ScopedQuerySet",
     "TimeStamped",
+    "Role",
     "UserProfile",
     "activity_date_check",
     "disbursement_date_check",

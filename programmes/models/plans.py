@@ -1,5 +1,6 @@
 """A province's year: its budget plans per fund (kế hoạch kinh phí) and its indicator targets."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -83,6 +84,60 @@ class BudgetPlan(TimeStamped):
             raise ValidationError(
                 {"approved_on": _("The approval date must fall in the plan year or the year before.")}
             )
+
+
+class PlanRevision(models.Model):
+    """A revision of an approved plan by a decision (điều chỉnh kế hoạch): a supplementary
+    allocation, or a decision that raises or cuts the plan during the year.
+
+    Written only by `services.budget_plan_revise`, together with the plan's new `planned_vnd`;
+    never changed afterwards. The plan's `original_vnd` (first approved) stays as it was, so the
+    revisions of a plan read in order go from `original_vnd` to today's `planned_vnd`.
+    """
+
+    plan = models.ForeignKey(
+        BudgetPlan, on_delete=models.PROTECT, related_name="revisions", verbose_name=_("budget plan")
+    )
+    from_vnd = MoneyField(_("amount before (đồng)"))
+    to_vnd = MoneyField(_("amount after (đồng)"))
+    decision_number = models.CharField(_("decision number"), max_length=64)
+    decided_on = models.DateField(_("decided on"))
+    reason = models.TextField(_("reason"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    province_lookup = "plan__province"
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+
+    class Meta:
+        ordering = ["plan", "decided_on", "id"]
+        verbose_name = _("plan revision")
+        verbose_name_plural = _("plan revisions")
+        constraints = [
+            whole_non_negative_vnd_check("plan_revision", "from_vnd"),
+            whole_non_negative_vnd_check("plan_revision", "to_vnd"),
+            models.CheckConstraint(
+                condition=~Q(from_vnd=models.F("to_vnd")),
+                name="plan_revision_changes_the_amount",
+                violation_error_message=_("A revision must change the planned amount."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(decision_number="") & ~Q(reason=""),
+                name="plan_revision_has_decision_and_reason",
+                violation_error_message=_("A revision needs its decision number and its reason."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} – {self.decision_number} ({self.decided_on:%d/%m/%Y})"
 
 
 class IndicatorTarget(TimeStamped):

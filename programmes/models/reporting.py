@@ -73,6 +73,16 @@ class ReportingPeriod(TimeStamped):
         blank=True,
         help_text=_("Why the report was last sent back or reopened."),
     )
+    # The figures the report was approved with (selectors.report_figures.snapshot): set by
+    # `services.period_approve`, cleared by `period_reopen` (the history keeps every earlier one).
+    # None while the report is not approved, and for reports approved before the portal kept them.
+    approved_figures = models.JSONField(
+        _("figures as approved"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Plan, first-approved plan and actual per fund, targets and outputs at approval."),
+    )
 
     province_lookup = "province"
     objects = ScopedQuerySet.as_manager()

@@ -26,6 +26,7 @@ from .figures import (
     cutoff_date,
     scope_for,
 )
+from .pipeline import Pipeline, pipeline
 from .reporting import SENT_STATUSES, report_due_date, report_lateness, reporting_completeness
 from .summaries import summary
 
@@ -41,6 +42,7 @@ __all__ = [
     "FundFigures",
     "IndicatorFigures",
     "PeriodCompleteness",
+    "Pipeline",
     "ProvinceMap",
     "ProvinceRow",
     "RegionRow",
@@ -48,6 +50,7 @@ __all__ = [
     "Summary",
     "TrendPoint",
     "cutoff_date",
+    "pipeline",
     "progress",
     "report_due_date",
     "report_lateness",

@@ -172,8 +172,12 @@ class FundFigures:
 
 @dataclass(frozen=True)
 class ApprovalCount:
+    """Provinces with an approved plan of a fund among those expected to have one (in force on
+    1 January), and the ones without (`missing`, by code), so that a page can name them."""
+
     approved: int
     expected: int
+    missing: tuple[Province, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -257,6 +261,11 @@ class ProvinceRow(_PlanActualRow):
     predecessors' records), so that rows add up to the scope. In the breakdown by era
     (`Summary.era_rows`) the figures are the province's own records only, of the days of the
     year it was in force (`start`–`end`).
+
+    `original_plan_prev_vnd`: the first-approved plans of the previous year on the same
+    records (a territory's, or the province's own); `committed_vnd`: the support of the year's
+    contracted projects. Both by fund, None where no record is behind them (the map's plan
+    growth and disbursement against contracted support).
     """
 
     province: Province
@@ -266,6 +275,26 @@ class ProvinceRow(_PlanActualRow):
     scope_actual_vnd: Decimal | None
     start: datetime.date
     end: datetime.date
+    original_plan_prev_vnd: ByFund = field(default_factory=dict)
+    committed_vnd: ByFund = field(default_factory=dict)
+
+    @property
+    def original_plan_prev_total_vnd(self) -> Decimal | None:
+        return progress.total(self.original_plan_prev_vnd.values())
+
+    @property
+    def committed_total_vnd(self) -> Decimal | None:
+        return progress.total(self.committed_vnd.values())
+
+    @property
+    def plan_growth_pct(self) -> Decimal | None:
+        """The first-approved plan against the previous year's, as `FundFigures.plan_growth_pct`."""
+        return progress.growth_pct(self.original_plan_total_vnd, self.original_plan_prev_total_vnd)
+
+    @property
+    def disbursement_rate_pct(self) -> Decimal | None:
+        """Disbursed as a share of the support of contracted projects; None when none is contracted."""
+        return progress.ratio_pct(self.actual_total_vnd, self.committed_total_vnd)
 
 
 @dataclass(frozen=True)

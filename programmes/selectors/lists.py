@@ -25,6 +25,7 @@ from ..models import (
     expected_in,
     period_end,
 )
+from .calendar import ReportingCalendar
 from .figures import (
     PeriodCompleteness,
     ProvinceMap,
@@ -154,11 +155,13 @@ def period_list(
     period_filter: str,
     today: datetime.date,
     provinces: ProvinceMap,
+    calendar: ReportingCalendar | None = None,
 ) -> PeriodList:
     """The reports `user` may see for `year`, by period: province staff their own territory's
     provinces in force at each period's end; the nation-wide roles every province, filtered by
-    region (ignored for province staff), status and period ("" for any). One query, the year's
-    reports, over the provinces of `provinces`."""
+    region (ignored for province staff), status and period ("" for any). Two queries, the
+    reporting calendar (unless given) and the year's reports, over the provinces of `provinces`."""
+    calendar = calendar or ReportingCalendar.load()
     nationwide = access.sees_everything(user)
     region_code = region_code if nationwide else ""
     visible_ids = access.visible_province_ids(user)
@@ -184,7 +187,7 @@ def period_list(
             status = record.status if record is not None else "none"
             if status_filter and status_filter != ("open" if status == "none" else status):
                 continue
-            due = report_due_date(record, year, code)
+            due = report_due_date(record, year, code, calendar)
             submitted_by, submitted_at = _sent_by(record)
             approved_by, approved_at = _approved_by(record)
             rows.append(
@@ -277,10 +280,16 @@ class CompletenessGroup:
 def completeness_groups(*, year: int, today: datetime.date) -> list[CompletenessGroup]:
     """Per period of `year`, per region: reports expected, submitted, approved and late, and the
     provinces yet to submit. One `selectors.reporting_completeness` per region over one shared
-    ProvinceMap: the figures are the selector's, as on the dashboards."""
+    ProvinceMap and one reporting calendar: the figures are the selector's, as on the dashboards."""
     provinces = ProvinceMap.load()
+    calendar = ReportingCalendar.load()
     by_region = [
-        (region, reporting_completeness(year=year, scope=Scope(region=region), provinces=provinces, today=today))
+        (
+            region,
+            reporting_completeness(
+                year=year, scope=Scope(region=region), provinces=provinces, today=today, calendar=calendar
+            ),
+        )
         for region in provinces.regions()
     ]
     groups = []

@@ -76,8 +76,8 @@ def plan_lock_reason(plan: BudgetPlan) -> str | None:
         }
     if plan.pk and plan.status == ApprovalStatus.APPROVED:
         return _(
-            "The %(fund)s plan was approved (decision %(number)s of %(date)s). A ministry official must send it "
-            "back before it can be revised."
+            "The %(fund)s plan was approved (decision %(number)s of %(date)s); its amount changes only by a "
+            "revision decision, entered under “Revise the plan” on the year-plan page."
         ) % {
             "fund": fund_short_label(plan.funding_source),
             "number": plan.decision_number or "…",
@@ -89,3 +89,43 @@ def plan_lock_reason(plan: BudgetPlan) -> str | None:
 def year_lock_reason(province: Province, year: int) -> str | None:
     """Plans and targets of a year are locked once any of its reports is approved."""
     return date_lock_reason(province, datetime.date(year, 1, 1))
+
+
+def closing_period(province: Province, year: int) -> ReportingPeriod | None:
+    """The approved full-year report that closes `year` for a record of `province`, or None.
+
+    After the 2025 merger the new province's FY report closes its predecessors' year too.
+    """
+    candidates = [province.pk] + ([province.merged_into_id] if province.merged_into_id else [])
+    return (
+        ReportingPeriod.objects.filter(province_id__in=candidates, year=year, period=Period.FY, status=S.APPROVED)
+        .select_related("province", "approved_by")
+        .first()
+    )
+
+
+def year_closed_reason(province: Province, year: int) -> str | None:
+    """Why `year` is closed for the records of `province` (its FY report approved), or None."""
+    period = closing_period(province, year)
+    return lock_message(period) if period else None
+
+
+def project_lock_reason(project) -> str | None:
+    """Why a project's province, year, fund, category and support cannot change, or None.
+
+    They are frozen when a disbursement or an output of the project is dated in an approved report
+    of its province (moving the project would move that money or output out of the report), and
+    when the project's year is closed (its FY report approved: the year loses no project).
+    """
+    reason = year_closed_reason(project.province, project.year)
+    if reason:
+        return reason
+    candidates = [project.province_id] + ([project.province.merged_into_id] if project.province.merged_into_id else [])
+    approved = ReportingPeriod.objects.filter(province_id__in=candidates, status=S.APPROVED).select_related(
+        "province", "approved_by"
+    )
+    for period in sorted(approved, key=lambda period: period.end_date):
+        window = {"date__gte": datetime.date(period.year, 1, 1), "date__lte": period.end_date}
+        if project.disbursements.filter(**window).exists() or project.outputs.filter(**window).exists():
+            return lock_message(period)
+    return None

@@ -12,13 +12,20 @@ from ..models import (
     ReportingPeriod,
     period_end,
 )
+from .calendar import ReportingCalendar
 from .figures import DEFAULT_REPORT_DELAY_DAYS, PeriodCompleteness, ProvinceMap, Scope
 
 
-def report_due_date(period: ReportingPeriod | None, year: int, code: str) -> datetime.date:
-    """When a period's report is due: its own deadline, else DEFAULT_REPORT_DELAY_DAYS after its end."""
+def report_due_date(
+    period: ReportingPeriod | None, year: int, code: str, calendar: ReportingCalendar | None = None
+) -> datetime.date:
+    """When a period's report is due: its own deadline, else the reporting calendar's for the
+    period, else (no calendar given) DEFAULT_REPORT_DELAY_DAYS after its end, the calendar's
+    default."""
     if period is not None and period.deadline is not None:
         return period.deadline
+    if calendar is not None:
+        return calendar.report_due(year, code)
     return period_end(year, code) + datetime.timedelta(days=DEFAULT_REPORT_DELAY_DAYS)
 
 
@@ -35,18 +42,38 @@ def report_lateness(report: ReportingPeriod | None, due: datetime.date, today: d
 
 
 def reporting_completeness(
-    *, year: int, scope: Scope | None = None, provinces: ProvinceMap, today: datetime.date | None = None
+    *,
+    year: int,
+    scope: Scope | None = None,
+    provinces: ProvinceMap,
+    today: datetime.date | None = None,
+    calendar: ReportingCalendar | None = None,
 ) -> list[PeriodCompleteness]:
     """Per period of `year`: reports expected from `scope`'s provinces, submitted, approved, late.
 
-    The `reporting` part of `summary` on its own: one query (the year's reports).
+    The `reporting` part of `summary` on its own: one query (the year's reports), and one more
+    for the reporting calendar when none is given.
     """
-    return _reporting(year, provinces.territory(scope or Scope(), year), provinces, today or timezone.localdate())
+    return _reporting(
+        year,
+        provinces.territory(scope or Scope(), year),
+        provinces,
+        today or timezone.localdate(),
+        calendar=calendar,
+    )
 
 
-def _reporting(year: int, ids: set[int], provinces: ProvinceMap, today: datetime.date) -> list[PeriodCompleteness]:
+def _reporting(
+    year: int,
+    ids: set[int],
+    provinces: ProvinceMap,
+    today: datetime.date,
+    calendar: ReportingCalendar | None = None,
+) -> list[PeriodCompleteness]:
     """Per period: provinces in force at its end are expected to report; late means submitted
-    after the due date, or not submitted and the due date has passed."""
+    after the due date (the report's own, else the calendar's), or not submitted and the due
+    date has passed. Reads the calendar (one query) when none is given."""
+    calendar = calendar or ReportingCalendar.load()
     found: dict[str, dict[int, ReportingPeriod]] = defaultdict(dict)
     for period in ReportingPeriod.objects.filter(year=year, province_id__in=ids).only(
         "province_id", "period", "status", "deadline", "submitted_at"
@@ -60,7 +87,7 @@ def _reporting(year: int, ids: set[int], provinces: ProvinceMap, today: datetime
         missing = []
         for pid in expected:
             report = found[code].get(pid)
-            late += bool(report_lateness(report, report_due_date(report, year, code), today))
+            late += bool(report_lateness(report, report_due_date(report, year, code, calendar), today))
             if report is not None and report.status in SENT_STATUSES:
                 submitted += 1
                 approved += report.status == ReportingPeriod.Status.APPROVED

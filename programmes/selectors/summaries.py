@@ -174,7 +174,11 @@ def summary(
     years = sorted({year, year - 1, *trend_range})
 
     plans, original_plans = _plans(years)
-    committed, pipeline, projects = _projects(year, trend_range, ids)
+    committed_by_province, pipeline, projects = _projects(year, trend_range, ids)
+    committed = {
+        fund: progress.total(amount for (pid, row_fund), amount in committed_by_province.items() if row_fund == fund)
+        for fund in FUNDS
+    }
     records = _Records(
         plans=plans,
         original_plans=original_plans,
@@ -201,8 +205,13 @@ def summary(
 
     expected = provinces.in_force_on(ids, datetime.date(year, 1, 1))
     with_plan = {(pid, fund) for (row_year, pid, fund) in plans if row_year == year}
+    by_code = sorted((provinces.by_id[pid] for pid in expected), key=lambda p: (p.code, p.valid_from))
     plans_approved = {
-        fund: ApprovalCount(approved=sum(1 for pid in expected if (pid, fund) in with_plan), expected=len(expected))
+        fund: ApprovalCount(
+            approved=sum(1 for pid in expected if (pid, fund) in with_plan),
+            expected=len(expected),
+            missing=tuple(p for p in by_code if (p.pk, fund) not in with_plan),
+        )
         for fund in FUNDS
     }
     scope_actual = funds[TOTAL].actual_vnd
@@ -218,6 +227,10 @@ def summary(
             scope_actual_vnd=scope_actual,
             start=start,
             end=end,
+            original_plan_prev_vnd={fund: records.original_plan(year - 1, among, fund) for fund in FUNDS},
+            committed_vnd={
+                fund: progress.total(committed_by_province.get((pid, fund)) for pid in among) for fund in FUNDS
+            },
         )
 
     year_start = datetime.date(year, 1, 1)
@@ -280,16 +293,18 @@ def summary(
     )
 
 
-def _projects(year: int, years: list[int], ids: set[int]) -> tuple[dict[str, Decimal], dict[str, int], set[PlanKey]]:
-    """Support of `year`'s contracted projects by fund, the number of its projects by status,
-    and the (year, province, fund) of `years` that have projects at all."""
+def _projects(
+    year: int, years: list[int], ids: set[int]
+) -> tuple[dict[tuple[int, str], Decimal], dict[str, int], set[PlanKey]]:
+    """Support of `year`'s contracted projects by (province id, fund), the number of its
+    projects by status, and the (year, province, fund) of `years` that have projects at all."""
     rows = (
         Project.objects.filter(year__in=sorted({year, *years}), province_id__in=ids)
         .values_list("year", "province_id", "status", "funding_source")
         .annotate(n=Count("id"), support=Sum("support_vnd"))
         .order_by()
     )
-    committed: dict[str, Decimal] = {}
+    committed: dict[tuple[int, str], Decimal] = {}
     pipeline = dict.fromkeys(ProjectStatus.values, 0)
     existing: set[PlanKey] = set()
     for row_year, pid, status, fund, count, support in rows:
@@ -298,7 +313,7 @@ def _projects(year: int, years: list[int], ids: set[int]) -> tuple[dict[str, Dec
             continue
         pipeline[status] += count
         if status in COMMITTED_STATUSES:
-            committed[fund] = committed.get(fund, ZERO) + support
+            committed[pid, fund] = committed.get((pid, fund), ZERO) + support
     return committed, pipeline, existing
 
 

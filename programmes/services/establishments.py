@@ -143,6 +143,16 @@ def project_beneficiary_add(
 
 
 @transaction.atomic
+def project_beneficiary_update(*, link: ProjectBeneficiary, note: str, user=None) -> ProjectBeneficiary:
+    """Change a link's note (another project or establishment is another link: remove this one
+    and add that). Raises ValidationError, saving nothing, on an invalid note."""
+    link.note = note
+    link.full_clean()
+    authored(link, user).save()
+    return link
+
+
+@transaction.atomic
 def project_beneficiary_remove(*, link: ProjectBeneficiary, user=None) -> None:
     """Detach an establishment from a project (the history keeps the link)."""
     authored(link, user).delete()

@@ -39,6 +39,7 @@ NOT_RECOGNISED = _(
 )
 NOT_SCORED = _("Enter the product's average score before issuing its certificate.")
 ROUND_HAS_ENTRIES = _("The round has %(count)s entries: its level and place cannot change any more.")
+ROUND_NOT_EMPTY = _("The round has %(count)s entries: delete them before deleting the round.")
 
 LEVEL_BELOW = {
     SelectionLevel.PROVINCE: (SelectionLevel.COMMUNE, SelectionLevel.DISTRICT),
@@ -68,6 +69,15 @@ def round_save(*, round: SelectionRound, user=None) -> SelectionRound:
     round.full_clean()
     authored(round, user).save()
     return round
+
+
+@transaction.atomic
+def round_delete(*, round: SelectionRound, user=None) -> None:
+    """Delete a round without entries; ValidationError (ROUND_NOT_EMPTY) when it has some."""
+    count = round.entries.count()
+    if count:
+        raise ValidationError(str(ROUND_NOT_EMPTY) % {"count": count}, code="protected")
+    authored(round, user).delete()
 
 
 def entry_check(*, entry: ProductEntry) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..models import (
     Project,
@@ -16,10 +17,22 @@ from ..models import (
     Province,
 )
 from ..rules import lifecycle
+from ..selectors import locks
 from .money import project_disbursed_vnd
-from .support import authored, money_text, today
+from .support import authored, money_text, today, with_reason
 
 S = ProjectStatus
+
+# The fields an approved report's figures hang on: moving a project by one of them moves its
+# money and outputs between provinces, years, funds or categories of a locked report.
+LOCKED_FIELDS = ("province", "year", "funding_source", "category", "support_vnd")
+
+PROJECT_FIELDS_LOCKED = gettext_lazy("%(fields)s cannot change: %(lock)s")
+PROJECT_YEAR_CLOSED = gettext_lazy(
+    "%(province)s %(year)s is closed: %(lock)s No project is added to or removed from it."
+)
+PROJECT_HAS_RECORDS = gettext_lazy("The project has disbursements or outputs; cancel it instead of deleting it.")
+PROJECT_DELETED_REASON = gettext_lazy("Project %(code)s deleted, with its %(steps)s lifecycle steps.")
 
 
 def _status_label(status: str) -> str:
@@ -164,6 +177,7 @@ def project_create(
     if not project.code and project.province_id and project.year and project.funding_source:
         project.code = next_project_code(project.province, project.year, project.funding_source)
     project.full_clean()
+    project_check(project=project)
     authored(project, user).save()
     # A historical project's implied steps default to the start of its year (not today), so
     # that its money and outputs of that year come after its contract.
@@ -185,13 +199,15 @@ def project_create(
 def project_update(*, project: Project, user=None, **fields) -> Project:
     """Change a project's descriptive fields (not its status: that is `project_transition`).
 
-    The support cannot drop below what has already been disbursed.
+    The support cannot drop below what has already been disbursed; the fields a locked report
+    hangs on do not change (`project_check`). ValidationError, saving nothing, otherwise.
     """
     if "status" in fields:
         raise ValidationError({"status": _("Change the status through a lifecycle step.")})
     for name, value in fields.items():
         setattr(project, name, value)
     project.full_clean()
+    project_check(project=project)
     disbursed = project_disbursed_vnd(project)
     if project.support_vnd < disbursed:
         raise ValidationError(
@@ -202,3 +218,65 @@ def project_update(*, project: Project, user=None, **fields) -> Project:
         )
     authored(project, user).save()
     return project
+
+
+def _check_year_open(province: Province, year: int, field: str | None = None) -> None:
+    """ValidationError when `year` is closed for `province` (its FY report approved)."""
+    reason = locks.year_closed_reason(province, year)
+    if reason:
+        message = PROJECT_YEAR_CLOSED % {"province": province.name, "year": year, "lock": reason}
+        raise ValidationError({field: message} if field else message, code="locked")
+
+
+def project_check(*, project: Project) -> None:
+    """The locks on a new or changed project (`project`, not yet saved), raising ValidationError
+    keyed by field: the one rule `project_create`, `project_update`, the admin's form and the
+    import share.
+
+    - new: refused in a province-year whose FY report is approved;
+    - changed: province, year, fund, category and support refused while a disbursement or an
+      output of the project is dated in an approved report, or its year is closed; a move into a
+      closed province-year refused.
+    """
+    if project.pk is None:
+        _check_year_open(project.province, project.year)
+        return
+    stored = Project.objects.select_related("province", "category").get(pk=project.pk)
+    changed = [name for name in LOCKED_FIELDS if getattr(project, name) != getattr(stored, name)]
+    if not changed:
+        return
+    reason = locks.project_lock_reason(stored)
+    if reason:
+        labels = ", ".join(str(Project._meta.get_field(name).verbose_name) for name in changed)
+        raise ValidationError({changed[0]: PROJECT_FIELDS_LOCKED % {"fields": labels, "lock": reason}})
+    if (project.province_id, project.year) != (stored.province_id, stored.year):
+        _check_year_open(project.province, project.year, field="year" if project.year != stored.year else "province")
+
+
+def project_delete_check(*, project: Project) -> None:
+    """ValidationError when `project` may not be deleted: its year is closed (FY report approved),
+    or it has disbursements or outputs (cancel it instead)."""
+    _check_year_open(project.province, project.year)
+    if project.disbursements.exists() or project.outputs.exists():
+        raise ValidationError(PROJECT_HAS_RECORDS, code="protected")
+
+
+def project_lock_reason(project: Project) -> str | None:
+    """Why the project's province, year, fund, category and support are read-only, or None
+    (the admin shows the reason beside the read-only fields)."""
+    return locks.project_lock_reason(project)
+
+
+@transaction.atomic
+def project_delete(*, project: Project, user=None) -> None:
+    """Delete a project with its lifecycle steps (which have no history of their own: the
+    project's deletion row in its history says how many went with it).
+
+    Refused (ValidationError, nothing deleted): a project of a closed year (its FY report
+    approved), and one with disbursements or outputs (cancel it instead).
+    """
+    project = Project.objects.select_for_update().select_related("province").get(pk=project.pk)
+    project_delete_check(project=project)
+    steps = project.transitions.count()
+    with_reason(project, PROJECT_DELETED_REASON % {"code": project.code, "steps": steps}, user)
+    project.delete()  # the steps go with it (on_delete CASCADE)

@@ -39,9 +39,14 @@ def money_text(value: Decimal) -> str:
     return format_vnd(value, get_language())
 
 
+def reason_required() -> str:
+    """The refusal of a step taken without its reason, in the user's language."""
+    return _("Give the reason: it is recorded and shown to the province.")
+
+
 def require_reason(reason: str) -> str:
     """The reason, stripped; ValidationError (on `reason`) when none is given."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": _("Give the reason: it is recorded and shown to the province.")})
+        raise ValidationError({"reason": reason_required()})
     return reason

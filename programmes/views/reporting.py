@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from common.i18n import localized
+
 from .. import access, services
 from ..forms import (
     REPORT_STATUS_FILTERS,
@@ -41,9 +43,11 @@ from ..selectors import (
     ProvinceMap,
     Scope,
     report_due_date,
+    report_figures,
     report_lateness,
     summary,
 )
+from ..selectors.calendar import ReportingCalendar
 from ..selectors.lists import (
     FIRST_REPORT_YEAR,
     PeriodList,
@@ -55,6 +59,8 @@ from ..selectors.lists import (
     period_list,
     period_url,
 )
+from ..selectors.start import working_year_of
+from ..services.support import reason_required
 
 
 def _require_role(user) -> None:
@@ -77,10 +83,12 @@ def period_listing(user, params, *, today: datetime.date) -> tuple[PeriodListFor
     the form that read them: a filter that is not understood is left out, and the form says so.
     Two queries: every province, the year's reports."""
     provinces = ProvinceMap.load()
-    form = PeriodListForm(params, regions=provinces.regions(), default_year=today.year)
+    # The staff of a province merged away start at its last year, where its reports are.
+    default_year = working_year_of(user, today)
+    form = PeriodListForm(params, regions=provinces.regions(), default_year=default_year)
     listing = period_list(
         user,
-        year=form.value("year", today.year),
+        year=form.value("year", default_year),
         region_code=form.value("region", ""),
         status_filter=form.value("status", ""),
         period_filter=form.value("period", ""),
@@ -129,13 +137,19 @@ def periods(request):
 
 def _get_period_province(user, province_id: int, year: int, period: str) -> Province:
     """The province of the report, if `user` may see it and it reports `period` of `year`;
-    PermissionDenied for users with no role, Http404 otherwise (no hint that it exists)."""
+    PermissionDenied for users with no role and for another province's report (provinces are
+    public: the refusal names it and the 403 page offers the user's own); Http404 for a report
+    that cannot exist."""
     _require_role(user)
     if not MIN_YEAR <= year <= MAX_YEAR or period not in Period.values:
         raise Http404(_("There is no such report."))
     province = Province.objects.select_related("region").filter(pk=province_id).first()
-    if province is None or not access.can_see_province(user, province):
+    if province is None:
         raise Http404(_("There is no such report."))
+    if not access.can_see_province(user, province):
+        raise PermissionDenied(
+            _("The reports of %(province)s are outside your account's scope.") % {"province": province.name}
+        )
     if not expected_in(province, year, period):
         raise Http404(_("This province does not report this period."))
     return province
@@ -159,6 +173,7 @@ def period_detail(request, province_id: int, year: int, period: str):
     decides = access.may_decide_period(user)
     action_form = PeriodActionForm(request.POST if request.method == "POST" else None)
     confirm_submit = False
+    confirm_decision = ""
     if request.method == "POST":
         action = request.POST.get("action")
         if action not in PeriodActionForm.ACTIONS:
@@ -168,6 +183,14 @@ def period_detail(request, province_id: int, year: int, period: str):
         if action_form.is_valid():
             if action == "submit" and not action_form.cleaned_data["confirm"]:
                 confirm_submit = True  # show the figures to confirm; nothing is saved yet
+            elif action != "submit" and not action_form.cleaned_data["confirm"]:
+                # Approving, sending back and reopening are confirmed with their consequence
+                # first (a page of its own, so that it works without script); a missing reason
+                # is refused before that, with the service's message.
+                if action in ("return", "reopen") and not action_form.cleaned_data["reason"].strip():
+                    action_form.add_error("reason", reason_required())
+                else:
+                    confirm_decision = action
             else:
                 done = _period_action(request, action_form, province, year, period, record)
                 if done is not None:
@@ -180,8 +203,9 @@ def period_detail(request, province_id: int, year: int, period: str):
         (p for p in provinces.by_id.values() if p.merged_into_id == province.pk and p.active_in_year(year)),
         key=lambda p: p.code,
     )
-    due = report_due_date(record, year, period)
+    due = report_due_date(record, year, period, ReportingCalendar.load())
     status = record.status if record is not None else "none"
+    approved_rows = _approved_rows(record, result) if record is not None and record.approved_figures else []
     submitted_by, submitted_at = _sent_by(record)
     approved_by, approved_at = _approved_by(record)
     context = {
@@ -207,9 +231,18 @@ def period_detail(request, province_id: int, year: int, period: str):
         "summary": result,
         "funds": [(FundingSource(fund).label, result.funds[fund]) for fund in FUNDS],
         "history": _history(record),
+        "approved_rows": approved_rows,
+        "figures_changed": any(row.changed for _label, row in approved_rows),
         "action_form": action_form,
         "posted_action": request.POST.get("action", "") if request.method == "POST" else "",
         "confirm_submit": confirm_submit,
+        "confirm_decision": confirm_decision,
+        "posted_reason": action_form.cleaned_data.get("reason", "")
+        if action_form.is_bound and action_form.is_valid()
+        else "",
+        # Nothing to report: the province has no project of the year and has disbursed nothing
+        # up to the period's end (the confirmation warns before such a report is sent).
+        "empty_report": result.project_count == 0 and not result.total.actual_vnd,
         # The service takes reports from the period's last day on.
         "can_submit": submits and status in ("none", ReportingPeriod.Status.OPEN) and end <= today,
         "can_approve": decides and status == ReportingPeriod.Status.SUBMITTED,
@@ -220,6 +253,30 @@ def period_detail(request, province_id: int, year: int, period: str):
         "year_plan_url": reverse("programmes:year-plan-edit", kwargs={"province_id": province.pk, "year": year}),
     }
     return render(request, "programmes/period_detail.html", context)
+
+
+def _approved_rows(record: ReportingPeriod, result) -> list[tuple[str, report_figures.FigureComparison]]:
+    """The report's figures as approved beside the live ones (`result`, the page's summary), each
+    with its label: per fund plan as revised, first-approved plan, disbursed; per indicator target
+    and output."""
+    amount_labels = {
+        "plan_vnd": _("plan as revised"),
+        "original_plan_vnd": _("first-approved plan"),
+        "actual_vnd": _("disbursed"),
+    }
+    indicators = {item.code: item for item in result.indicators}
+    rows = []
+    for row in report_figures.compare(record, report_figures.figures_of(result)):
+        if row.group == "indicator":
+            code, part = row.key.split(":")
+            item = indicators[code]
+            name = localized(item.name, item.name_en)
+            label = f"{name}: {_('target') if part == 'target' else _('done')}"
+        else:
+            fund = _("Total") if row.group == "total" else FundingSource(row.group).label
+            label = f"{fund}: {amount_labels[row.key]}"
+        rows.append((label, row))
+    return rows
 
 
 def _period_action(

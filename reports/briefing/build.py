@@ -126,6 +126,11 @@ class Briefing:
         return str(Period(self.period).label) if self.period else ""
 
     @property
+    def approvals_current(self) -> list[tuple[str, ApprovalCount]]:
+        """(fund label, count) of the conference's year, for the list of provinces without a plan."""
+        return [(line.label, line.current) for line in self.approvals]
+
+    @property
     def approvals_by_fund(self) -> dict[str, ApprovalLine]:
         return {line.fund: line for line in self.approvals}
 

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from common.xlsx import COUNT_FORMAT, DASH, MONEY_FORMAT, PCT_FORMAT, no_data_note, pct_value, sheet_title
+from common.xlsx import COUNT_FORMAT, DASH, MONEY_FORMAT, PCT_FORMAT, no_data_note, pct_value, put, sheet_title
 from programmes.models import Period
 
 from .build import Briefing
@@ -80,27 +80,30 @@ class _Sheet:
 
     def line(self, text: str, *, font: Font | None = None) -> None:
         self.row += 1
-        cell = self.sheet.cell(row=self.row, column=1, value=text)
-        if font is not None:
-            cell.font = font
+        put(self.sheet, self.row, 1, text, font=font)
 
     def heading(self, text: str) -> None:
         self.row += 1
-        self.sheet.cell(row=self.row, column=1, value=text).font = Font(bold=True, size=12)
+        put(self.sheet, self.row, 1, text, font=Font(bold=True, size=12))
 
     def header(self, labels: list[str]) -> None:
         self.row += 1
         for column, label in enumerate(labels, start=1):
-            cell = self.sheet.cell(row=self.row, column=column, value=label)
-            cell.font = BOLD
-            cell.fill = HEADER_FILL
-            cell.alignment = Alignment(wrap_text=True, vertical="bottom")
+            put(
+                self.sheet,
+                self.row,
+                column,
+                label,
+                font=BOLD,
+                fill=HEADER_FILL,
+                alignment=Alignment(wrap_text=True, vertical="bottom"),
+            )
 
     def values(self, cells: list[tuple[object, str | None]], *, bold: bool = False) -> None:
         """One row of (value, number format) pairs; a None format leaves the cell as text."""
         self.row += 1
         for column, (value, number_format) in enumerate(cells, start=1):
-            cell = self.sheet.cell(row=self.row, column=column, value=value)
+            cell = put(self.sheet, self.row, column, value)
             if number_format and not isinstance(value, str):
                 cell.number_format = number_format
             if isinstance(value, str) and value == DASH:
@@ -114,7 +117,7 @@ class _Sheet:
     def note(self, text: str) -> None:
         """A line of explanation under a table."""
         self.row += 1
-        self.sheet.cell(row=self.row, column=1, value=text).font = Font(italic=True)
+        put(self.sheet, self.row, 1, text, font=Font(italic=True))
 
 
 def briefing_workbook(briefing: Briefing) -> bytes:

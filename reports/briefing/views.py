@@ -5,9 +5,11 @@ The figures cover every province of the conference's region, so only the nation-
 """
 
 import functools
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,6 +18,7 @@ from common.xlsx import XLSX
 from conferences.selectors import conference_for_briefing
 from programmes import access
 
+from ..maps.page import MAP_PARAM, page_map
 from .build import build_briefing
 from .excel import briefing_workbook
 
@@ -43,7 +46,30 @@ def briefing_view(view):
 
 @briefing_view
 def briefing_page(request, conference):
-    return render(request, "reports/briefing.html", {"briefing": build_briefing(conference)})
+    briefing = build_briefing(conference)
+    # A province's dashboard for the briefing's year and cut-off: the figures the map and the
+    # lists of missing provinces point to.
+    province_query = urlencode({"year": briefing.year, "as_of": briefing.as_of.isoformat()})
+
+    def province_url(province):
+        return f"{reverse('reports:province', kwargs={'province_id': province.pk})}?{province_query}"
+
+    return render(
+        request,
+        "reports/briefing.html",
+        {
+            "briefing": briefing,
+            "province_query": province_query,
+            "province_map": page_map(
+                briefing.current,
+                measure=request.GET.get(MAP_PARAM),
+                url=province_url,
+                path=request.path,
+                params=request.GET.dict(),
+                regional=True,
+            ),
+        },
+    )
 
 
 @briefing_view

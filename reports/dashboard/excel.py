@@ -323,10 +323,10 @@ def _projects_sheet(workbook: Workbook, result: Summary, projects: Iterable[Sequ
             [
                 _text(sheet, code),
                 _text(sheet, title),
-                province,
-                fund_short_label(fund),
+                _text(sheet, province),
+                _text(sheet, fund_short_label(fund)),
                 _text(sheet, category),
-                statuses.get(status, status),
+                _text(sheet, statuses.get(status, status)),
                 _money(sheet, support),
                 _money(sheet, counterpart),
                 _money(sheet, paid),

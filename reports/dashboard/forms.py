@@ -17,8 +17,10 @@ from programmes.selectors import ProvinceMap, Scope, cutoff_date, scope_for
 class ReportFilterForm(forms.Form):
     """Validates `year`, `region` (code) or `province` (id), and `as_of` or `period` (H1/9M/FY).
 
-    `cleaned_data` gains `scope` and `as_of` (default: 31/12 of the year). Resolves regions and
-    provinces from the given ProvinceMap, so it costs no query.
+    `cleaned_data` gains `scope` and `as_of`. Without `as_of` or `period`, the cut-off is
+    `today` for the current year when `today` is given (the pages: the year so far,
+    `uses_today` is then True), else 31/12 of the year (the API). Resolves regions and provinces
+    from the given ProvinceMap, so it costs no query.
     """
 
     year = forms.IntegerField(label=_("Year"), min_value=MIN_YEAR, max_value=MAX_YEAR)
@@ -27,12 +29,22 @@ class ReportFilterForm(forms.Form):
     period = forms.ChoiceField(label=_("Cut-off"), choices=[("", "")] + list(Period.choices), required=False)
     as_of = forms.DateField(label=_("Up to date"), required=False)
 
-    def __init__(self, data=None, *, provinces: ProvinceMap, default_year: int | None = None, **kwargs):
+    def __init__(
+        self,
+        data=None,
+        *,
+        provinces: ProvinceMap,
+        default_year: int | None = None,
+        today: datetime.date | None = None,
+        **kwargs,
+    ):
         if data is not None and default_year is not None and not data.get("year"):
             data = data.copy()
             data["year"] = str(default_year)
         super().__init__(data, **kwargs)
         self.provinces = provinces
+        self.today = today
+        self.uses_today = False
 
     def clean_region(self) -> str:
         code = self.cleaned_data["region"].strip()
@@ -57,7 +69,10 @@ class ReportFilterForm(forms.Form):
             self.add_error("province", _("This province was not in force in %(year)s.") % {"year": year})
             return data
         as_of = data.get("as_of")
-        if as_of is None:
+        if as_of is None and not data.get("period") and self.today is not None and year == self.today.year:
+            as_of = self.today
+            self.uses_today = True
+        elif as_of is None:
             as_of = cutoff_date(year, data.get("period") or Period.FY)
         elif as_of < datetime.date(year, 1, 1):
             self.add_error("as_of", _("The cut-off date cannot be before 1 January %(year)s.") % {"year": year})

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.i18n import vietnamese_sort_key
+from programmes import access
 from programmes.models import FUND_SHORT_LABELS, Period, ProjectStatus, Province
 from programmes.selectors import (
     FUNDS,
@@ -145,12 +147,17 @@ def place_of(provinces: ProvinceMap, region_code: str | None, province_id: int |
     return {"province": None, "region": None, "scope_name": _("Whole country")}
 
 
-def breadcrumbs_for(place: dict, query: str) -> list[Crumb]:
-    """Cả nước › region › province, each linking to its page for the same year and cut-off."""
-    crumbs = [Crumb(_("Whole country"), page_url("reports:national", query))]
+def breadcrumbs_for(place: dict, query: str, *, reads_nation: bool = True) -> list[Crumb]:
+    """Cả nước › region › province, each linking to its page for the same year and cut-off;
+    the nation and the region are plain text for a user who may not read them (province staff),
+    so that no crumb leads back to where it came from."""
+    crumbs = [Crumb(_("Whole country"), page_url("reports:national", query) if reads_nation else None)]
     if place["region"] is not None:
         crumbs.append(
-            Crumb(fmt.in_language(place["region"]), page_url("reports:region", query, code=place["region"].code))
+            Crumb(
+                fmt.in_language(place["region"]),
+                page_url("reports:region", query, code=place["region"].code) if reads_nation else None,
+            )
         )
     if place["province"] is not None:
         crumbs.append(Crumb(place["province"].name, None))
@@ -165,8 +172,9 @@ def filter_bar(form: ReportFilterForm, this_year: int) -> dict:
     years = list(range(this_year + 1, FIRST_YEAR - 1, -1))
     if chosen_year not in years:  # a year the form accepts but the list does not offer
         years = sorted({*years, chosen_year}, reverse=True)
-    custom = bool(form.data.get("as_of"))
+    custom = bool(form.data.get("as_of")) or form.uses_today
     as_of = data.get("as_of") if custom and "as_of" not in form.errors else None
+    today = form.today or timezone.localdate()
     return {
         "years": years,
         "chosen_year": chosen_year,
@@ -175,6 +183,9 @@ def filter_bar(form: ReportFilterForm, this_year: int) -> dict:
         # An <input type="date"> takes only YYYY-MM-DD: a date it cannot show is left empty.
         "chosen_as_of": as_of.isoformat() if as_of else "",
         "sort": form.data.get("sort", ""),
+        # "Up to today" in one click, for the current year.
+        "today_url": urlencode({"year": today.year, "as_of": today.isoformat()}) if chosen_year == today.year else "",
+        "today": today,
     }
 
 
@@ -182,7 +193,7 @@ def filter_query_of(form: ReportFilterForm) -> str:
     """The query string that keeps the year and cut-off across the drill-down links."""
     data = form.cleaned_data
     params = {"year": data["year"]}
-    if form.data.get("as_of"):
+    if form.data.get("as_of") or form.uses_today:
         params["as_of"] = data["as_of"].isoformat()
     else:
         params["period"] = data.get("period") or Period.FY
@@ -190,8 +201,8 @@ def filter_query_of(form: ReportFilterForm) -> str:
 
 
 def period_label(form: ReportFilterForm) -> str:
-    """`6 tháng`, `9 tháng`, `Cả năm`, or empty for a cut-off date chosen by hand."""
-    if form.data.get("as_of"):
+    """`6 tháng`, `9 tháng`, `Cả năm`, or empty for a cut-off date (chosen, or today's)."""
+    if form.data.get("as_of") or form.uses_today:
         return ""
     return Period(form.cleaned_data.get("period") or Period.FY).label
 
@@ -234,9 +245,10 @@ def sort_headers(path: str, query: str, sort: str) -> dict[str, SortHeader]:
     return headers
 
 
-def territory_table(provinces: ProvinceMap, chosen: Province | None, year: int, query: str) -> dict:
+def territory_table(provinces: ProvinceMap, chosen: Province | None, year: int, query: str, *, user=None) -> dict:
     """For a province page: the provinces merged into it (its figures include theirs) and the
-    province it became part of, with links."""
+    province it became part of, with links to those `user` may read (all when no user is
+    given); the others are named without a link."""
     if chosen is None:
         return {"predecessors": [], "successor": None}
     predecessors = sorted(
@@ -247,7 +259,11 @@ def territory_table(provinces: ProvinceMap, chosen: Province | None, year: int, 
     if successor is not None:
         # The successor's page for the same year when it was already in force, else for this year.
         successor_query = query if successor.active_in_year(year) else urlencode({"year": current_year()})
-        successor_link = Crumb(successor.name, page_url("reports:province", successor_query, province_id=successor.pk))
+        readable = user is None or access.can_read_scope(user, successor.pk)
+        successor_link = Crumb(
+            successor.name,
+            page_url("reports:province", successor_query, province_id=successor.pk) if readable else None,
+        )
     return {
         # A predecessor's own page: for the same year and cut-off while it was in force, else
         # for its last year (2025, January–June).

@@ -9,6 +9,7 @@ links; it computes no figure. Who may see the dashboards is decided in one place
 
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -21,13 +22,14 @@ from common.gates import role_gate
 from common.i18n import user_display_name
 from common.xlsx import file_response
 from programmes import access
-from programmes.models import Period, era_note, fund_short_label
+from programmes.models import Period, Province, era_note, fund_short_label
 from programmes.selectors import (
     FUNDS,
     ProvinceMap,
     summary,
 )
 
+from ..maps.page import MAP_PARAM, page_map
 from . import charts, excel
 from .forms import ReportFilterForm, current_year
 from .page import (
@@ -67,15 +69,29 @@ def _check_scope(request, region_code: str | None, province_id: int | None):
 
     Nation-wide roles see every scope. Province staff see their own territory only: the
     nation's and regions' pages, whose tables list every province, send them to their own
-    province's page; another province's page does not exist for them (404).
+    province's page, saying why (the menu's "Reports" leads there); another province's page is
+    refused (403, which names the province and offers their own).
     """
     if access.can_read_scope(request.user, province_id):
         return None
     if province_id is not None:
-        raise Http404(_("There is no such province."))
+        province = Province.objects.filter(pk=province_id).first()
+        if province is None:
+            raise Http404(_("There is no such province."))
+        raise PermissionDenied(
+            _("The figures of %(province)s are outside your account's scope.") % {"province": province.name}
+        )
     own = access.user_province(request.user)
     if own is None:
         raise PermissionDenied(_("You are not allowed to see the dashboards."))
+    messages.info(
+        request,
+        _(
+            "The figures of the whole country and of the regions are outside your account's scope: "
+            "here are those of %(province)s."
+        )
+        % {"province": own.name},
+    )
     target = reverse("reports:province", kwargs={"province_id": own.pk})
     query = request.GET.urlencode()
     return redirect(f"{target}?{query}" if query else target)
@@ -114,9 +130,14 @@ def _dashboard(request, *, region_code: str | None = None, province_id: int | No
     data["region"] = region_code or ""
     data["province"] = "" if province_id is None else str(province_id)
     this_year = current_year()
-    form = ReportFilterForm(data, provinces=provinces, default_year=this_year)
+    default_year = this_year
+    if province_id is not None and not provinces.by_id[province_id].active_in_year(this_year):
+        # A province merged away opens at its last year (2025), not at an error for this year.
+        default_year = provinces.by_id[province_id].valid_to.year
+    form = ReportFilterForm(data, provinces=provinces, default_year=default_year, today=timezone.localdate())
     valid = form.is_valid()
     place = place_of(provinces, region_code, province_id)
+    reads_nation = access.sees_everything(request.user)
     context = {
         "form": form,
         "kind": "province" if province_id is not None else "region" if region_code else "nation",
@@ -128,8 +149,8 @@ def _dashboard(request, *, region_code: str | None = None, province_id: int | No
         # (or predecessors) for the year asked, when the year itself was valid.
         year = form.cleaned_data.get("year")
         query = urlencode({"year": year}) if year else ""
-        context["breadcrumbs"] = breadcrumbs_for(place, query)
-        context.update(territory_table(provinces, place["province"], year or this_year, query))
+        context["breadcrumbs"] = breadcrumbs_for(place, query, reads_nation=reads_nation)
+        context.update(territory_table(provinces, place["province"], year or this_year, query, user=request.user))
         return render(request, "reports/dashboard.html", context, status=400)
 
     year, as_of = form.cleaned_data["year"], form.cleaned_data["as_of"]
@@ -149,10 +170,11 @@ def _dashboard(request, *, region_code: str | None = None, province_id: int | No
             "as_of": as_of,
             "period_label": period_label(form),
             "filter_query": query,
-            "breadcrumbs": breadcrumbs_for(place, query),
+            "breadcrumbs": breadcrumbs_for(place, query, reads_nation=reads_nation),
             "funds": funds,
             "fund_parts": [line for line in funds if not line.is_total],
             "approvals": [ApprovalLine(fund_short_label(fund), result.plans_approved[fund]) for fund in FUNDS],
+            "approval_pairs": [(fund_short_label(fund), result.plans_approved[fund]) for fund in FUNDS],
             "region_lines": [
                 RegionLine(
                     row, page_url("reports:region", query, code=row.region.code), charts.meter(row.completion_pct)
@@ -181,11 +203,22 @@ def _dashboard(request, *, region_code: str | None = None, province_id: int | No
             "completion_chart": completion_chart(result, table_rows),
             "trend_chart": trend_chart(result),
             "pipeline_chart": pipeline_chart(result),
+            # National and regional pages only: a province page has a single province to colour.
+            "province_map": None
+            if province_id is not None
+            else page_map(
+                result,
+                measure=request.GET.get(MAP_PARAM),
+                url=lambda p: page_url("reports:province", query, province_id=p.pk),
+                path=request.path,
+                params=request.GET.dict(),
+                regional=region_code is not None,
+            ),
             "total_meter": charts.meter(result.total.completion_pct),
             "multi_province": len(table_rows) > 1,
             "excel_query": table_query,
             "scope_era": era_note(place["province"], year) if place["province"] is not None else "",
-            **territory_table(provinces, place.get("province"), year, query),
+            **territory_table(provinces, place.get("province"), year, query, user=request.user),
         }
     )
     return render(request, "reports/dashboard.html", context)
@@ -214,7 +247,7 @@ def excel_export(request):
     """
     provinces = ProvinceMap.load()
     this_year = current_year()
-    form = ReportFilterForm(request.GET, provinces=provinces, default_year=this_year)
+    form = ReportFilterForm(request.GET, provinces=provinces, default_year=this_year, today=timezone.localdate())
     if not form.is_valid():
         context = {
             "form": form,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from common import numbers
 from common.i18n import is_english
+from programmes.models import era_note
 
 register = template.Library()
 
@@ -141,3 +142,9 @@ def figure_value(value: Decimal | int | None, kind: str) -> str:
     if kind == "pct":
         return pct(value)
     return digits(value)
+
+
+@register.filter
+def era_in(province, year) -> str:
+    """`until 30/06/2025` / `from 01/07/2025` when `province` covered only part of `year`, else ''."""
+    return era_note(province, int(year))

@@ -10,6 +10,33 @@
     }
   });
 
+  // Leaving a form with unsaved edits asks first (forms marked data-guard: the year plan, the
+  // reasons of a decision). Sending that form is not leaving it. Without this script the pages
+  // still work: a plan submitted with unsaved figures is stopped by the server, which asks.
+  var dirtyForms = [];
+
+  function markDirty(event) {
+    var form = event.target && event.target.form;
+    if (form && form.hasAttribute("data-guard") && dirtyForms.indexOf(form) === -1) {
+      dirtyForms.push(form);
+    }
+  }
+
+  document.addEventListener("input", markDirty);
+  document.addEventListener("change", markDirty);
+  document.addEventListener("submit", function (event) {
+    var index = dirtyForms.indexOf(event.target);
+    if (index !== -1) {
+      dirtyForms.splice(index, 1);
+    }
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (dirtyForms.length) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+
   // Grids of figures (the year plan) are typed as in a spreadsheet: Enter or ↓ moves to the
   // cell below, Shift+Enter or ↑ to the cell above. Enter in the last cell submits the form,
   // as it would without this script.

@@ -66,8 +66,9 @@ def test_the_list_shows_the_users_own_tokens_that_have_not_expired(client, staff
         theirs, _ = _token(other)
         traveller.shift(datetime.timedelta(minutes=5))
         client.force_login(staff)
-        # session, user, the user's unexpired tokens
-        with django_assert_num_queries(3):
+        # session, user, the user's unexpired tokens, the header's unread notifications; the
+        # menu's import link: the user's role groups, their province (access.may_import)
+        with django_assert_num_queries(6):
             response = client.get(TOKENS_URL)
     assert response.status_code == 200
     page = response.content.decode()

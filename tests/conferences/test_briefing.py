@@ -12,12 +12,11 @@ from django.utils.translation import gettext, pgettext
 from common.numbers import format_pct
 from conferences import demo as conference_demo
 from conferences.models import Conference
-from programmes import demo
 from programmes.models import BudgetPlan
 from programmes.rules.progress import round_pct
 from programmes.selectors import FUNDS, TOTAL, Summary
 from reports.briefing import Briefing, briefing_cutoff, build_briefing
-from tests import factories
+from tests import demo_db, factories
 
 D = datetime.date
 SUMMARY_API = reverse("api-report-summary")
@@ -56,8 +55,7 @@ class CutoffTests(SimpleTestCase):
 class BriefingTestCase(TestCase):
     @classmethod
     def setUpTestData(cls):
-        demo.load()
-        conference_demo.load()
+        demo_db.load(conferences=True)
         cls.viewer = factories.member("viewer", username="analyst")
         cls.south_7 = Conference.objects.select_related("region", "host_province").get(region__code="south", edition=7)
 
@@ -185,10 +183,11 @@ class BriefingFiguresTests(BriefingTestCase):
         self.assertEqual(briefing.centre_count, 28)
 
     def test_the_briefing_is_two_summaries_and_one_network_query(self):
-        # Expect 17 queries: provinces (shared), 7 for each summary (plans, disbursements,
-        # committed support and pipeline, targets, outputs, indicators, reporting periods),
-        # the collaborator networks, the reported figures with their indicators.
-        with self.assertNumQueries(17):
+        # Expect 18 queries: provinces (shared), 8 for each summary (plans, disbursements,
+        # committed support and pipeline, targets, outputs, indicators, the reporting
+        # calendar, reporting periods), the collaborator networks, the reported figures with
+        # their indicators.
+        with self.assertNumQueries(19):
             build_briefing(self.south_7)
 
 
@@ -227,9 +226,10 @@ class BriefingPageTests(BriefingTestCase):
                 self.assertEqual(workbook.status_code, 200)
 
     def test_the_page_query_count(self):
-        # Expect 21 queries: session, user, role, the conference with its region and hosts,
-        # then the briefing's 17 (provinces, 2 × 7 for the summaries, networks, reported figures).
-        with self.assertNumQueries(21):
+        # Expect 24 queries: session, user, role, the conference with its region and hosts,
+        # then the briefing's 19 (provinces, 2 × 8 for the summaries, networks, reported
+        # figures), the header's unread notifications.
+        with self.assertNumQueries(24):
             self.client.get(self.url())
 
     def test_the_workbook_holds_the_same_figures(self):

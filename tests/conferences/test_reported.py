@@ -9,11 +9,9 @@ from django.core.exceptions import ValidationError
 from django.test import TestCase
 from django.urls import reverse
 
-from conferences import demo as conference_demo
 from conferences.figures import conference_figures, reported_lines
 from conferences.models import Conference, ReportedFigure
-from programmes import demo
-from tests import factories
+from tests import demo_db, factories
 
 F, Y = ReportedFigure.Figure, ReportedFigure.Year
 
@@ -54,8 +52,7 @@ class ReportedFigureRuleTests(TestCase):
 class ReportedBesideComputedTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        demo.load()
-        conference_demo.load()
+        demo_db.load(conferences=True)
         cls.north_12 = Conference.objects.select_related("region").get(region__code="north", edition=12)
         cls.south_7 = Conference.objects.select_related("region").get(region__code="south", edition=7)
         cls.ministry = factories.member("ministry", username="ministry-test")

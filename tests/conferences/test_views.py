@@ -119,12 +119,12 @@ class ListPageTests(ConferencePagesTestCase):
         self.assertContains(response, "chain-warning")
 
     def test_the_query_count_does_not_grow_with_the_conferences(self):
-        # Expect 5 queries: session, user, the user's role (groups), regions, conferences with
-        # their region and both hosts.
-        with self.assertNumQueries(5):
+        # Expect 6 queries: session, user, the user's role (groups), regions, conferences with
+        # their region and both hosts, the header's unread notifications.
+        with self.assertNumQueries(6):
             self.client.get(LIST)
         self.grow()
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(6):
             response = self.client.get(LIST)
         self.assertEqual(sum(len(chain.links) for chain in response.context["chains"]), 8)
 
@@ -149,14 +149,15 @@ class DetailPageTests(ConferencePagesTestCase):
         self.assertContains(response, self.south_7.title)
 
     def test_the_query_count_does_not_grow_with_the_records(self):
-        # Expect 9 queries: session, user, the user's role (groups), the conference with its
+        # Expect 10 queries: session, user, the user's role (groups), the conference with its
         # region and hosts, attending provinces, papers, recommendations, awards (each with
-        # its province), reported figures with their indicators (none here: no comparison).
-        with self.assertNumQueries(9):
+        # its province), reported figures with their indicators (none here: no comparison), the
+        # header's unread notifications.
+        with self.assertNumQueries(10):
             self.client.get(self.url)
         helpers.with_parts(self.south_7, papers=10, recommendations=12, collectives=20, people=21)
         self.south_7.attending_provinces.add(factories.province("80"), factories.province("77"))
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(10):
             response = self.client.get(self.url)
         self.assertEqual(response.context["detail"].collective_award_count, 23)
         self.assertEqual(response.context["detail"].individual_award_count, 23)
@@ -198,12 +199,12 @@ class TrackerTests(ConferencePagesTestCase):
         self.assertContains(response, "error-summary", status_code=400)
 
     def test_the_query_count_does_not_grow_with_the_recommendations(self):
-        # Expect 4 queries: session, user, the user's role (groups), the recommendations with
-        # their conference, region, host and province.
-        with self.assertNumQueries(4):
+        # Expect 5 queries: session, user, the user's role (groups), the recommendations with
+        # their conference, region, host and province, the header's unread notifications.
+        with self.assertNumQueries(5):
             self.client.get(TRACKER, {"status": "all"})
         self.grow()
-        with self.assertNumQueries(4):
+        with self.assertNumQueries(5):
             response = self.client.get(TRACKER, {"status": "all"})
         self.assertEqual(len(response.context["rows"]), 35)
 

@@ -40,7 +40,9 @@ def test_a_province_user_cannot_open_another_provinces_project_by_url(page, page
         response = page.goto(url(address))
         assert response.status in (403, 404), address
         expect(page.locator("main")).not_to_contain_text("Đề án của Hà Nội")
-        expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Không có quyền truy cập|Không tìm thấy"))
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            re.compile("Ngoài phạm vi tài khoản của bạn|Không tìm thấy")
+        )
     shot("refused")
 
     # The admin's page says why, in Vietnamese, rather than "perhaps it was deleted".

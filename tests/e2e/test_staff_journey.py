@@ -82,7 +82,7 @@ def test_province_staff_year_from_plan_to_approved_report(page, url, shot, hcmc_
 
     # A project, proposed in the data-entry screens: province and year are already filled in.
     page.get_by_role("navigation", name="Menu chính").get_by_role("link", name="Nhập liệu").click()
-    page.get_by_role("link", name="Đề án").first.click()
+    page.get_by_role("link", name="Đề án", exact=True).first.click()
     page.get_by_role("link", name="Thêm đề án").click()
     expect(page.locator("#id_year")).to_have_value(str(YEAR))
     expect(page.locator("#select2-id_province-container")).to_have_text(re.compile("Hồ Chí Minh"))
@@ -93,8 +93,8 @@ def test_province_staff_year_from_plan_to_approved_report(page, url, shot, hcmc_
     page.get_by_role("textbox", name="Đơn vị thụ hưởng:").fill("Hợp tác xã sơn mài Tương Bình Hiệp")
     page.get_by_label("Kinh phí hỗ trợ khuyến công (đồng)").fill("450.000.000")
     shot("project-add")
-    page.get_by_role("button", name="Lưu và tiếp tục chỉnh sửa").click()
-    expect(page.locator(".messagelist")).to_contain_text("được thêm vào thành công")
+    page.get_by_role("button", name="Lưu và sửa tiếp").click()
+    expect(page.locator(".messagelist")).to_contain_text("Đã thêm đề án")
     project = Project.objects.get(province=hcmc_staff.portal_profile.province, year=YEAR)
     assert project.code == "KCQG-2026-79-001"
     assert project.support_vnd == 450_000_000
@@ -129,8 +129,8 @@ def test_province_staff_year_from_plan_to_approved_report(page, url, shot, hcmc_
     output.locator("select[name$='-indicator']").select_option(label="Lao động được đào tạo nghề (lao động)")
     output.locator("input[name$='-date']").fill("25/05/2026")
     output.locator("input[name$='-value']").fill("35")
-    page.get_by_role("button", name="Lưu và tiếp tục chỉnh sửa").click()
-    expect(page.locator(".messagelist")).to_contain_text("được chỉnh sửa thành công")
+    page.get_by_role("button", name="Lưu và sửa tiếp").click()
+    expect(page.locator(".messagelist")).to_contain_text("Đã lưu đề án")
     expect(page.locator(".field-disbursed .readonly")).to_have_text("180.000.000 đ")
     assert list(Disbursement.objects.values_list("amount_vnd", flat=True)) == [180_000_000]
     assert list(ProjectOutput.objects.values_list("value", flat=True)) == [35]
@@ -178,6 +178,10 @@ def test_province_staff_year_from_plan_to_approved_report(page, url, shot, hcmc_
     expect(page.locator(".page-heading .status")).to_have_text("Đã trình")
     shot("report-to-approve")
     page.get_by_role("button", name="Phê duyệt", exact=True).click()
+    # Approving is confirmed first, with what it locks.
+    confirm = page.locator("#confirm-decision")
+    expect(confirm).to_contain_text("sẽ bị khóa")
+    confirm.get_by_role("button", name="Phê duyệt báo cáo").click()
     expect(page.locator(".messages")).to_contain_text("Đã phê duyệt")
     expect(page.locator(".page-heading .status")).to_have_text("Đã phê duyệt")
     expect(page.locator(".notice-lock")).to_contain_text("bị khóa")

@@ -16,13 +16,13 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from common.forms import COUNT_MESSAGES
-from programmes import admin as programme_admin
 from programmes import services, workflow
 from programmes.models import (
     ActivityCategory,
     ApprovalStatus,
     BudgetPlan,
     CollaboratorNetwork,
+    Deadline,
     Disbursement,
     DisbursementKind,
     Establishment,
@@ -65,7 +65,9 @@ ALL_MODELS = [
     SelectionRound,
     ProductEntry,
     ProductCertificate,
+    Deadline,
 ]
+# Notifications have no admin: each is its recipient's own (their notifications page).
 # Old-era provinces of three regions; their records are dated 2025 or earlier. The factories
 # date every lifecycle step, the contract included, 1 March of the project's year.
 PROVINCE_CODES = ["79", "01", "48"]
@@ -146,7 +148,8 @@ def test_every_changelist_opens(staff_client, model):
 
 @pytest.mark.parametrize(
     "model",
-    [model for model in ALL_MODELS if model not in (ProjectTransition, ReportingPeriod)],
+    # Lifecycle steps and reports come from the workflow, deadlines from the calendar's migration.
+    [model for model in ALL_MODELS if model not in (ProjectTransition, ReportingPeriod, Deadline)],
     ids=lambda m: m.__name__,
 )
 def test_every_add_page_opens(staff_client, model):
@@ -607,7 +610,7 @@ def test_two_new_rows_that_together_exceed_the_support_are_refused(staff_client,
     response = staff_client.post(admin_url(Project, "change", project.pk), data)
 
     assert response.status_code == 200
-    message = str(programme_admin.DISBURSEMENTS_OVER_SUPPORT) % {
+    message = str(services.ROWS_OVER_SUPPORT) % {
         "total": "600.000.000 đ",
         "support": "500.000.000 đ",
     }
@@ -625,7 +628,7 @@ def test_recoveries_that_together_exceed_what_was_paid_are_refused(staff_client,
 
     response = staff_client.post(admin_url(Project, "change", project.pk), data)
 
-    message = str(programme_admin.DISBURSEMENTS_BELOW_ZERO) % {"recovered": "100.000.000 đ"}
+    message = str(services.ROWS_RECOVER_MORE) % {"recovered": "100.000.000 đ"}
     assert response.context["inline_admin_formsets"][0].formset.non_form_errors() == [message]
     assert services.project_disbursed_vnd(project) == Decimal(300_000_000)
 
@@ -663,7 +666,7 @@ def test_a_single_row_over_the_support_is_refused(staff_client, provinces):
     response = staff_client.post(admin_url(Project, "change", project.pk), data)
 
     formset = response.context["inline_admin_formsets"][0].formset
-    message = str(programme_admin.DISBURSEMENTS_OVER_SUPPORT) % {
+    message = str(services.ROWS_OVER_SUPPORT) % {
         "total": "600.000.000 đ",
         "support": "500.000.000 đ",
     }
@@ -884,14 +887,65 @@ def test_project_change_page_query_count_does_not_grow_with_inline_rows(
     # The page looks up the project's content type once per process: not part of the page's cost.
     ContentType.objects.get_for_model(Project)
 
-    # Expect 10 queries: session, user, the project with its disbursed total, beneficiary rows
+    # Expect 13 queries: session, user, the project with its disbursed total, beneficiary rows
     # with their establishments, transitions with users, disbursement rows, output rows with
     # indicators, the indicator choices shared by every output row, the province and the
-    # category shown by their autocomplete widgets.
-    with django_assert_num_queries(10):
+    # category shown by their autocomplete widgets; the project's locks
+    # (services.project_lock_reason): its year's FY report, its approved reports; the approved
+    # report covering the project's year, if any (the sections' lock note, once for both inlines).
+    with django_assert_num_queries(13):
         response = staff_client.get(admin_url(Project, "change", project.pk))
         response.render()
 
     formsets = {inline.formset.prefix: inline.formset for inline in response.context["inline_admin_formsets"]}
     assert len(formsets["disbursements"].initial_forms) == rows
     assert len(formsets["outputs"].initial_forms) == rows
+
+
+# --- closed inline sections say why (issue 15, item 5) -------------------------------------------
+
+
+def closed_notes(response) -> list[str]:
+    import re
+
+    block = re.findall(r'<div class="inline-closed-note" role="note">(.*?)</div>', page_text(response), re.S)
+    return [re.sub(r"<[^>]+>", "", note).strip() for part in block for note in part.split("</p>") if note.strip()]
+
+
+def test_a_proposed_projects_money_and_outputs_say_which_step_opens_them(staff_client, provinces):
+    project = factories.project(provinces[0], YEAR, status=ProjectStatus.PROPOSED)
+
+    page = staff_client.get(admin_url(Project, "change", project.pk))
+
+    notes = closed_notes(page)
+    assert len(notes) == 2  # the disbursements', the outputs'
+    assert notes[0].startswith("Chưa thể ghi giải ngân: đề án đang ở trạng thái “Đề xuất”.")
+    assert notes[1].startswith("Chưa thể ghi kết quả: đề án đang ở trạng thái “Đề xuất”.")
+    for note in notes:
+        assert "“Đã ký hợp đồng”" in note and "“Ghi nhận bước thực hiện”" in note
+
+
+def test_an_open_section_has_no_note_and_a_cancelled_project_takes_recoveries_only(staff_client, provinces):
+    running = factories.project(provinces[0], YEAR, status=ProjectStatus.IN_PROGRESS)
+    assert closed_notes(staff_client.get(admin_url(Project, "change", running.pk))) == []
+    cancelled = factories.project(provinces[0], YEAR, status=ProjectStatus.CANCELLED)
+    notes = closed_notes(staff_client.get(admin_url(Project, "change", cancelled.pk)))
+    assert notes == ["Đề án đang ở trạng thái “Đã hủy”: chỉ có thể ghi khoản thu hồi (tiền hoàn trả)."]
+
+
+def test_a_locked_period_is_explained_on_the_project_page(staff_client, provinces, superuser):
+    running = factories.project(provinces[0], YEAR, status=ProjectStatus.IN_PROGRESS)
+    ReportingPeriod.objects.create(
+        province=provinces[0],
+        year=YEAR,
+        period=Period.H1,
+        status=ReportingPeriod.Status.APPROVED,
+        submitted_by=superuser,
+        submitted_at=timezone.now(),
+        approved_by=superuser,
+        approved_at=timezone.now(),
+    )
+    notes = closed_notes(staff_client.get(admin_url(Project, "change", running.pk)))
+    assert len(notes) == 2  # the same lock, in each section
+    assert notes[0].startswith("Không thể thêm hoặc sửa các dòng có ngày thuộc kỳ của báo cáo đã được duyệt. ")
+    assert "mở lại" in notes[0]  # and what reopens it

@@ -330,22 +330,30 @@ class ListQueryCountTests(TestCase):
     def _fill(self, codes):
         for code in codes:
             province = Province.objects.get(code=code, valid_to__isnull=False)
-            factories.budget_plan(province, 2016, 10**9)
+            plan = factories.budget_plan(province, 2016, 10**9)
             factories.target(province, 2016, "trained_workers", 10)
             project = factories.project(province, 2016, status_date=D(2016, 3, 1))
             services.disbursement_create(project=project, date=D(2016, 4, 1), amount_vnd=Decimal(1000))
             services.output_create(project=project, indicator=factories.indicator(), date=D(2016, 5, 1), value=1)
+            for number, amount in (("1", 2 * 10**9), ("2", 3 * 10**9)):
+                services.budget_plan_revise(
+                    plan=plan, planned_vnd=Decimal(amount), decision_number=number, decided_on=D(2016, 5, 2), reason="x"
+                )
+            report = services.period_submit(province=province, year=2016, period="H1", user=self.approver)
+            services.period_approve(period=report, user=self.approver)
 
     def test_list_endpoints(self):
         client = APIClient()
         # A session, as a browser or a token would: the user is loaded afresh on every request.
         client.force_login(factories.member("viewer"))
+        self.approver = factories.member("ministry")
         codes = list(Province.objects.filter(valid_to__isnull=False).values_list("code", flat=True).order_by("code"))
         # Every request: session, user, the user's role (groups); then the page's own queries.
         expectations = {
             "/regions/": 4,  # + regions
             "/provinces/": 5,  # + count, page with regions
-            "/budget-plans/": 5,  # + count, page with provinces
+            "/budget-plans/": 6,  # + count, page with provinces, the page's revisions with their authors
+            "/reporting-periods/": 5,  # + count, page with provinces and the users who submitted and approved
             "/indicator-targets/": 5,  # + count, page with provinces and indicators
             "/projects/": 5,  # + count, page with provinces, categories and disbursed totals
         }
@@ -407,6 +415,7 @@ class ExternalDataSetTests(ApiTestCase):
                     "planned_vnd": amount,
                     "status": "approved",
                     "approved_on": "2019-02-15",
+                    "decision_number": "15/QĐ-UBND",
                 },
                 format="json",
             )

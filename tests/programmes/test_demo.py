@@ -26,6 +26,7 @@ from programmes.models import (
     Establishment,
     ExtensionCentre,
     IndicatorTarget,
+    PlanRevision,
     ProductCertificate,
     ProductEntry,
     Project,
@@ -299,6 +300,19 @@ class DemoDataTests(TestCase):
                 self.assertIn(record.decision_number, plan.notes)
                 self.assertIn(record.decided_on.strftime("%d/%m/%Y"), plan.notes)
                 self.assertIn(record.reason, plan.notes)
+        # Each revision is a record too (PlanRevision), the one the plan's page and API list.
+        stored = {
+            (r.plan.province_id, r.plan.year, r.plan.funding_source): r
+            for r in PlanRevision.objects.select_related("plan")
+        }
+        self.assertEqual(set(stored), set(records))
+        for key, record in records.items():
+            row = stored[key]
+            self.assertEqual(
+                (row.from_vnd, row.to_vnd, row.decision_number, row.decided_on, row.reason),
+                (record.from_vnd, record.to_vnd, record.decision_number, record.decided_on, record.reason),
+            )
+        self.assertEqual(self.result.counts["revisions"], len(records))
         # The northern KCQG supplement is one decision of the minister, in the middle of 2016.
         kcqg_2016 = {r.decision_number for r in self.result.revisions if r.plan_key[1:] == (2016, "KCQG")}
         self.assertEqual(len(kcqg_2016), 1)
@@ -382,7 +396,8 @@ class DemoDataTests(TestCase):
         self.assertFalse(BudgetPlan.objects.filter(year=2025, province__in=new).exists())
         self.assertEqual(BudgetPlan.objects.filter(year=2026, province__in=new).count(), 68)
         pending = BudgetPlan.objects.exclude(status="approved")
-        self.assertEqual(set(pending.values_list("year", flat=True)), {2026})
+        # 2027: Thành phố Hồ Chí Minh's plans of next year, waiting or sent back (demo_start).
+        self.assertEqual(set(pending.values_list("year", flat=True)), {2026, 2027})
         self.assertEqual(set(pending.values_list("status", flat=True)), {"draft", "submitted"})
         approved = BudgetPlan.objects.filter(status="approved")
         self.assertFalse(approved.filter(Q(original_vnd__isnull=True) | Q(decision_number="")).exists())

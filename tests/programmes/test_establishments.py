@@ -202,8 +202,9 @@ def test_the_establishment_page_lists_its_supports(client, hcm, binh_duong, hano
     client.force_login(factories.member("province_staff", hcm, username="staff_hcm"))
     url = reverse("programmes:establishment", args=[coop.pk])
     # Session, user, role (groups), territory, the establishment with its province and region,
-    # the supports, the change permission (the user's group permissions).
-    with django_assert_num_queries(8):
+    # the supports, the change permission (the user's and the groups' permissions), the unread
+    # notifications' count of the page's header.
+    with django_assert_num_queries(9):
         response = client.get(url)
     assert response.status_code == 200
     assert [row.year for row in response.context["supports"].rows] == [2026, 2024]

@@ -182,7 +182,10 @@ class ImportTestCase(TestCase):
 class TemplateTests(ImportTestCase):
     def test_it_carries_the_version_the_province_and_drop_downs(self):
         wb = load_workbook(io.BytesIO(self.template()))
-        self.assertEqual([importer.META_SHEET, importer.LISTS_SHEET, *importer.DATA_SHEETS], wb.sheetnames)
+        self.assertEqual(
+            [importer.GUIDE_SHEET, *importer.DATA_SHEETS, importer.META_SHEET, importer.LISTS_SHEET], wb.sheetnames
+        )
+        self.assertEqual(wb.active.title, "Hướng dẫn")  # the file opens on its instructions
         meta = wb[importer.META_SHEET]
         self.assertEqual(meta.sheet_state, "hidden")
         self.assertTrue(meta.protection.sheet)
@@ -197,8 +200,132 @@ class TemplateTests(ImportTestCase):
             },
         )
         self.assertEqual(wb["Đề án"]["A1"].value, "Mã đề án")
-        self.assertEqual(len(wb["Đề án"].data_validations.dataValidation), 4)  # fund, category, type, status
-        self.assertEqual(wb["Giải ngân"]["C2"].value, "advance")
+        validations = wb["Đề án"].data_validations.dataValidation
+        self.assertEqual(len(validations), 4)  # fund, category, type, status
+        # A warning, not a refusal: a bare code typed instead of the label is read too.
+        self.assertEqual({validation.errorStyle for validation in validations}, {"warning"})
+
+    def test_cells_and_drop_downs_speak_in_labels_with_the_codes_behind_them(self):
+        wb = load_workbook(io.BytesIO(self.template()))
+        self.assertEqual(wb["Giải ngân"]["C2"].value, "Tạm ứng (advance)")
+        self.assertEqual(
+            [row[0] for row in wb["Kế hoạch"].iter_rows(min_row=2, values_only=True)],
+            ["Kinh phí khuyến công địa phương (KCĐP)", "Kinh phí khuyến công quốc gia (KCQG)"],  # by code
+        )
+        projects = {row[0]: row for row in wb["Đề án"].iter_rows(min_row=2, values_only=True)}
+        local = projects["KCDP-2024-79-001"]
+        self.assertEqual(local[2], "Kinh phí khuyến công địa phương (KCĐP)")
+        self.assertTrue(local[3].endswith("(vocational_training)"), local[3])
+        self.assertEqual(local[5], "Đã quyết toán (settled)")
+        indicator = factories.indicator()
+        self.assertEqual(wb["Chỉ tiêu"]["A2"].value, f"{indicator.name} ({indicator.unit}) (trained_workers)")
+        lists = {row[0].value: [cell.value for cell in row[1:] if cell.value] for row in wb["_danh_muc"].columns}
+        self.assertIn("Đang thực hiện (in_progress)", lists["status"])
+        self.assertIn("Thanh toán (payment)", lists["kind"])
+        self.assertIn("Tạm ứng (advance)", lists["kind"])
+        # No bare code (vocational_training, in_progress, KCDP…) is the whole of any entry.
+        for key, entries in lists.items():
+            for entry in entries:
+                with self.subTest(list=key, entry=entry):
+                    self.assertRegex(entry, r"\S \([^()]+\)$")
+                    self.assertNotIn("(KCDP)", entry)
+
+    def test_the_instruction_sheet_explains_every_column_with_an_example_that_fits_it(self):
+        guide = load_workbook(io.BytesIO(self.template()))["Hướng dẫn"]
+        rows = [row for row in guide.iter_rows(values_only=True) if any(row)]
+        self.assertEqual(rows[0][0], f"Mẫu nhập số liệu khuyến công: {self.hcm.name}, năm {YEAR}")
+        table = rows[rows.index(("Trang tính", "Cột", "Cách ghi", "Ví dụ")) + 1 :]
+        described = {(sheet, column) for sheet, column, _how, _example in table}
+        expected = {(name, header) for name, columns in importer.COLUMNS.items() for _key, header, _w in columns}
+        self.assertEqual(described, expected)
+        examples = {(sheet, column): example for sheet, column, _how, example in table}
+        # Counts have a count for example, amounts an amount, dates a date, codes a code.
+        self.assertEqual(examples[("Chỉ tiêu", "Chỉ tiêu kế hoạch")], "120")
+        self.assertEqual(examples[("Kết quả", "Giá trị")], "35")
+        self.assertEqual(examples[("Kế hoạch", "Kế hoạch (đồng)")], "1.250.000.000")
+        self.assertRegex(examples[("Giải ngân", "Ngày")], r"^\d\d/\d\d/2024$")
+        self.assertEqual(examples[("Đề án", "Mã đề án")], "KCQG-2024-79-001")
+        how = {(sheet, column): text for sheet, column, text, _example in table}
+        self.assertIn("để trống", how[("Đề án", "Mã đề án")])
+        # Every example is read back by the reader of its column.
+        reader = {"Chỉ tiêu kế hoạch": importer._whole, "Giá trị": importer._whole, "Ngày": importer._date}
+        for (sheet, column), example in examples.items():
+            if column in reader:
+                self.assertIsNotNone(reader[column](example), (sheet, column))
+
+    def test_a_count_column_gives_a_count_for_example(self):
+        data = edited(self.template(), "Chỉ tiêu", "B2", "nhiều")
+        self.assert_cell_error(data, "Chỉ tiêu", 2, "B (Chỉ tiêu kế hoạch)", importer.msg_not_number("120"))
+        data = edited(self.template(), "Giải ngân", "D2", "nhiều")
+        self.assert_cell_error(data, "Giải ngân", 2, "D (Số tiền (đồng))", importer.msg_not_number("1.250.000.000"))
+
+
+class FilledTemplateTests(ImportTestCase):
+    """A Vietnamese template filled as a department's staff fills it: labels chosen from the
+    drop-downs, a bare code typed, a new project without a code."""
+
+    def filled(self) -> bytes:
+        data = self.template()
+        data = appended(
+            data,
+            "Đề án",
+            [
+                None,  # the portal numbers it
+                "Hỗ trợ máy móc cho cơ sở mây tre",
+                "Kinh phí khuyến công quốc gia (KCQG)",
+                factories.category().name + " (vocational_training)",
+                "Đề án điểm (single_site)",
+                "Đề xuất (proposed)",
+                None,
+                "450.000.000",
+                None,
+                "Trung tâm Khuyến công TP.HCM",
+                "Cơ sở mây tre Phú Hòa",
+            ],
+        )
+        data = appended(data, "Giải ngân", ["KCQG-2024-79-001", "05/11/2024", "payment", 50_000_000, "UNC-07"])
+        data = appended(
+            data, "Kết quả", ["KCQG-2024-79-001", factories.indicator().name, datetime.date(2024, 11, 20), 15]
+        )
+        return data
+
+    def test_a_filled_vietnamese_template_imports_and_comes_back_the_same(self):
+        data = self.filled()
+        dry = self.dry_run(data)
+        self.assertEqual(dry.errors, [])
+        self.assertEqual(dry.counts(), {"created": 3, "updated": 0, "unchanged": 9})
+        # The preview speaks the screens' words: the project's new code, labels, units.
+        self.assertEqual(
+            dry.sheets["Đề án"].created, ["KCQG-2024-79-003 (cổng tự đánh mã) – Hỗ trợ máy móc cho cơ sở mây tre"]
+        )
+        self.assertEqual(dry.sheets["Giải ngân"].created, ["KCQG-2024-79-001 05/11/2024 Thanh toán: 50.000.000 đồng"])
+        indicator = factories.indicator()
+        self.assertEqual(
+            dry.sheets["Kết quả"].created,
+            [f"KCQG-2024-79-001 20/11/2024 {indicator.name}: 15 {indicator.unit}"],
+        )
+        self.assertFalse(Project.objects.filter(title="Hỗ trợ máy móc cho cơ sở mây tre").exists())
+
+        report = importer.import_file(data, self.officer, commit=True)
+
+        self.assertTrue(report.committed, report.errors)
+        project = Project.objects.get(title="Hỗ trợ máy móc cho cơ sở mây tre")
+        self.assertEqual(
+            (project.code, project.funding_source, project.project_type, project.status, project.support_vnd),
+            ("KCQG-2024-79-003", "KCQG", "single_site", ProjectStatus.PROPOSED, 450_000_000),
+        )
+        self.assertTrue(
+            Disbursement.objects.filter(document_number="UNC-07", kind="payment", amount_vnd=50_000_000).exists()
+        )
+        self.assertTrue(ProjectOutput.objects.filter(value=15, date=datetime.date(2024, 11, 20)).exists())
+        # The same filled file again changes nothing: the project without a code is found by its title.
+        before = state(self.hcm, YEAR), counts()
+        again = importer.import_file(data, self.officer, commit=True)
+        self.assertEqual(again.errors, [])
+        self.assertEqual(again.counts(), {"created": 0, "updated": 0, "unchanged": 12})
+        self.assertEqual((state(self.hcm, YEAR), counts()), before)
+        # And the template downloaded now reads back unchanged, labels and all.
+        self.assertEqual(self.dry_run(self.template()).counts(), {"created": 0, "updated": 0, "unchanged": 12})
 
     def test_reading_the_template_back_changes_nothing(self):
         report = self.dry_run(self.template())
@@ -272,7 +399,7 @@ class TemplateTests(ImportTestCase):
         BudgetPlan.objects.filter(pk=plan.pk).update(status="draft", approved_on=None)
         report = importer.import_file(data, self.officer, commit=True)
         self.assertEqual(report.errors, [])
-        self.assertEqual(report.sheets["Kế hoạch"].updated, ["KCDP: 2.100.000.000"])
+        self.assertEqual(report.sheets["Kế hoạch"].updated, ["KCĐP: 2.100.000.000"])
         self.assertEqual(len(report.sheets["Đề án"].updated), 1)
         self.assertEqual(BudgetPlan.objects.get(pk=plan.pk).planned_vnd, 2_100_000_000)
 
@@ -284,6 +411,31 @@ class TemplateTests(ImportTestCase):
         report = importer.import_file(data, self.officer, commit=True)
         self.assertFalse(report.committed)
         self.assertEqual([(e.sheet, e.row) for e in report.errors], [("Kế hoạch", 2)])
+        self.assertEqual((state(self.hcm, YEAR), counts()), before)
+
+    def test_a_changed_amount_on_an_approved_plan_points_to_the_revision(self):
+        data = edited(self.template(), "Kế hoạch", "B2", 2_100_000_000)
+        report = importer.import_file(data, self.officer, commit=True)
+        self.assertFalse(report.committed)
+        message = report.errors[0].message
+        self.assertIn("đã được phê duyệt", message)
+        self.assertIn("Quyết định điều chỉnh", message)
+        self.assertIn("trang Kế hoạch năm", message)
+
+    def test_the_import_keeps_a_locked_project_in_its_fund(self):
+        # The running project's April advance is in the approved 6-month report.
+        ministry = factories.member("ministry")
+        report = services.period_submit(province=self.hcm, year=YEAR, period="H1", user=ministry)
+        services.period_approve(period=report, user=ministry)
+        template = self.template()
+        sheet = load_workbook(io.BytesIO(template))["Đề án"]
+        row = next(cell.row for cell in sheet["A"] if cell.value == "KCQG-2024-79-001")
+        data = edited(template, "Đề án", f"C{row}", "KCDP")
+        before = state(self.hcm, YEAR), counts()
+        result = importer.import_file(data, self.officer, commit=True)
+        self.assertFalse(result.committed)
+        self.assertEqual([(e.sheet, e.row) for e in result.errors], [("Đề án", row)])
+        self.assertIn("Đã khóa", result.errors[0].message)
         self.assertEqual((state(self.hcm, YEAR), counts()), before)
 
 
@@ -335,11 +487,11 @@ class RefusalTests(ImportTestCase):
 
     def test_unknown_codes(self):
         cases = [
-            ("Đề án", "D2", "no_such_category", "D (Mã nội dung)", "content category"),
-            ("Chỉ tiêu", "A2", "no_such_indicator", "A (Mã chỉ tiêu)", "indicator"),
+            ("Đề án", "D2", "no_such_category", "D (Nội dung hoạt động)", "content category"),
+            ("Chỉ tiêu", "A2", "no_such_indicator", "A (Chỉ tiêu)", "indicator"),
             ("Kế hoạch", "A2", "KCXX", "A (Nguồn kinh phí)", "funding source"),
             ("Đề án", "F2", "finished", "F (Trạng thái)", "status"),
-            ("Kết quả", "B2", "no_such_indicator", "B (Mã chỉ tiêu)", "indicator"),
+            ("Kết quả", "B2", "no_such_indicator", "B (Chỉ tiêu)", "indicator"),
         ]
         from django.utils.translation import gettext
 

@@ -239,8 +239,8 @@ def test_the_pages_and_the_excel_file(client, world, django_assert_num_queries):
     qualified(world)
     client.force_login(factories.member("ministry", username="ministry"))
     # Session, user, role, the rounds with counts, by group, by province, by level, the regions
-    # of the filter.
-    with django_assert_num_queries(8):
+    # of the filter, the unread notifications' count of the page's header.
+    with django_assert_num_queries(9):
         page = client.get(reverse("programmes:product-figures"), {"year": 2024})
     assert page.status_code == 200
     assert page.context["figures"].total.entered == 2

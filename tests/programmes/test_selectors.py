@@ -296,10 +296,11 @@ class QueryCountTests(TestCase):
         small = self._count()
         self._fill(2, 32)
         self.assertEqual(Project.objects.count(), 3 * 32)
-        # Expect 8 queries: provinces with regions, approved plans by year/province/fund,
+        # Expect 9 queries: provinces with regions, approved plans by year/province/fund,
         # disbursements by project year/province/fund, projects by status/fund, targets,
-        # outputs, indicators, reporting periods.
-        self.assertEqual(small, 8)
+        # outputs, indicators, the reporting calendar (the reports' due dates), reporting
+        # periods.
+        self.assertEqual(small, 9)
         self.assertEqual(self._count(), small)
 
 

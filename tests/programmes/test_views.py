@@ -345,11 +345,12 @@ class YearPlanQueryCountTests(YearPlanTestCase):
             IndicatorTarget.objects.all().delete()
             BudgetPlan.objects.all().delete()
             self.fill(codes)
-            # Expect 11 queries: session, user, user permissions, group permissions, the user's
-            # role (groups), the user's province and territory, province, the year's plans,
-            # active indicators, the year's targets, the approved reports that lock the year
-            # (workflow.year_lock_reason, shown next to the locked inputs).
-            with self.assertNumQueries(11):
+            # Expect 13 queries: session, user, user permissions, group permissions, the user's
+            # role (groups), the user's province and territory, province, the year's plans, their
+            # revisions with their authors, active indicators, the year's targets, the approved
+            # reports that lock the year (workflow.year_lock_reason, shown next to the locked
+            # inputs), the header's unread notifications.
+            with self.assertNumQueries(13):
                 response = self.client.get(url)
             self.assertEqual(response.status_code, 200)
             self.assertEqual(len(response.context["form"].indicator_rows()), 7)
@@ -363,12 +364,13 @@ class YearPlanQueryCountTests(YearPlanTestCase):
             data = grid_data(plan_KCQG="1.250.000.000")
             for number, code in enumerate(codes, start=1):
                 data[f"target_{code}"] = str(number * 100)
-            # Expect 15 queries for a save that changes nothing: session, user, user permissions,
+            # Expect 17 queries for a save that changes nothing: session, user, user permissions,
             # group permissions, the user's role, the user's province and territory, province,
-            # the year's plans, active indicators, the year's targets (to build the form); then
-            # inside the service's transaction: savepoint, the plans, the targets, the approved
+            # the year's plans and their revisions, active indicators, the year's targets (to
+            # build the form); then inside the service's transaction: savepoint, the province's
+            # row locked (first saves one after the other), the plans, the targets, the approved
             # reports that could lock them, release savepoint.
-            with self.assertNumQueries(15):
+            with self.assertNumQueries(17):
                 response = self.client.post(url, data)
             self.assertRedirects(response, url, fetch_redirect_response=False)
 
@@ -437,16 +439,22 @@ class HomeTests(YearPlanTestCase):
         self.assertNotContains(response, reverse("programmes:year-plan-choose"))
 
     @time_machine.travel(TODAY, tick=False)
-    def test_officers_get_their_tasks_and_the_years(self):
+    def test_officers_get_their_provinces_year_and_the_ministry_the_years(self):
         factories.budget_plan(self.hcm_old, 2022, 1_000_000)
         factories.budget_plan(self.hcm_old, 2024, 1_000_000)
         factories.budget_plan(self.hcm_new, 2025, 1_000_000, FundingSource.KCDP)
 
         response = self.client.get(self.url)
 
+        # Province staff: their province's year (tests/programmes/test_start.py has the rest).
         self.assertEqual(response.status_code, 200)
-        self.assertContains(response, f'class="task card" href="{reverse("programmes:year-plan-choose")}"')
+        self.assertEqual(response.context["province"], self.hcm_new)
+        self.assertContains(response, edit_url(self.hcm_new, TODAY.year))
         self.assertContains(response, reverse("admin:index"))  # province staff enter data in the admin
+        self.assertNotIn("years", response.context)
+
+        self.client.force_login(factories.member("ministry", username="ministry"))
+        response = self.client.get(self.url)
         rows = {row.year: row for row in response.context["years"]}
         # From the first year with a plan to next year, with no gap.
         self.assertEqual(list(rows), [2027, 2026, 2025, 2024, 2023, 2022])
@@ -454,19 +462,21 @@ class HomeTests(YearPlanTestCase):
         self.assertEqual((rows[2026].provinces, rows[2026].provinces_with_plan), (34, 0))
         self.assertEqual((rows[2025].provinces, rows[2025].provinces_with_plan), (97, 1))
         self.assertEqual((rows[2024].provinces, rows[2024].plans_approved), (63, 1))
+        # Each year leads to its dashboard and to its plans.
+        self.assertContains(response, f"{reverse('reports:national')}?year=2024")
         self.assertContains(response, f"{reverse('programmes:year-plan-choose')}?year=2024")
 
-    def test_staff_also_get_data_entry(self):
+    def test_a_staff_user_without_a_role_is_told_to_ask_for_one(self):
         staff = factories.user("staff", is_staff=True)
         self.client.force_login(staff)
 
         response = self.client.get(self.url)
 
-        self.assertContains(response, f'class="task card" href="{reverse("admin:index")}"')
-        self.assertNotContains(response, f'class="task card" href="{reverse("programmes:year-plan-choose")}"')
+        self.assertEqual(response.context["role"], "")
+        self.assertNotContains(response, f'href="{reverse("programmes:year-plan-choose")}?')
 
-    def test_users_without_rights_are_told_whom_to_ask(self):
-        self.client.force_login(self.viewer)
+    def test_users_without_a_role_are_told_whom_to_ask(self):
+        self.client.force_login(self.viewer)  # a user with no role at all, despite the name
 
         response = self.client.get(self.url)
 
@@ -474,8 +484,8 @@ class HomeTests(YearPlanTestCase):
             response,
             escape(
                 gettext(
-                    "Your account cannot enter data yet. Ask the portal administrators to give it the "
-                    "rights for your province."
+                    "Ask the portal administrators to give your account its role: province staff (with their "
+                    "province), ministry official or viewer."
                 )
             ),
         )

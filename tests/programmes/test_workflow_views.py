@@ -110,7 +110,11 @@ class WorkflowTestCase(TestCase):
         factories.target(cls.a, YEAR, "trained_workers", 400)
 
     def act(self, user, action: str, province: Province | None = None, period: str = "H1", **data):
+        """Post a step on a report; approving, sending back and reopening are confirmed (their
+        confirmation page is tests/programmes/test_safety_nets.py's)."""
         self.client.force_login(user)
+        if action in ("approve", "return", "reopen"):
+            data.setdefault("confirm", "1")
         return self.client.post(period_url(province or self.a, period=period), {"action": action, **data})
 
     def submit(self, province: Province | None = None, user=None):
@@ -309,11 +313,12 @@ class PeriodAccessTests(WorkflowTestCase):
         before = snapshot(self.a)
         self.client.force_login(self.staff_b)
 
-        self.assertEqual(self.client.get(period_url(self.a)).status_code, 404)
+        # Refused (403, the page names the province), not "not found": provinces are public.
+        self.assertEqual(self.client.get(period_url(self.a)).status_code, 403)
         for action in ("submit", "approve", "return", "reopen"):
             with self.subTest(action=action):
                 response = self.act(self.staff_b, action, confirm="1", reason="x")
-                self.assertEqual(response.status_code, 404)
+                self.assertEqual(response.status_code, 403)
         self.assertEqual(snapshot(self.a), before)
         # Their own province's report is theirs to submit, not to approve.
         self.assertEqual(self.client.get(period_url(self.b)).status_code, 200)
@@ -325,7 +330,7 @@ class PeriodAccessTests(WorkflowTestCase):
 
         self.assertEqual(self.client.get(period_url(old_hcm, 2025, "H1")).status_code, 200)
         self.client.force_login(self.staff_b)
-        self.assertEqual(self.client.get(period_url(old_hcm, 2025, "H1")).status_code, 404)
+        self.assertEqual(self.client.get(period_url(old_hcm, 2025, "H1")).status_code, 403)
 
     def test_viewers_read_without_any_step(self):
         self.submit()
@@ -469,9 +474,10 @@ class PeriodListTests(WorkflowTestCase):
                     approved_at=timezone.now(),
                     approved_by=self.ministry,
                 )
-            # Expect 5 queries: session, user, the user's role (groups), every province with its
-            # region (ProvinceMap), the year's reports with who submitted and approved them.
-            with self.assertNumQueries(5):
+            # Expect 7 queries: session, user, the user's role (groups), every province with its
+            # region (ProvinceMap), the reporting calendar (the due dates), the year's reports
+            # with who submitted and approved them, the header's unread notifications.
+            with self.assertNumQueries(7):
                 response = self.client.get(self.url)
             approved = [row for row in self.rows(response)["H1"] if row.status == "approved"]
             self.assertEqual(len(approved), count)
@@ -526,10 +532,11 @@ class CompletenessTests(WorkflowTestCase):
         for count in (2, 30):
             ReportingPeriod.objects.all().delete()
             self.make_reports(count)
-            # Expect 7 queries: session, user, the user's role (groups), every province with its
-            # region (ProvinceMap, shared); then per region (3) its reports of the year
-            # (selectors.reporting_completeness).
-            with self.assertNumQueries(7):
+            # Expect 9 queries: session, user, the user's role (groups), every province with its
+            # region (ProvinceMap, shared), the reporting calendar (shared); then per region (3)
+            # its reports of the year (selectors.reporting_completeness); the header's unread
+            # notifications.
+            with self.assertNumQueries(9):
                 response = self.client.get(self.url)
             self.assertEqual(sum(line.figures.submitted for line in response.context["groups"][0].lines), count)
 
@@ -543,7 +550,11 @@ class PlanApprovalTests(WorkflowTestCase):
         )
 
     def plan_step(self, user, action: str, fund: str = FundingSource.KCDP, **data):
+        """Post a step on a plan; approving and sending back are confirmed (their confirmation
+        page is tests/programmes/test_safety_nets.py's)."""
         self.client.force_login(user)
+        if action in ("plan_approve", "plan_return"):
+            data.setdefault("confirm", "1")
         return self.client.post(plan_url(self.a), {"action": action, "fund": fund, **data})
 
     def plan(self) -> BudgetPlan:
@@ -552,7 +563,8 @@ class PlanApprovalTests(WorkflowTestCase):
     def test_staff_submit_a_draft_plan_which_then_is_read_only_for_them(self):
         self.client.force_login(self.staff_a)
         page = self.client.get(plan_url(self.a))
-        self.assertContains(page, 'form="plan-submit-KCDP"')
+        # The button belongs to the grid, so that the figures typed go with it.
+        self.assertContains(page, 'name="submit_plan" value="KCDP"')
 
         response = self.plan_step(self.staff_a, "plan_submit")
 
@@ -562,7 +574,7 @@ class PlanApprovalTests(WorkflowTestCase):
         self.assertContains(page, escape(workflow.plan_lock_reason(self.plan())))
         tag = re.search(r'<input [^>]*name="plan_KCDP"[^>]*>', page.content.decode()).group(0)
         self.assertIn("readonly", tag)
-        self.assertNotContains(page, 'form="plan-submit-KCDP"')
+        self.assertNotContains(page, 'name="submit_plan" value="KCDP"')
 
     def test_the_grid_still_saves_around_a_locked_plan(self):
         self.plan_step(self.staff_a, "plan_submit")
@@ -612,7 +624,7 @@ class PlanApprovalTests(WorkflowTestCase):
         self.plan_step(self.staff_a, "plan_submit")
         self.plan_step(self.ministry, "plan_approve", decision_number="7/QĐ", approved_on="2026-03-01")
         self.client.force_login(self.ministry)
-        self.assertContains(self.client.get(plan_url(self.a)), escape(gettext("Send back for revision")))
+        self.assertContains(self.client.get(plan_url(self.a)), escape(gettext("Reopen as a draft")))
 
         self.plan_step(self.ministry, "plan_return", reason="Điều chỉnh giữa năm.")
 
@@ -639,8 +651,10 @@ class PlanApprovalTests(WorkflowTestCase):
     def test_only_the_ministry_gets_the_approval_forms(self):
         self.plan_step(self.staff_a, "plan_submit")
         self.client.force_login(self.ministry)
+        # The approved KCQG plan: reopen, revise; the submitted KCDP plan: approve, send back.
         self.assertEqual(
-            action_buttons(self.client.get(plan_url(self.a))), ["plan_return", "plan_approve", "plan_return"]
+            action_buttons(self.client.get(plan_url(self.a))),
+            ["plan_return", "plan_revise", "plan_approve", "plan_return"],
         )
         for user in (self.viewer, self.staff_a):
             self.client.force_login(user)
@@ -658,7 +672,7 @@ class PlanApprovalTests(WorkflowTestCase):
             with self.subTest(user=user.username, action=action):
                 self.assertEqual(self.plan_step(user, action, **data).status_code, 403)
         self.client.force_login(self.staff_b)
-        self.assertEqual(self.client.post(plan_url(self.a), {"action": "plan_submit", "fund": "KCDP"}).status_code, 404)
+        self.assertEqual(self.client.post(plan_url(self.a), {"action": "plan_submit", "fund": "KCDP"}).status_code, 403)
         self.assertEqual(self.plan().status, ApprovalStatus.DRAFT)
 
     def test_the_ministry_chooses_any_province_to_read(self):

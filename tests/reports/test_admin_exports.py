@@ -14,7 +14,6 @@ import io
 from decimal import Decimal
 
 from django.contrib.messages import get_messages
-from django.test import TestCase
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext
@@ -22,9 +21,10 @@ from openpyxl import load_workbook
 
 from conferences.models import Conference
 from programmes import services
-from programmes.models import Disbursement, DisbursementKind, Project, ProjectStatus, Region
+from programmes.models import Disbursement, DisbursementKind, Project, ProjectStatus, Region, fund_short_label
 from tests import factories
 from tests.conferences import helpers
+from tests.personas import PersonaTestCase
 
 YEAR = 2025  # the old-era provinces' records: their provinces are in force until 30/06/2025
 HEADER_ROW = 6
@@ -49,18 +49,14 @@ def data_rows(sheet) -> list[list]:
     return [list(row) for row in sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True)]
 
 
-class AdminExportTestCase(TestCase):
+class AdminExportTestCase(PersonaTestCase):
+    """The cast of tests/personas.py, and the pre-2025 provinces A and B came from."""
+
     @classmethod
     def setUpTestData(cls):
+        super().setUpTestData()
         cls.old_a = factories.province("79")
         cls.old_b = factories.province("01")
-        cls.a = factories.province("79", new_era=True)
-        cls.b = factories.province("01", new_era=True)
-        cls.staff_a = factories.member("province_staff", cls.a, username="staff_a")
-        cls.staff_b = factories.member("province_staff", cls.b, username="staff_b")
-        cls.ministry = factories.member("ministry", username="ministry", first_name="Thu Hà", last_name="Trần Thị")
-        cls.viewer = factories.member("viewer", username="viewer")  # not staff: no admin
-        cls.no_role = factories.user("no_role", is_staff=True)
 
     def pages(self, user, model, params: dict) -> list:
         """The objects the changelist shows for `params`, page after page, in its order."""
@@ -83,13 +79,14 @@ class AdminExportTestCase(TestCase):
 
 def project_row(project: Project) -> list:
     """A project as its changelist row shows it: code, title, province, year, fund, activity
-    category (in full), status, support and disbursed (in đồng)."""
+    category (in full), status, support and disbursed (in đồng). The fund is its short name
+    (KCĐP, with its Đ), not the ASCII code."""
     return [
         project.code,
         project.title,
         str(project.province),
         project.year,
-        project.funding_source,
+        fund_short_label(project.funding_source),
         str(project.category),
         str(project.get_status_display()),
         int(project.support_vnd),
@@ -119,9 +116,10 @@ class ProjectChangelistExportTests(AdminExportTestCase):
             services.disbursement_create(project=project, date=datetime.date(YEAR, 4, 1), amount_vnd=Decimal(10**6))
 
     def test_the_file_holds_every_page_of_the_changelist_in_its_order(self):
-        # Support largest first (`o` counts the columns from 0; ministry officials delete
-        # nothing, so the changelist has no checkbox column): two pages.
-        params = {"o": "-7"}
+        # Support largest first (`o` counts the page's columns from 0, and the page leaves the
+        # category to the file; ministry officials delete nothing, so the changelist has no
+        # checkbox column): two pages. The file has the category, so support is its column 7.
+        params = {"o": "-6"}
         shown = self.pages(self.ministry, Project, params)
         self.assertGreater(len(shown), PER_PAGE)
 

@@ -7,9 +7,9 @@ from django.db.models import Sum
 from django.test import TestCase
 from django.urls import reverse
 
-from programmes import demo, selectors, services
+from programmes import selectors, services
 from programmes.models import ApprovalStatus, BudgetPlan, DisbursementKind, Project, Province, Region
-from tests import factories
+from tests import demo_db, factories
 
 URL = reverse("api-report-summary")
 D = datetime.date
@@ -24,7 +24,7 @@ class SouthernExampleTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        demo.load()
+        demo_db.load()
         cls.user = factories.member("viewer", username="analyst")
 
     def setUp(self):
@@ -168,10 +168,10 @@ class SummaryQueryCountTests(TestCase):
         region = Region.objects.get(code="north")
         for start, stop in ((0, 2), (2, 32)):
             self._fill(start, stop)
-            # Expect 11 queries: session, user, the user's role, then the summary selector's 8 (provinces with
+            # Expect 12 queries: session, user, the user's role, then the summary selector's 9 (provinces with
             # regions, approved plans, disbursements, projects by status and fund, targets,
-            # outputs, indicators, reporting periods).
-            with self.assertNumQueries(11):
+            # outputs, indicators, the reporting calendar, reporting periods).
+            with self.assertNumQueries(12):
                 response = self.client.get(URL, {"year": 2016, "region": region.code})
             self.assertEqual(response.status_code, 200)
         self.assertEqual(len(selectors.ProvinceMap.load().by_id), 97)

@@ -406,18 +406,18 @@ class AuditQueryCountTests(TestCase):
         for rows in (3, 30):
             with self.subTest(rows=rows):
                 self.grow(rows)
-                # Expect 9 + MODEL_QUERIES (17 for the 8 programme models, 21 with the 4
+                # Expect 10 + MODEL_QUERIES (18 for the 8 programme models, 22 with the 4
                 # conference models): session, user, the user's role (groups), the users who
                 # made changes (filter), the provinces (filter), the count (one UNION ALL), one
                 # page query per audited model, the plans' previous versions, the users named,
-                # the provinces named.
-                self.assert_page_queries(self.ministry, 9 + MODEL_QUERIES)
+                # the provinces named, the header's unread notifications.
+                self.assert_page_queries(self.ministry, 10 + MODEL_QUERIES)
 
     def test_province_staff_page_adds_only_their_territory(self):
         self.make_history(3)
-        # Expect 10 + SCOPED_MODEL_QUERIES (18): as above, plus the officer's province and
+        # Expect 11 + SCOPED_MODEL_QUERIES (19): as above, plus the officer's province and
         # territory, and page queries only for the models that belong to a province.
-        self.assert_page_queries(self.officer, 10 + SCOPED_MODEL_QUERIES)
+        self.assert_page_queries(self.officer, 11 + SCOPED_MODEL_QUERIES)
 
     def test_the_export_costs_the_same_for_3_or_30_rows(self):
         self.client.force_login(self.ministry)
@@ -432,12 +432,13 @@ class AuditQueryCountTests(TestCase):
                     response = self.client.get(reverse("reports:audit-export"))
                 assert response.status_code == 200
 
-    def test_a_record_history_costs_8_queries(self):
+    def test_a_record_history_costs_9_queries(self):
         self.make_history(3)
         plan = BudgetPlan.objects.get()
         self.client.force_login(self.ministry)
-        # Expect 8 queries: session, user, role, the record's count, its history page, its
-        # previous versions, the users named, the provinces named.
-        with self.assertNumQueries(8):
+        # Expect 9 queries: session, user, role, the record's count, its history page, its
+        # previous versions, the users named, the provinces named, the header's unread
+        # notifications.
+        with self.assertNumQueries(9):
             response = self.client.get(reverse("reports:audit-record", args=["budgetplan", plan.pk]))
         assert len(response.context["entries"]) == 3

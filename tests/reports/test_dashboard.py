@@ -17,7 +17,6 @@ from django.db.models import Case, DecimalField, F, Sum, When
 from django.test import TestCase
 from django.urls import reverse
 
-from programmes import demo
 from programmes.models import (
     ApprovalStatus,
     BudgetPlan,
@@ -31,7 +30,7 @@ from programmes.models import (
 )
 from programmes.rules import progress
 from programmes.selectors import ProvinceMap, Scope, summary
-from tests import factories
+from tests import demo_db, factories
 
 D = datetime.date
 
@@ -124,7 +123,7 @@ class DashboardDemoTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        demo.load()
+        demo_db.load()
         cls.user = factories.member("viewer", username="viewer")
         cls.provinces = ProvinceMap.load()
         cls.south = Region.objects.get(code="south")
@@ -392,14 +391,28 @@ class DashboardAccessAndFilterTests(TestCase):
                 response, f"{reverse('login')}?next={url}%3Fyear%3D2016", fetch_redirect_response=False
             )
 
-    def test_year_defaults_to_this_year_and_cut_off_to_the_full_year(self):
+    def test_year_defaults_to_this_year_and_cut_off_to_today(self):
         with time_machine.travel(datetime.datetime(2016, 8, 1, 9, tzinfo=datetime.UTC)):
             response = self.client.get(reverse("reports:national"))
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.context["summary"].year, 2016)
-        self.assertEqual(response.context["summary"].as_of, D(2016, 12, 31))
-        self.assertEqual(response.context["chosen_period"], "FY")
+        # The year so far, not 31/12 of a year that has not ended.
+        self.assertEqual(response.context["summary"].as_of, D(2016, 8, 1))
+        self.assertEqual((response.context["chosen_period"], response.context["chosen_as_of"]), ("", "2016-08-01"))
+        self.assertEqual(response.context["period_label"], "")
+        self.assertContains(response, "Năm 2016, đến 01/08/2016")
         self.assertEqual(response.context["years"], list(range(2017, 2007, -1)))
+        # The drill-down links keep the same cut-off.
+        self.assertEqual(response.context["filter_query"], "year=2016&as_of=2016-08-01")
+
+    def test_another_year_defaults_to_its_full_year_and_today_is_one_click(self):
+        with time_machine.travel(datetime.datetime(2016, 8, 1, 9, tzinfo=datetime.UTC)):
+            past = self.client.get(reverse("reports:national"), {"year": 2015})
+            chosen = self.client.get(reverse("reports:national"), {"year": 2016, "period": "H1"})
+        self.assertEqual((past.context["summary"].as_of, past.context["chosen_period"]), (D(2015, 12, 31), "FY"))
+        self.assertNotContains(past, "Đến hôm nay")
+        self.assertEqual(chosen.context["summary"].as_of, D(2016, 6, 30))
+        self.assertContains(chosen, '<a href="?year=2016&amp;as_of=2016-08-01">Đến hôm nay (01/08/2016)</a>', html=True)
 
     def test_an_invalid_year_is_a_400_with_the_message(self):
         for year in ("abc", "1999"):
@@ -472,10 +485,11 @@ class DashboardQueryCountTests(TestCase):
             reverse("reports:province", kwargs={"province_id": provinces[-1].pk}),
         ]
         for url in pages:
-            # Expect 11 queries: session, user, the user's role, provinces (with regions), approved plans by year,
+            # Expect 13 queries: session, user, the user's role, provinces (with regions), approved plans by year,
             # disbursements by year/province/fund, projects by status and fund (committed
-            # support and pipeline), indicator targets, outputs, indicators, reporting periods.
-            with self.subTest(url=url), self.assertNumQueries(11):
+            # support and pipeline), indicator targets, outputs, indicators, the reporting
+            # calendar, reporting periods, the header's unread notifications.
+            with self.subTest(url=url), self.assertNumQueries(13):
                 response = self.client.get(url, {"year": self.YEAR, "period": "9M", "sort": "-completion"})
                 self.assertEqual(response.status_code, 200)
                 self.assertGreater(response.context["summary"].total.actual_vnd, 0)

@@ -24,8 +24,8 @@ from common.i18n import localized
 from conferences.models import Addressee, Conference, Recommendation, RecommendationStatus
 from programmes.models import Period, Province, ReportingPeriod, province_label
 from programmes.rules.progress import round_pct
-from tests import factories
 from tests.conferences import helpers
+from tests.personas import PersonaTestCase
 
 D = datetime.date
 YEAR = 2026
@@ -63,21 +63,10 @@ def blank(value):
     return None if value == "" else value
 
 
-class ListExportTestCase(TestCase):
-    """Personas: staff of A (the new Thành phố Hồ Chí Minh), staff of B (the new Hà Nội), a
-    ministry official, a viewer, a user with no role."""
+class ListExportTestCase(PersonaTestCase):
+    """The cast of tests/personas.py; the user with no role is not staff (these are pages)."""
 
-    @classmethod
-    def setUpTestData(cls):
-        cls.a = factories.province("79", new_era=True)
-        cls.b = factories.province("01", new_era=True)
-        cls.staff_a = factories.member(
-            "province_staff", cls.a, username="staff_a", first_name="Ngọc Lan", last_name="Võ Thị"
-        )
-        cls.staff_b = factories.member("province_staff", cls.b, username="staff_b")
-        cls.ministry = factories.member("ministry", username="ministry", first_name="Thu Hà", last_name="Trần Thị")
-        cls.viewer = factories.member("viewer", username="viewer")
-        cls.no_role = factories.user("no_role")
+    NO_ROLE_IS_STAFF = False
 
     def export(self, user, name: str, params=None):
         self.client.force_login(user)
@@ -224,10 +213,10 @@ class PeriodExportTests(ListExportTestCase):
             for province in provinces[:count]:
                 self.report(province, "H1", ReportingPeriod.Status.APPROVED, submitted_by=self.staff_a,
                             approved_by=self.ministry)  # fmt: skip
-            # Expect 5 queries, as the page: 1 session, 2 user, 3 the user's role (groups),
-            # 4 every province with its region (ProvinceMap), 5 the year's reports with who
-            # submitted and approved them.
-            with self.assertNumQueries(5):
+            # Expect 6 queries, as the page without its header: 1 session, 2 user, 3 the user's
+            # role (groups), 4 every province with its region (ProvinceMap), 5 the reporting
+            # calendar, 6 the year's reports with who submitted and approved them.
+            with self.assertNumQueries(6):
                 response = self.client.get(reverse("exports:periods"), {"year": YEAR})
             rows = data_rows(workbook(response).active)
             self.assertEqual(sum(row[8] == "Trần Thị Thu Hà" for row in rows), count)
@@ -309,10 +298,11 @@ class CompletenessExportTests(ListExportTestCase):
         for count in (2, 30):
             ReportingPeriod.objects.all().delete()
             self.make_reports(count)
-            # Expect 7 queries, as the page: 1 session, 2 user, 3 the user's role (groups),
-            # 4 every province with its region (ProvinceMap, shared); 5–7 per region (3) its
-            # reports of the year (selectors.reporting_completeness).
-            with self.assertNumQueries(7):
+            # Expect 8 queries, as the page without its header: 1 session, 2 user, 3 the user's
+            # role (groups), 4 every province with its region (ProvinceMap, shared), 5 the
+            # reporting calendar (shared); 6–8 per region (3) its reports of the year
+            # (selectors.reporting_completeness).
+            with self.assertNumQueries(8):
                 response = self.client.get(reverse("exports:completeness"), {"year": YEAR})
             rows = data_rows(workbook(response).active)
             self.assertEqual(sum(row[3] for row in rows if row[0] == rows[0][0]), count)

@@ -12,8 +12,7 @@ from django.test import TestCase
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from programmes import demo
-from tests import factories
+from tests import demo_db, factories
 from tests.reports.test_dashboard import table
 
 SUMMARY = reverse("api-report-summary")
@@ -39,7 +38,7 @@ def vi(value: str) -> str:
 class PublishedReportTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        demo.load()
+        demo_db.load()
         cls.viewer = factories.member("viewer", username="analyst")
 
     def setUp(self):

@@ -2,22 +2,22 @@
 
 The password comes from the PORTAL_PASSWORD environment variable, or is asked for (twice) on
 a terminal; it must pass the password validators. Running it again for the same user name
-updates the role, province and password, so deployment scripts can call it every time.
+updates the role, province and password, so deployment scripts can call it every time. The
+account is written by programmes.services.accounts, as the admin's user page writes it.
 """
 
 import getpass
 import os
 
-from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.models import Group
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from programmes.access import Role, sync_role_groups
-from programmes.models import Province, UserProfile
+from programmes.models import Province, Role
+from programmes.services.accounts import account_create, account_set_password, account_update
 
 
 def find_province(code: str, era: str | None) -> Province:
@@ -58,25 +58,20 @@ class Command(BaseCommand):
         place = find_province(province, era) if province else None
         password = self._password()
         User = get_user_model()
-        user = User(username=username, first_name=first_name, last_name=last_name, email=email)
+        names = {"first_name": first_name, "last_name": last_name, "email": email}
+        existing = User.objects.filter(username=username).first()
+        created = existing is None
+        # The same rules as the admin's user page: programmes.services.accounts.
         try:
-            password_validation.validate_password(password, user)
+            with transaction.atomic():
+                if existing is None:
+                    account_create(username=username, password=password, role=role, province=place, **names)
+                else:
+                    given = {name: value for name, value in names.items() if value}
+                    account_update(user=existing, role=role, province=place, is_active=True, **given)
+                    account_set_password(user=existing, password=password)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
-
-        sync_role_groups()
-        with transaction.atomic():
-            user, created = User.objects.get_or_create(username=username)
-            for name, value in {"first_name": first_name, "last_name": last_name, "email": email}.items():
-                if value:
-                    setattr(user, name, value)
-            user.is_staff = role != Role.VIEWER
-            user.is_superuser = False
-            user.is_active = True
-            user.set_password(password)
-            user.save()
-            user.groups.set([Group.objects.get(name=role.value)])
-            UserProfile.objects.update_or_create(user=user, defaults={"province": place})
         verb = _("Created") if created else _("Updated")
         where = f" – {place}" if place else ""
         self.stdout.write(self.style.SUCCESS(f"{verb}: {username} ({role.label}{where})"))

@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0005_regions_from_2025'),
+        ('programmes', '0009_legal_basis_in_vietnamese'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,203 @@
+"""The demo data for tests: generated once per test process, then copied in as rows.
+
+`programmes.demo.load()` builds some ten thousand rows in Python and takes seconds; a dozen test
+classes need exactly those rows. `load()` here runs the genuine loaders the first time it is
+called in a process, inside the calling class's transaction, and records what they changed in
+each table (the rows added, changed or removed, keyed by primary key). Every later call replays
+that record with a few `executemany` statements inside the new class's transaction, so each class
+still gets the demo on a database that is rolled back after it: the tests stay isolated, and the
+data is the same as the loaders write, primary keys included.
+
+The record is only valid on the database it was taken from (the migrated, empty test database):
+when a class calls `load()` after writing rows of its own, the state before the load differs
+from the recorded one, and the genuine loaders run instead (correct, only slower). So call it
+first in `setUpTestData`.
+
+Tests of the loaders themselves (tests/programmes/test_demo.py, tests/conferences/test_demo.py)
+call `programmes.demo.load()` and `conferences.demo.load()` directly, never this module.
+
+Under pytest-xdist each worker is a process with its own test database, and so its own record.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+from django.apps import apps
+from django.core.management.color import no_style
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+
+# What one stage of the demo may take as its loader: programmes first, conferences on top of it.
+STAGES: dict[str, Callable[[], Any]] = {}
+
+
+def _stage_loaders() -> dict[str, Callable[[], Any]]:
+    if not STAGES:
+        from conferences import demo as conference_demo
+        from programmes import demo as programme_demo
+
+        STAGES["programmes"] = programme_demo.load
+        STAGES["conferences"] = conference_demo.load
+    return STAGES
+
+
+@dataclasses.dataclass
+class _TableChange:
+    """The rows a stage added, changed and removed in one table (prepared for the database)."""
+
+    model: type[models.Model]
+    columns: list[str]
+    added: list[tuple]
+    changed: list[tuple]
+    removed: list[Any]
+
+
+@dataclasses.dataclass
+class _Record:
+    """One stage's changes, the state it started from, what its loader returned, and every row
+    as the loader left them (what tests/test_demo_db.py compares a replay with)."""
+
+    before: dict[str, tuple[int, Any]]
+    changes: list[_TableChange]
+    result: Any
+    after: dict[str, dict[Any, tuple]]
+
+
+_records: dict[tuple[str, ...], _Record] = {}
+# How many times each stage was replayed or run for real in this process (for the tests of
+# this module and for the curious: `pytest -s` does not print it, the counts are read in tests).
+counters = {"generated": 0, "replayed": 0, "fallbacks": 0}
+
+
+def _models() -> list[type[models.Model]]:
+    """Every table Django manages (many-to-many tables and history tables included), in app order."""
+    return [
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.managed and not model._meta.proxy and not model._meta.swapped
+    ]
+
+
+def _fingerprint(using: str) -> dict[str, tuple[int, Any]]:
+    """(row count, largest primary key) of each table: enough to tell a migrated database apart
+    from one where a test already wrote rows."""
+    state = {}
+    for model in _models():
+        rows = model._base_manager.using(using).aggregate(n=models.Count("pk"), top=models.Max("pk"))
+        state[model._meta.db_table] = (rows["n"], rows["top"])
+    return state
+
+
+def _rows(model: type[models.Model], using: str) -> dict[Any, tuple]:
+    """Every row of `model`'s table by primary key, as Python values."""
+    fields = model._meta.concrete_fields
+    pk_index = fields.index(model._meta.pk)
+    names = [field.attname for field in fields]
+    return {values[pk_index]: values for values in model._base_manager.using(using).values_list(*names)}
+
+
+def _snapshot(using: str) -> dict[type[models.Model], dict[Any, tuple]]:
+    return {model: _rows(model, using) for model in _models()}
+
+
+def tables(using: str = DEFAULT_DB_ALIAS) -> dict[str, dict[Any, tuple]]:
+    """Every row of every table (by table name, then primary key), as Python values."""
+    return {model._meta.db_table: rows for model, rows in _snapshot(using).items()}
+
+
+def _prepared(model: type[models.Model], rows: list[tuple], using: str) -> list[tuple]:
+    """The rows as the database takes them in (what the ORM's own insert would send)."""
+    connection = connections[using]
+    fields = model._meta.concrete_fields
+    return [
+        tuple(field.get_db_prep_save(value, connection) for field, value in zip(fields, row, strict=True))
+        for row in rows
+    ]
+
+
+def _diff(before: dict, after: dict, using: str) -> list[_TableChange]:
+    changes = []
+    for model, rows in after.items():
+        old = before[model]
+        added = [row for key, row in rows.items() if key not in old]
+        changed = [row for key, row in rows.items() if key in old and old[key] != row]
+        removed = [model._meta.pk.get_db_prep_save(key, connections[using]) for key in old if key not in rows]
+        if added or changed or removed:
+            columns = [field.column for field in model._meta.concrete_fields]
+            changes.append(
+                _TableChange(model, columns, _prepared(model, added, using), _prepared(model, changed, using), removed)
+            )
+    return changes
+
+
+def _replay(changes: list[_TableChange], using: str) -> None:
+    """Write the recorded changes. Django creates foreign keys deferred (SQLite and PostgreSQL),
+    so the order of the tables does not matter inside the transaction."""
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for change in changes:
+            table = quote(change.model._meta.db_table)
+            pk_column = quote(change.model._meta.pk.column)
+            if change.removed:
+                cursor.executemany(f"DELETE FROM {table} WHERE {pk_column} = %s", [(key,) for key in change.removed])
+            names = ", ".join(quote(column) for column in change.columns)
+            marks = ", ".join(["%s"] * len(change.columns))
+            if change.changed:
+                pk_index = change.columns.index(change.model._meta.pk.column)
+                assignments = ", ".join(f"{quote(column)} = %s" for column in change.columns)
+                cursor.executemany(
+                    f"UPDATE {table} SET {assignments} WHERE {pk_column} = %s",
+                    [(*row, row[pk_index]) for row in change.changed],
+                )
+            if change.added:
+                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", change.added)
+        # PostgreSQL: the identity sequences past the inserted keys (SQLite keeps its own count).
+        for statement in connection.ops.sequence_reset_sql(no_style(), [change.model for change in changes]):
+            cursor.execute(statement)
+
+
+def replayable(key: tuple[str, ...], loader: Callable[[], Any], using: str = DEFAULT_DB_ALIAS) -> Any:
+    """Run `loader` the first time `key` is asked for in this process, recording what it changed;
+    replay that record on later calls that start from the same state; run `loader` again when
+    the state differs. Returns what `loader` returned (on a replay, what it returned when recorded).
+    """
+    record = _records.get(key)
+    if record is not None and _fingerprint(using) == record.before:
+        _replay(record.changes, using)
+        counters["replayed"] += 1
+        return record.result
+    if record is not None:
+        counters["fallbacks"] += 1
+        return loader()
+    before_state = _fingerprint(using)
+    before = _snapshot(using)
+    result = loader()
+    after = _snapshot(using)
+    _records[key] = _Record(
+        before_state,
+        _diff(before, after, using),
+        result,
+        {model._meta.db_table: rows for model, rows in after.items()},
+    )
+    counters["generated"] += 1
+    return result
+
+
+def load(*, conferences: bool = False, using: str = DEFAULT_DB_ALIAS) -> dict[str, Any]:
+    """Put the programme demo (and, with `conferences`, the demo conferences) into the database.
+
+    Returns each stage's loader result by stage name ("programmes", "conferences"): the result of
+    the genuine run that was recorded, so its `seconds` are those of that run. Must run inside a
+    transaction that the caller rolls back (a TestCase's `setUpTestData`): it writes rows with
+    fixed primary keys.
+    """
+    names = ["programmes", "conferences"] if conferences else ["programmes"]
+    loaders = _stage_loaders()
+    results = {}
+    with transaction.atomic(using=using):
+        for depth, name in enumerate(names, start=1):
+            results[name] = replayable(("demo", *names[:depth]), loaders[name], using)
+    return results
