@@ -42,6 +42,17 @@ SECTIONS = (
             ("programmes", "deadline"),
         ),
     ),
+    # The wider records (issue 19): the establishments supported and the typical-product selection.
+    (
+        _("Establishments and typical products"),
+        (
+            ("programmes", "establishment"),
+            ("programmes", "projectbeneficiary"),
+            ("programmes", "selectionround"),
+            ("programmes", "productentry"),
+            ("programmes", "productcertificate"),
+        ),
+    ),
     (
         _("Regional conferences"),
         (

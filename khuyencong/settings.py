@@ -148,6 +148,19 @@ DATABASES = {
     )
 }
 
+# A PostgreSQL streaming replica for the figures' reads (common/replica.py): only the summary's
+# queries, outside a transaction, go there; everything else reads and writes the primary. In
+# tests the alias mirrors the primary.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["common.replica.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache holds the API's rate-limit counters, so every worker and every host must see the

@@ -57,6 +57,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
             for action in ("view", "add", "change", "delete")
         ),
         "programmes.view_projecttransition",
+        # The revisions of their plans (listed read-only on the plan's admin page).
+        "programmes.view_planrevision",
         "programmes.view_reportingperiod",
         "programmes.submit_reportingperiod",
         *(f"programmes.view_{model}" for model in REFERENCE_DATA),

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 
 from django.utils import timezone
 from django.utils.text import capfirst
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from common.gates import role_gate
 from common.i18n import localized, user_display_name
@@ -23,6 +23,7 @@ from common.list_excel import (
     COUNT,
     DATE,
     LONG_TEXT,
+    MONEY,
     PCT,
     Column,
     chosen_filters,
@@ -30,6 +31,7 @@ from common.list_excel import (
     heading_lines,
     list_workbook,
 )
+from common.numbers import format_vnd, group_digits
 from common.xlsx import file_response
 
 from . import access
@@ -80,7 +82,28 @@ def period_columns(*, nationwide: bool) -> list[Column]:
         Column(capfirst(_("approved by")), 24),
         Column(_("Due"), 12, DATE),
         Column(_("Late or overdue"), 14),
+        Column(_("Plan as revised, as approved (đồng)"), 18, MONEY),
+        Column(_("Disbursed, as approved (đồng)"), 18, MONEY),
+        Column(_("Plan as revised, now (đồng)"), 18, MONEY),
+        Column(_("Disbursed, now (đồng)"), 18, MONEY),
+        Column(_("Changed since approval (as approved → now, difference)"), 48, LONG_TEXT),
     ]
+
+
+def _figure(value, group: str) -> str:
+    language = get_language()
+    if value is None:
+        return _("no data")
+    return group_digits(value, language) if group == "indicator" else format_vnd(value, language)
+
+
+def _changes(figures) -> str:
+    """Each figure of an approved report that the records now give otherwise, one a line."""
+    return "\n".join(
+        f"{label}: {_figure(row.approved, row.group)} → {_figure(row.live, row.group)} "
+        f"({'+' if row.difference and row.difference > 0 else ''}{_figure(row.difference, row.group)})"
+        for label, row in figures.changes
+    )
 
 
 def period_rows(groups, *, year: int, nationwide: bool) -> Iterator[list]:
@@ -100,6 +123,17 @@ def period_rows(groups, *, year: int, nationwide: bool) -> Iterator[list]:
                 row.approved_by,
                 row.due,
                 str(LATENESS.get(row.lateness, "")),
+                *(
+                    [
+                        row.figures.plan.approved,
+                        row.figures.actual.approved,
+                        row.figures.plan.live,
+                        row.figures.actual.live,
+                        _changes(row.figures),
+                    ]
+                    if row.figures is not None
+                    else [None] * 5
+                ),
             ]
 
 

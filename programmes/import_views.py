@@ -21,6 +21,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import access, importer
@@ -30,11 +31,20 @@ SESSION_KEY = "programmes_import"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A checked upload waits this long for its "Xác nhận nhập": a working day and some.
 DEFAULT_UPLOAD_MAX_AGE_HOURS = 12
-# The names `_stored_path` gives: only these files of the folder are ever deleted.
-STORED_NAME = re.compile(r"[0-9a-f]{32}\.xlsx")
+# The names `_stored_path` and `_claimed_path` give: only these files of the folder are ever deleted.
+STORED_NAME = re.compile(r"[0-9a-f]{32}\.(xlsx|importing|imported)")
 
 
 may_import = access.may_import
+
+ALREADY_IMPORTING = gettext_lazy(
+    "This file is being imported by another confirmation (another tab or a second click). It is "
+    "imported once: see the result in that tab, or on the project pages."
+)
+ALREADY_IMPORTED = gettext_lazy(
+    "This file has already been imported by an earlier confirmation. It is not imported twice: "
+    "see the result on the project pages."
+)
 
 
 def _require_importer(user) -> None:
@@ -50,6 +60,16 @@ def _upload_dir() -> Path:
 
 def _stored_path(token: str) -> Path:
     return _upload_dir() / f"{token}.xlsx"
+
+
+def _claimed_path(token: str) -> Path:
+    """Where a checked file is while its confirmation imports it (see `import_confirm`)."""
+    return _upload_dir() / f"{token}.importing"
+
+
+def _imported_path(token: str) -> Path:
+    """An empty mark that the file of `token` was imported, kept as long as an upload is."""
+    return _upload_dir() / f"{token}.imported"
 
 
 def upload_max_age_hours() -> float:
@@ -156,17 +176,35 @@ def import_confirm(request):
     token = request.POST.get("token", "")
     if not stored or stored.get("token") != token or stored.get("user") != request.user.pk or not token.isalnum():
         return _page(request, refusal=_("The checked file is no longer available. Upload it again."))
-    path = _stored_path(token)
+    # The confirmation is taken once. Two confirmations of one checked file (two tabs, a double
+    # click, a retry) both pass the session check; the rename below is atomic, so only one of
+    # them claims the file and imports it, and the other is told so: no payment twice.
+    path, claimed = _stored_path(token), _claimed_path(token)
     try:
-        data = path.read_bytes()
-    except OSError:
+        os.rename(path, claimed)
+        os.utime(claimed)  # its age is now the confirmation's: the clean-up leaves it alone
+    except FileNotFoundError:
+        if claimed.exists():
+            return _page(request, refusal=ALREADY_IMPORTING)
+        if _imported_path(token).exists():
+            request.session.pop(SESSION_KEY, None)
+            return _page(request, refusal=ALREADY_IMPORTED)
         request.session.pop(SESSION_KEY, None)
         return _page(request, refusal=_("The checked file is no longer available. Upload it again."))
     try:
+        data = claimed.read_bytes()
         report = importer.import_file(data, request.user, commit=True)
     except importer.ImportRefused as refusal:
+        claimed.unlink(missing_ok=True)
         _forget_upload(request)
         return _page(request, refusal=refusal.message)
+    except BaseException:
+        # Nothing was written (the import is one transaction): the file may be confirmed again.
+        os.replace(claimed, path)
+        raise
+    if report.ok:
+        _imported_path(token).touch()
+    claimed.unlink(missing_ok=True)
     if not report.ok:
         return render(
             request,

@@ -24,6 +24,7 @@ trap cleanup EXIT
 
 $BIN/python manage.py migrate -v0
 $BIN/python manage.py load_demo >/dev/null
+$BIN/python manage.py check_figures  # the rollup's triggers on PostgreSQL, after the demo load
 $BIN/python manage.py runserver "127.0.0.1:$port" --noreload >"$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 1 60); do

@@ -52,6 +52,9 @@ class _TableChange:
     added: list[tuple]
     changed: list[tuple]
     removed: list[Any]
+    # Tables the database's triggers keep (the figures' rollup): the replayed raw rows fill them
+    # again, so the replay empties them afterwards and writes `added`, every row as recorded.
+    replace: bool = False
 
 
 @dataclasses.dataclass
@@ -117,10 +120,22 @@ def _prepared(model: type[models.Model], rows: list[tuple], using: str) -> list[
     ]
 
 
+def _kept_by_triggers() -> set[type[models.Model]]:
+    from programmes.models import DisbursementRollup, OutputRollup
+
+    return {DisbursementRollup, OutputRollup}
+
+
 def _diff(before: dict, after: dict, using: str) -> list[_TableChange]:
     changes = []
+    kept = _kept_by_triggers()
     for model, rows in after.items():
         old = before[model]
+        if model in kept:
+            if rows != old:
+                columns = [field.column for field in model._meta.concrete_fields]
+                changes.append(_TableChange(model, columns, _prepared(model, list(rows.values()), using), [], [], True))
+            continue
         added = [row for key, row in rows.items() if key not in old]
         changed = [row for key, row in rows.items() if key in old and old[key] != row]
         removed = [model._meta.pk.get_db_prep_save(key, connections[using]) for key in old if key not in rows]
@@ -137,9 +152,13 @@ def _replay(changes: list[_TableChange], using: str) -> None:
     so the order of the tables does not matter inside the transaction."""
     connection = connections[using]
     quote = connection.ops.quote_name
+    # Raw rows first (their triggers write the rollup), then the rollup as recorded.
+    changes = sorted(changes, key=lambda change: change.replace)
     with connection.cursor() as cursor:
         for change in changes:
             table = quote(change.model._meta.db_table)
+            if change.replace:
+                cursor.execute(f"DELETE FROM {table}")
             pk_column = quote(change.model._meta.pk.column)
             if change.removed:
                 cursor.executemany(f"DELETE FROM {table} WHERE {pk_column} = %s", [(key,) for key in change.removed])

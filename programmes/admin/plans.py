@@ -3,14 +3,16 @@ only through the approval steps (services.plans, services.reporting).
 """
 
 from django.contrib import admin
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.i18n import localized
+from common.i18n import localized, user_display_name
 
 from .. import services
 from ..models import (
     BudgetPlan,
     IndicatorTarget,
+    PlanRevision,
     ReportingPeriod,
 )
 from ..selectors import locks
@@ -23,6 +25,48 @@ class BudgetPlanAdminForm(ServiceCheckedForm):
 
 class IndicatorTargetAdminForm(ServiceCheckedForm):
     check = staticmethod(services.indicator_target_check)
+
+
+class PlanRevisionInline(admin.TabularInline):
+    """The plan's revisions by decision, oldest first, read-only: a revision is made only by
+    `services.budget_plan_revise` (the year-plan page, `POST /api/v1/budget-plans/{id}/revise/`),
+    with the plan's new amount, and is never changed or removed afterwards."""
+
+    model = PlanRevision
+    extra = 0
+    can_delete = False
+    show_change_link = False
+    verbose_name = _("revision by decision")
+    verbose_name_plural = _("revisions by decision (made on the year-plan page; read-only here)")
+    fields = ("decision_number", "decided_on", "amount_before", "amount_after", "reason", "recorded")
+    readonly_fields = fields
+    ordering = ("decided_on", "id")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recorded_by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("Amount before"))
+    def amount_before(self, obj: PlanRevision) -> str:
+        return money(obj.from_vnd)
+
+    @admin.display(description=_("Amount after"))
+    def amount_after(self, obj: PlanRevision) -> str:
+        return money(obj.to_vnd)
+
+    @admin.display(description=_("Recorded by"))
+    def recorded(self, obj: PlanRevision) -> str:
+        """Who recorded the revision and when; "the system" for one loaded with the history."""
+        when = formats.date_format(timezone.localtime(obj.recorded_at), "SHORT_DATETIME_FORMAT")
+        return f"{user_display_name(obj.recorded_by)}, {when}"
 
 
 @admin.register(BudgetPlan)
@@ -52,6 +96,10 @@ class BudgetPlanAdmin(PortalAdmin):
 
     def lock_reason(self, obj: BudgetPlan) -> str | None:
         return locks.plan_lock_reason(obj)
+
+    def get_inlines(self, request, obj):
+        # A new plan has no revision yet (a plan is revised once approved, by decision).
+        return [] if obj is None else [PlanRevisionInline]
 
     @admin.display(description=_("Planned amount"), ordering="planned_vnd")
     def planned(self, obj: BudgetPlan) -> str:

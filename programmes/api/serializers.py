@@ -198,7 +198,8 @@ class ReviseSerializer(serializers.Serializer):
 
 class ReportingPeriodSerializer(serializers.ModelSerializer):
     """A province's report of a period. `approved_figures`: what it was approved with (null until
-    approved); the detail adds `live_figures`, the same figures as the records give them now."""
+    approved); the list and the detail add `live_figures`, the same figures as the records give
+    them now, and `changed_figures`, those that differ."""
 
     submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
@@ -224,15 +225,53 @@ class ReportingPeriodSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReportingPeriodDetailSerializer(ReportingPeriodSerializer):
+def _changed(period, live: dict) -> list[dict] | None:
+    """The figures of an approved report that the records now give otherwise: group (a fund,
+    "total" or "indicator"), key, approved, live, difference (live − approved); None for a report
+    without stored figures (not approved, or approved before the portal kept them)."""
+    if not period.approved_figures:
+        return None
+    return [
+        {
+            "group": row.group,
+            "key": row.key,
+            "approved": None if row.approved is None else str(row.approved),
+            "live": None if row.live is None else str(row.live),
+            "difference": None if row.difference is None else str(row.difference),
+        }
+        for row in report_figures.compare(period, live)
+        if row.changed
+    ]
+
+
+class ReportingPeriodListSerializer(ReportingPeriodSerializer):
+    """A report in the list: as the detail, `live_figures` (the figures as the records give them
+    now) and `changed_figures` (each figure that differs from the approved one, with the
+    difference), computed for the whole page at once (`report_figures.live_figures_of`, passed
+    in the context as `live_figures`)."""
+
     live_figures = serializers.SerializerMethodField()
+    changed_figures = serializers.SerializerMethodField()
 
     class Meta(ReportingPeriodSerializer.Meta):
-        fields = [*ReportingPeriodSerializer.Meta.fields, "live_figures"]
+        fields = [*ReportingPeriodSerializer.Meta.fields, "live_figures", "changed_figures"]
         read_only_fields = fields
 
+    def _live(self, period) -> dict:
+        computed = self.context.get("live_figures")
+        if computed is None:
+            return report_figures.live_figures(period)
+        return computed[period.province_id, period.year, period.period]
+
     def get_live_figures(self, period) -> dict:
-        return report_figures.live_figures(period)
+        return self._live(period)
+
+    def get_changed_figures(self, period) -> list[dict] | None:
+        return _changed(period, self._live(period))
+
+
+class ReportingPeriodDetailSerializer(ReportingPeriodListSerializer):
+    """A report, its approved figures beside the live ones (computed for it alone)."""
 
 
 class PeriodSubmitSerializer(serializers.Serializer):

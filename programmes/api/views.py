@@ -28,6 +28,7 @@ from ..models import (
     Region,
     ReportingPeriod,
 )
+from ..selectors import report_figures
 from .filters import BudgetPlanFilter, IndicatorTargetFilter, ProjectFilter, ProvinceFilter, ReportingPeriodFilter
 from .permissions import ReadOnlyForAll, require_decide_period, require_decide_plans
 from .serializers import (
@@ -42,6 +43,7 @@ from .serializers import (
     ReasonSerializer,
     RegionSerializer,
     ReportingPeriodDetailSerializer,
+    ReportingPeriodListSerializer,
     ReportingPeriodSerializer,
     ReviseSerializer,
     TransitionSerializer,
@@ -205,7 +207,17 @@ class ReportingPeriodViewSet(ReadOnlyForAll, viewsets.ReadOnlyModelViewSet):
         return access.visible(self.request.user, queryset).order_by("-year", "province__code", "period")
 
     def get_serializer_class(self):
-        return ReportingPeriodDetailSerializer if self.action == "retrieve" else ReportingPeriodSerializer
+        return ReportingPeriodDetailSerializer if self.action == "retrieve" else ReportingPeriodListSerializer
+
+    def list(self, request, *args, **kwargs):
+        """The page of reports, each with its live figures computed for the page at once
+        (`report_figures.live_figures_of`: a fixed number of queries, not a summary per report)."""
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        records = list(page if page is not None else queryset)
+        context = {**self.get_serializer_context(), "live_figures": report_figures.live_figures_of(records)}
+        data = ReportingPeriodListSerializer(records, many=True, context=context).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
 
     def _answer(self, record, status=200):
         return Response(ReportingPeriodSerializer(self.get_queryset().get(pk=record.pk)).data, status=status)

@@ -94,9 +94,17 @@ from .reporting import (
     expected_in,
     period_end,
 )
+from .rollup import (
+    DisbursementRollup,
+    OutputRollup,
+    install_triggers,
+)
 from .sums import MONEY_SUM, DisbursementKind, signed_amount_vnd
 
 __all__ = [
+    "DisbursementRollup",
+    "OutputRollup",
+    "install_triggers",
     "ACTIVITY_REFUSALS",
     "ActivityCategory",
     "ApprovalStatus",

@@ -41,9 +41,11 @@ class Notification(models.Model):
     # The names the message needs (province, year, period or fund, who, the reason…), as text.
     params = models.JSONField(_("details"), default=dict, blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
-    # Reminders only: what was reminded (`report_due:<province>:<year>:<period>`), so that a
-    # reminder is sent once per item however often `send_reminders` runs.
+    # Reminders only: what was reminded (`report_due:<province>:<year>:<period>`) and on which
+    # day, so that an item is reminded to a person at most once a day however often, and however
+    # many at once, `send_reminders` runs (the constraint below). Empty and None otherwise.
     key = models.CharField(_("reminder key"), max_length=120, blank=True)
+    reminder_day = models.DateField(_("reminded on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
@@ -54,7 +56,15 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         constraints = [
             models.UniqueConstraint(
-                fields=["recipient", "key"], condition=~Q(key=""), name="notification_reminder_once"
+                fields=["recipient", "key", "reminder_day"],
+                condition=~Q(key=""),
+                name="notification_reminder_once_a_day",
+            ),
+            # A reminder always has its day (a NULL day would escape the constraint above), and a
+            # workflow notification never has one.
+            models.CheckConstraint(
+                condition=Q(key="", reminder_day__isnull=True) | (~Q(key="") & Q(reminder_day__isnull=False)),
+                name="notification_reminder_has_its_day",
             ),
         ]
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]

@@ -31,6 +31,7 @@ from .figures import (
     ProvinceMap,
     Scope,
 )
+from .report_figures import ApprovedFigures, approved_figures
 from .reporting import report_due_date, report_lateness, reporting_completeness
 
 
@@ -112,6 +113,9 @@ class PeriodRow:
     approved_by: str
     approved_at: datetime.datetime | None
     url: str
+    # An approved report's figures as approved beside the live ones (None: not approved, or
+    # approved before the portal kept its figures).
+    figures: ApprovedFigures | None = None
 
 
 @dataclass(frozen=True)
@@ -159,8 +163,11 @@ def period_list(
 ) -> PeriodList:
     """The reports `user` may see for `year`, by period: province staff their own territory's
     provinces in force at each period's end; the nation-wide roles every province, filtered by
-    region (ignored for province staff), status and period ("" for any). Two queries, the
-    reporting calendar (unless given) and the year's reports, over the provinces of `provinces`."""
+    region (ignored for province staff), status and period ("" for any); an approved report
+    with the figures it was approved with beside the live ones (`report_figures.approved_figures`,
+    in one batch for the list). Queries, over the provinces of `provinces`: the reporting
+    calendar (unless given), the year's reports, and when some report shown is approved with its
+    figures those of `approved_figures` (four, and two per period with such a report)."""
     calendar = calendar or ReportingCalendar.load()
     nationwide = access.sees_everything(user)
     region_code = region_code if nationwide else ""
@@ -175,6 +182,15 @@ def period_list(
             "submitted_by", "approved_by"
         )
     }
+    chosen_ids = {province.pk for province in chosen}
+    shown = [
+        record
+        for record in records.values()
+        if record.province_id in chosen_ids
+        and (not period_filter or record.period == period_filter)
+        and (not status_filter or status_filter == record.status)
+    ]
+    figures = approved_figures(shown, provinces)
     groups = []
     for code in Period.values:
         if period_filter and code != period_filter:
@@ -204,6 +220,7 @@ def period_list(
                     approved_by=approved_by,
                     approved_at=approved_at,
                     url=period_url(province, year, code),
+                    figures=figures.get((province.pk, year, code)),
                 )
             )
         end = period_end(year, code)

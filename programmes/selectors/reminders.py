@@ -1,7 +1,9 @@
 """What the reporting calendar asks to remind today (services.reminders sends it): the reports
 due within their deadline's reminder days, the reports overdue, and the accepted projects whose
 settlement deadline (22/01 of the next year by default) is near. Each item names its province,
-whose staff are reminded, and a key that makes it a reminder sent once.
+whose staff are reminded, its key (the same item has the same key every day), its due date and
+the first day of its reminder window; services.reminders decides from these which items are
+sent on a given day (each at most once per person and day).
 """
 
 import datetime
@@ -21,10 +23,14 @@ K = NotificationKind
 @dataclass(frozen=True)
 class ReminderItem:
     kind: str
-    key: str  # the same item gets the same key every day: it is reminded once
+    key: str  # the same item gets the same key every day; the day is stored beside it
     province_id: int
     params: dict
     url: str
+    due: datetime.date
+    # The first day of a due-soon reminder's window (the due date minus its reminder days);
+    # None for an overdue report, which is reminded every day.
+    window_opens: datetime.date | None
 
 
 def due_reminders(
@@ -66,9 +72,9 @@ def due_reminders(
                 due = report_due_date(report, year, code, calendar)
                 days_left = (due - today).days
                 if 0 <= days_left <= remind:
-                    kind = K.REPORT_DUE
+                    kind, opens = K.REPORT_DUE, due - datetime.timedelta(days=remind)
                 elif days_left < 0:
-                    kind = K.REPORT_OVERDUE
+                    kind, opens = K.REPORT_OVERDUE, None
                 else:
                     continue
                 items.append(
@@ -80,6 +86,8 @@ def due_reminders(
                         url=reverse(
                             "programmes:period", kwargs={"province_id": province.pk, "year": year, "period": code}
                         ),
+                        due=due,
+                        window_opens=opens,
                     )
                 )
     settlement = {year: calendar.date_of(DeadlineCode.SETTLEMENT, year) for year in years}
@@ -104,6 +112,8 @@ def due_reminders(
                         "due": due.isoformat(),
                     },
                     url=reverse("admin:programmes_project_change", args=[project.pk]),
+                    due=due,
+                    window_opens=due - datetime.timedelta(days=remind),
                 )
             )
     return items

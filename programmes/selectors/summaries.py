@@ -16,13 +16,17 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from common.replica import figures_from_replica
+
 from ..models import (
     MONEY_SUM,
     ApprovalStatus,
     BudgetPlan,
     Disbursement,
+    DisbursementRollup,
     Indicator,
     IndicatorTarget,
+    OutputRollup,
     Project,
     ProjectOutput,
     ProjectStatus,
@@ -108,24 +112,54 @@ def _plans(years: list[int]) -> tuple[dict[PlanKey, Decimal], dict[PlanKey, Deci
     return planned, original
 
 
+def _whole_months_end(as_of: datetime.date) -> datetime.date:
+    """The first day after the last whole month on or before `as_of`: the rollup holds the
+    months before it, the raw rows the days from it to `as_of` (none when `as_of` ends a month)."""
+    following = as_of + datetime.timedelta(days=1)
+    return following if following.day == 1 else as_of.replace(day=1)
+
+
+def _by_key(rows) -> dict:
+    """Σ of (*key, amount) rows by key: the rollup's whole months and the raw partial month of a
+    cut-off come from one UNION ALL, a key possibly in both."""
+    found: dict = {}
+    for *key, amount in rows:
+        key = tuple(key) if len(key) > 1 else key[0]
+        found[key] = found.get(key, 0) + amount
+    return found
+
+
 def _actuals(year: int, years: list[int], as_of: datetime.date) -> dict[PlanKey, Decimal]:
     """(project year, province id, fund) -> net đồng disbursed to that year's projects.
 
     `year`'s projects count their disbursements dated on or before `as_of` (which may fall in
     January of the next year, when projects are settled). Earlier `years` of a trend are cut at
     their own 31 December, as their summary with the default cut-off would be.
+
+    Whole months come from the rollup (`DisbursementRollup`); only the days of a cut-off that
+    does not end a month are summed from the raw disbursements, in the same query.
     """
-    current = Q(project__year=year, date__lte=as_of)
-    earlier = Q(project__year__in=[y for y in years if y < year], date__year__lte=F("project__year"))
+    months_end = _whole_months_end(as_of)
+    current = Q(project_year=year, month__lt=months_end)
+    earlier = Q(project_year__in=[y for y in years if y < year], month__year__lte=F("project_year"))
     rows = (
-        Disbursement.objects.filter(current | earlier)
-        .values_list("project__year", "project__province_id", "project__funding_source")
-        .annotate(total=Coalesce(Sum(signed_amount_vnd()), ZERO, output_field=MONEY_SUM))
+        DisbursementRollup.objects.filter(current | earlier)
+        .values_list("project_year", "province_id", "funding_source")
+        .annotate(total=Sum("total_vnd"))
         .order_by()
     )
-    return {(year, pid, fund): total for year, pid, fund, total in rows}
+    if months_end <= as_of:
+        rows = rows.union(
+            Disbursement.objects.filter(project__year=year, date__gte=months_end, date__lte=as_of)
+            .values_list("project__year", "project__province_id", "project__funding_source")
+            .annotate(total=Coalesce(Sum(signed_amount_vnd()), ZERO, output_field=MONEY_SUM))
+            .order_by(),
+            all=True,
+        )
+    return _by_key(rows)
 
 
+@figures_from_replica  # on the replica when DATABASE_REPLICA_URL is set (common/replica.py)
 def summary(
     *,
     year: int,
@@ -148,6 +182,9 @@ def summary(
       predecessors; a region against the territories of the provinces it has at the end of the
       year); revised-plan growth compares the plans as revised;
     - share: against the nation; indicator completion: outputs dated ≤ `as_of` over targets;
+    - disbursements and outputs of whole months are read from the rollup tables (kept exact by
+      database triggers, models/rollup.py), the days of a cut-off's unfinished month from the
+      raw rows;
     - plans approved: provinces in force on 1 January with an approved plan of the fund;
     - no data is not zero: a plan with no approved plan behind it, an actual or an output with
       no project of the year behind it, a target never set, are None, and so is every ratio
@@ -326,12 +363,34 @@ def _indicators(year: int, as_of: datetime.date, ids: set[int], *, has_projects:
         .annotate(total=Sum("target"))
         .order_by()
     )
-    outputs = dict(
-        ProjectOutput.objects.filter(project__year=year, project__province_id__in=ids, date__lte=as_of)
+    # Whole months from the rollup, the days of a cut-off that does not end a month from the raw
+    # outputs, in one query (as `_actuals`).
+    months_end = _whole_months_end(as_of)
+    outputs = (
+        OutputRollup.objects.filter(project_year=year, province_id__in=ids, month__lt=months_end)
         .values_list("indicator_id")
-        .annotate(total=Sum("value"))
+        .annotate(total=Sum("total"))
         .order_by()
     )
+    if months_end <= as_of:
+        outputs = outputs.union(
+            ProjectOutput.objects.filter(
+                project__year=year, project__province_id__in=ids, date__gte=months_end, date__lte=as_of
+            )
+            .values_list("indicator_id")
+            .annotate(total=Sum("value"))
+            .order_by(),
+            all=True,
+        )
+    outputs = _by_key(outputs)
+    return _indicator_rows(Indicator.objects.order_by("order", "code"), targets, outputs, has_projects=has_projects)
+
+
+def _indicator_rows(
+    indicators: Iterable[Indicator], targets: dict[int, int], outputs: dict[int, int], *, has_projects: bool
+) -> list[IndicatorFigures]:
+    """One row per indicator that is active or has a target or an output in the scope: the
+    target (None when never set) and the outputs (None without a project of the year)."""
     return [
         IndicatorFigures(
             code=indicator.code,
@@ -342,6 +401,103 @@ def _indicators(year: int, as_of: datetime.date, ids: set[int], *, has_projects:
             target=targets.get(indicator.pk),
             actual=outputs.get(indicator.pk, 0) if has_projects else None,
         )
-        for indicator in Indicator.objects.order_by("order", "code")
+        for indicator in indicators
         if indicator.is_active or indicator.pk in targets or indicator.pk in outputs
     ]
+
+
+@dataclass(frozen=True)
+class CutoffFigures:
+    """A report's figures: plan, first-approved plan and actual by fund (and the total) and the
+    indicators' targets and outputs, for one territory cut at one day. The same figures as
+    `summary()`'s `funds` and `indicators` for that territory and day (the other amounts of
+    `FundFigures`, which a report does not keep, are None)."""
+
+    year: int
+    as_of: datetime.date
+    funds: dict[str, FundFigures]
+    indicators: list[IndicatorFigures]
+
+
+Cutoff = tuple[int, datetime.date, frozenset[int]]  # (year, cut-off day, territory's province ids)
+
+
+def cutoff_figures(cutoffs: Iterable[Cutoff]) -> dict[Cutoff, CutoffFigures]:
+    """`CutoffFigures` for each (year, as_of, ids) of `cutoffs`, from the same grouped rows and the
+    same sums (`_Records`) as `summary()`: a list of reports gets every report's figures without a
+    summary per report.
+
+    Queries, whatever the number of territories: plans, projects, targets, indicators, and per
+    distinct (year, as_of) one of disbursements and one of outputs; none when `cutoffs` is empty.
+    """
+    wanted = set(cutoffs)
+    if not wanted:
+        return {}
+    years = sorted({year for year, _day, _ids in wanted})
+    days = sorted({(year, day) for year, day, _ids in wanted})
+    plans, original_plans = _plans(years)
+    projects = set(
+        Project.objects.filter(year__in=years)
+        .values_list("year", "province_id", "funding_source")
+        .distinct()
+        .order_by()
+    )
+    targets: dict[tuple[int, int, int], int] = {
+        (year, pid, indicator): total
+        for year, pid, indicator, total in IndicatorTarget.objects.filter(year__in=years)
+        .values_list("year", "province_id", "indicator_id")
+        .annotate(total=Sum("target"))
+        .order_by()
+    }
+    indicators = list(Indicator.objects.order_by("order", "code"))
+    actuals = {(year, day): _actuals(year, [], day) for year, day in days}
+    outputs = {
+        (year, day): dict(
+            (
+                ((pid, indicator), total)
+                for pid, indicator, total in ProjectOutput.objects.filter(project__year=year, date__lte=day)
+                .values_list("project__province_id", "indicator_id")
+                .annotate(total=Sum("value"))
+                .order_by()
+            )
+        )
+        for year, day in days
+    }
+    result = {}
+    for year, day, ids in wanted:
+        records = _Records(plans=plans, original_plans=original_plans, actuals=actuals[year, day], projects=projects)
+        funds = {
+            fund: FundFigures(
+                plan_vnd=records.plan(year, ids, fund),
+                original_plan_vnd=records.original_plan(year, ids, fund),
+                actual_vnd=records.actual(year, ids, fund),
+                plan_prev_vnd=None,
+                original_plan_prev_vnd=None,
+                nation_plan_vnd=None,
+                nation_actual_vnd=None,
+                committed_vnd=None,
+            )
+            for fund in FUNDS
+        }
+        funds[TOTAL] = FundFigures(
+            **{
+                name: progress.total(getattr(funds[f], name) for f in FUNDS)
+                for name in FundFigures.__dataclass_fields__
+            }
+        )
+        has_projects = records.has_projects(year, ids)
+        scope_targets: dict[int, int] = {}
+        for (row_year, pid, indicator), total in targets.items():
+            if row_year == year and pid in ids:
+                scope_targets[indicator] = scope_targets.get(indicator, 0) + total
+        scope_outputs: dict[int, int] = {}
+        for (pid, indicator), total in outputs[year, day].items():
+            if pid in ids:
+                scope_outputs[indicator] = scope_outputs.get(indicator, 0) + total
+        result[year, day, ids] = CutoffFigures(
+            year=year,
+            as_of=day,
+            funds=funds,
+            indicators=_indicator_rows(indicators, scope_targets, scope_outputs, has_projects=has_projects),
+        )
+    return result

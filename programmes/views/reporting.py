@@ -16,8 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from common.i18n import localized
-
 from .. import access, services
 from ..forms import (
     REPORT_STATUS_FILTERS,
@@ -259,24 +257,11 @@ def _approved_rows(record: ReportingPeriod, result) -> list[tuple[str, report_fi
     """The report's figures as approved beside the live ones (`result`, the page's summary), each
     with its label: per fund plan as revised, first-approved plan, disbursed; per indicator target
     and output."""
-    amount_labels = {
-        "plan_vnd": _("plan as revised"),
-        "original_plan_vnd": _("first-approved plan"),
-        "actual_vnd": _("disbursed"),
-    }
     indicators = {item.code: item for item in result.indicators}
-    rows = []
-    for row in report_figures.compare(record, report_figures.figures_of(result)):
-        if row.group == "indicator":
-            code, part = row.key.split(":")
-            item = indicators[code]
-            name = localized(item.name, item.name_en)
-            label = f"{name}: {_('target') if part == 'target' else _('done')}"
-        else:
-            fund = _("Total") if row.group == "total" else FundingSource(row.group).label
-            label = f"{fund}: {amount_labels[row.key]}"
-        rows.append((label, row))
-    return rows
+    return [
+        (report_figures.label_of(row, indicators), row)
+        for row in report_figures.compare(record, report_figures.figures_of(result))
+    ]
 
 
 def _period_action(

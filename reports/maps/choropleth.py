@@ -37,6 +37,8 @@ NO_DATA_COLOUR = "#d9dde3"  # under the hatching of the "no data" class
 LABEL_FONT = 10.0  # value labels inside provinces, in viewBox units
 TIP_FONT = 13.0
 TIP_LINE = 17.0
+ZOOM_MARGIN = 0.06  # of the region's larger side, kept around a zoomed region
+MIN_ZOOM_HEIGHT = 380.0  # a wide region's frame keeps room for the era's name and the tip box
 
 
 def era_for(as_of: datetime.date) -> str:
@@ -173,6 +175,59 @@ class PlaceLabel:
 
 
 @dataclass(frozen=True)
+class Frame:
+    """Where the map's geometry goes: the stored coordinates (x, y) are drawn at
+    (`dx` + `k`·x, `dy` + `k`·y) in a `width` × `height` viewBox. The whole country is the
+    identity (k = 1); a region is zoomed so that its provinces fill the frame."""
+
+    width: float
+    height: float
+    k: float = 1.0
+    dx: float = 0.0
+    dy: float = 0.0
+
+    @property
+    def zoomed(self) -> bool:
+        return self.k != 1.0
+
+    @property
+    def transform(self) -> str:
+        """The SVG transform of the geometry group ('' for the identity)."""
+        if not self.zoomed:
+            return ""
+        return f"translate({self.dx:.1f} {self.dy:.1f}) scale({self.k:.4f})"
+
+    def x(self, value: float) -> float:
+        return round(self.dx + self.k * value, 1)
+
+    def y(self, value: float) -> float:
+        return round(self.dy + self.k * value, 1)
+
+    def contains(self, x: float, y: float, margin: float = 0.0) -> bool:
+        """True when the stored point (x, y) is drawn inside the frame, `margin` units in."""
+        return margin <= self.x(x) <= self.width - margin and margin <= self.y(y) <= self.height - margin
+
+
+def zoom_frame(boxes: Sequence[tuple[float, float, float, float]], width: float, height: float) -> Frame:
+    """The frame that shows `boxes` (minx, miny, maxx, maxy in stored units) as large as the
+    country's `width` × `height` allows, centred, with a margin: the width stays the country's
+    (so text reads at the same size on both maps), the height follows the region's shape,
+    never more than the country's nor less than MIN_ZOOM_HEIGHT. No box: the whole country."""
+    if not boxes:
+        return Frame(width=width, height=height)
+    minx = min(box[0] for box in boxes)
+    miny = min(box[1] for box in boxes)
+    maxx = max(box[2] for box in boxes)
+    maxy = max(box[3] for box in boxes)
+    margin = ZOOM_MARGIN * max(maxx - minx, maxy - miny)
+    box_w, box_h = maxx - minx + 2 * margin, maxy - miny + 2 * margin
+    k = min(width / box_w, height / box_h)
+    frame_h = round(max(min(box_h * k, height), MIN_ZOOM_HEIGHT), 1)
+    centre_x, centre_y = (minx + maxx) / 2, (miny + maxy) / 2
+    return Frame(width=width, height=frame_h, k=k, dx=width / 2 - k * centre_x, dy=frame_h / 2 - k * centre_y)
+
+
+@dataclass(frozen=True)
 class ChoroplethMap:
     dom_id: str  # prefix of the ids in the SVG (title, hatching), unique on the page
     era: str
@@ -182,6 +237,7 @@ class ChoroplethMap:
     divides: str
     width: float
     height: float
+    frame: Frame  # how the stored geometry is placed in the width × height viewBox
     scale: Scale
     provinces: tuple[MapProvince, ...]
     outside: tuple[str, ...]  # paths of the provinces not mapped (see `only`), drawn as ground
@@ -256,8 +312,9 @@ def choropleth(
     `measure` names what is mapped ("Plan completion") and `divides` says what the percentage
     divides ("disbursed as a share of the approved plan"); `title` defaults to `measure`.
     Provinces of the era without a row are drawn in the "no data" class, without a link.
-    `only` (codes of the era, e.g. a region's provinces) draws every other province as plain
-    grey ground, neither classed nor counted nor focusable; None maps every province.
+    `only` (codes of the era, e.g. a region's provinces) zooms the map to them (they fill the
+    frame, see `zoom_frame`) and draws every other province as plain grey ground, neither
+    classed nor counted nor focusable; None maps every province of the whole country.
     ValueError for an unknown era, a row (or a code of `only`) that is not a province of the
     era, or two rows for one province.
     """
@@ -276,7 +333,12 @@ def choropleth(
     if not mapped <= known:
         raise ValueError(f"{sorted(mapped - known)} are not provinces of the {era!r} era")
 
-    tip_right = geo.width - 10
+    frame = (
+        Frame(width=geo.width, height=geo.height)
+        if only is None
+        else zoom_frame([shape.bbox for shape in shapes if shape.code in mapped], geo.width, geo.height)
+    )
+    tip_right = frame.width - 10
     tip_y = 40.0
     provinces = []
     outside = tuple(shape.d for shape in shapes if shape.code not in mapped)
@@ -299,9 +361,10 @@ def choropleth(
                 title=f"{shape.name}: {'; '.join(lines)}",
                 url=row.url,
                 label=row.label,
-                show_label=label_fits(row.label, shape.label_room),
-                label_x=shape.label_x,
-                label_y=round(shape.label_y + LABEL_FONT * 0.35, 1),  # baseline: the text's middle on the point
+                show_label=label_fits(row.label, shape.label_room * frame.k),
+                label_x=frame.x(shape.label_x),
+                # The baseline: the text's middle on the point.
+                label_y=round(frame.y(shape.label_y) + LABEL_FONT * 0.35, 1),
                 tip=tuple(
                     TipLine(text=text, y=round(tip_y + 20 + index * TIP_LINE, 1))
                     for index, text in enumerate(tip_texts)
@@ -322,7 +385,10 @@ def choropleth(
     names = {shape.code: shape.name for shape in geo.provinces(geometry.OLD)}
     archipelagos = []
     for item in geo.archipelagos:
-        minx, miny, maxx, maxy = item.bbox
+        centre_x, centre_y = (item.bbox[0] + item.bbox[2]) / 2, (item.bbox[1] + item.bbox[3]) / 2
+        if not frame.contains(centre_x, centre_y):
+            continue  # a zoomed region far from it: the archipelago is out of the frame
+        minx, miny, maxx = frame.x(item.bbox[0]), frame.y(item.bbox[1]), frame.x(item.bbox[2])
         if item.key == "hoang_sa":
             text = _("Hoàng Sa archipelago (%(province)s)") % {"province": names[item.province]}
             centre = round((minx + maxx) / 2, 1)
@@ -338,10 +404,11 @@ def choropleth(
         "thailand": _("Thailand"),
         "east_sea": _("East Sea"),
     }
+    # A zoomed region keeps the names of the neighbours and the sea that fall inside its frame.
     places = tuple(
-        PlaceLabel(key=key, text=text, x=geo.places[key][0], y=geo.places[key][1])
+        PlaceLabel(key=key, text=text, x=frame.x(geo.places[key][0]), y=frame.y(geo.places[key][1]))
         for key, text in place_names.items()
-        if key in geo.places
+        if key in geo.places and frame.contains(*geo.places[key], margin=30)
     )
     return ChoroplethMap(
         dom_id=dom_id,
@@ -350,8 +417,9 @@ def choropleth(
         title=title or measure,
         measure=measure,
         divides=divides,
-        width=geo.width,
-        height=geo.height,
+        width=frame.width,
+        height=frame.height,
+        frame=frame,
         scale=scale,
         provinces=tuple(provinces),
         outside=outside,

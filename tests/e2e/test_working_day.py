@@ -24,6 +24,25 @@ from tests.e2e.conftest import log_in
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 REASON = "Vượt mức hướng dẫn của Bộ: tối đa 1.400.000.000 đồng."
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def shot(shot, page):
+    """The conftest's `shot` at 1366×768, then the same page at a phone's 390×844 (checked the
+    same way: it fits the width, every control is named), then back to the desktop window."""
+
+    def take(name: str, **kwargs):
+        desktop = page.viewport_size
+        path = shot(name, **kwargs)
+        page.set_viewport_size(PHONE)
+        try:
+            shot(f"{name}-390", **kwargs)
+        finally:
+            page.set_viewport_size(desktop)
+        return path
+
+    return take
 
 
 def test_ministry_morning_approve_the_waiting_report_and_the_list_empties(page, url, shot, hcmc_staff):

@@ -353,7 +353,10 @@ class ListQueryCountTests(TestCase):
             "/regions/": 4,  # + regions
             "/provinces/": 5,  # + count, page with regions
             "/budget-plans/": 6,  # + count, page with provinces, the page's revisions with their authors
-            "/reporting-periods/": 5,  # + count, page with provinces and the users who submitted and approved
+            # + count, page with provinces and the users who submitted and approved, then the page's live
+            # figures (report_figures.live_figures_of): every province (ProvinceMap), plans, projects,
+            # targets, indicators, and for the one cut-off (30/06/2016) disbursements and outputs.
+            "/reporting-periods/": 12,
             "/indicator-targets/": 5,  # + count, page with provinces and indicators
             "/projects/": 5,  # + count, page with provinces, categories and disbursed totals
         }

@@ -15,8 +15,8 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
-from django.test import TestCase, TransactionTestCase
+from django.db import connection
+from django.test import TestCase
 from django.urls import reverse
 
 from programmes import services
@@ -24,6 +24,7 @@ from programmes.models import BudgetPlan, FundingSource, IndicatorTarget, Report
 from programmes.services import plans as plan_services
 from programmes.services import reporting
 from tests import factories
+from tests.transactional import SeededTransactionTestCase
 
 YEAR, PERIOD = 2016, "H1"
 
@@ -107,22 +108,9 @@ class SimulatedRaceTests(TestCase):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no concurrent writers to race")
-class RealRaceTests(TransactionTestCase):
+class RealRaceTests(SeededTransactionTestCase):
     """Two threads, two connections, on PostgreSQL. Each look-up is followed by a pause longer
     than the other thread needs to reach its own: without the lock both would miss the record."""
-
-    serialized_rollback = True  # the seeded provinces, groups and indicators come back before each test
-
-    def _fixture_teardown(self):
-        # Django flushes every table after a TransactionTestCase and restores the seeded rows
-        # only at the start of the next serialized_rollback test. Under xdist the classes that
-        # run after this one in the same worker are ordinary TestCases that expect the seeded
-        # provinces, groups and indicators: put them back now.
-        super()._fixture_teardown()
-        for alias in self._databases_names(include_mirrors=False):
-            database = connections[alias]
-            if getattr(database, "_test_serialized_contents", None):
-                database.creation.deserialize_db_from_string(database._test_serialized_contents)
 
     def race(self, write, patch_target, name):
         real = getattr(patch_target, name)

@@ -84,6 +84,13 @@ class PlanHistoryTests(TestCase):
         """The admin saves through the request: the middleware supplies the user."""
         self.client.force_login(self.officer)
         url = reverse("admin:programmes_budgetplan_change", args=[self.plan.pk])
+        # The page's read-only list of revisions is an inline: its management form is posted too.
+        page = self.client.get(url)
+        management = {
+            f"{formset.formset.prefix}-{name}": value
+            for formset in page.context["inline_admin_formsets"]
+            for name, value in formset.formset.management_form.initial.items()
+        }
         response = self.client.post(
             url,
             {
@@ -92,6 +99,7 @@ class PlanHistoryTests(TestCase):
                 "funding_source": FundingSource.KCQG,
                 "planned_vnd": "1.300.000.000",
                 "notes": "",
+                **management,
             },
         )
         assert response.status_code == 302, response.content.decode()[:2000]

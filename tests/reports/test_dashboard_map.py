@@ -122,6 +122,11 @@ class DashboardMapTests(TestCase):
         rows = response.context["summary"].provinces
         self.assertEqual(len(linked_provinces(root)), len(rows))
         self.assertEqual(len(root.findall(f".//{SVG}g[@class='map-outside']/{SVG}path")), 63 - len(rows))
+        # Zoomed to the region: its provinces fill the frame, drawn through the frame's transform.
+        frame = response.context["province_map"].map.frame
+        self.assertTrue(frame.zoomed)
+        transforms = {link.find(f"{SVG}path").get("transform") for link in linked_provinces(root)}
+        self.assertEqual(transforms, {frame.transform})
         self.assert_coloured_from_summary(response)
         self.assertContains(response, "Bản đồ các tỉnh, thành phố trong vùng")
 
@@ -209,5 +214,8 @@ class BriefingMapTests(TestCase):
                 era = NEW_ERA if current.cutoff_day >= ch.MERGER_DATE else OLD_ERA
                 self.assertIn(era, root.find(f"{SVG}title").text)
                 self.assertIn("Tăng trưởng kế hoạch", root.find(f"{SVG}title").text)
+                frame = response.context["province_map"].map.frame
+                self.assertTrue(frame.zoomed)  # the region's provinces fill the frame
+                self.assertEqual(root.get("viewBox"), f"0 0 {frame.width} {frame.height}")
                 query = parse_qs(urlsplit(links[0].get("href")).query)
                 self.assertEqual(query, {"year": [str(current.year)], "as_of": [current.as_of.isoformat()]})

@@ -22,6 +22,7 @@ from openpyxl import load_workbook
 from common import list_excel
 from common.i18n import localized
 from conferences.models import Addressee, Conference, Recommendation, RecommendationStatus
+from programmes import exports
 from programmes.models import Period, Province, ReportingPeriod, province_label
 from programmes.rules.progress import round_pct
 from tests.conferences import helpers
@@ -89,6 +90,15 @@ class ListExportTestCase(PersonaTestCase):
         self.assertTrue(cell.quotePrefix)
 
 
+def figure_cells(figures) -> list:
+    """An approved report's figures as the file should hold them: the total plan as revised and
+    disbursed as approved and now (whole đồng), and the figures that changed, one a line."""
+    if figures is None:
+        return [None] * 5
+    amounts = [figures.plan.approved, figures.actual.approved, figures.plan.live, figures.actual.live]
+    return [None if value is None else int(value) for value in amounts] + [blank(exports._changes(figures))]
+
+
 @time_machine.travel(TODAY, tick=False)
 class PeriodExportTests(ListExportTestCase):
     @classmethod
@@ -134,6 +144,7 @@ class PeriodExportTests(ListExportTestCase):
                         blank(row.approved_by),
                         datetime.datetime.combine(row.due, datetime.time()),
                         blank(lateness),
+                        *figure_cells(row.figures),
                     ]
                 )
         return rows, nationwide
@@ -154,7 +165,7 @@ class PeriodExportTests(ListExportTestCase):
         self.assertIn("Trần Thị Thu Hà", sheet["A4"].value)
         self.assertEqual(header(sheet)[1], gettext("Province"))
         self.assertEqual(sheet.freeze_panes, "B7")
-        self.assertEqual(sheet.auto_filter.ref, f"A6:K{HEADER_ROW + len(expected)}")
+        self.assertEqual(sheet.auto_filter.ref, f"A6:P{HEADER_ROW + len(expected)}")
         # Hồ Chí Minh City's 6-month report: submitted two days ago by its officer, not yet due.
         hcm = next(row for row in data_rows(sheet) if row[1] == self.a.name and row[0] == str(Period.H1.label))
         self.assertEqual(hcm[3], str(ReportingPeriod.Status.SUBMITTED.label))

@@ -369,6 +369,97 @@ def test_only_maps_the_given_provinces_and_grounds_the_others():
         chart(rows, only=["99"])
 
 
+def region_codes(era: str, region: str) -> list[str]:
+    rows = fixture("provinces_63.csv") if era == geometry.OLD else NEW_ROWS
+    return sorted(row["code"] for row in rows if row["khuyen_cong_region"] == region)
+
+
+@pytest.mark.parametrize("era", geometry.ERAS)
+@pytest.mark.parametrize("region", ["north", "central_highlands", "south"])
+def test_a_region_is_zoomed_so_that_its_provinces_fill_the_frame(era, region):
+    codes = region_codes(era, region)
+    result = chart([ch.MapRow(code=code, value=D(80), url="/p/") for code in codes], era=era, only=codes)
+    frame = result.frame
+    geo = geometry.load()
+    assert frame.zoomed and frame.k > 1 and result.width == geo.width and result.height <= geo.height
+    # Independently of the stored boxes: every corner of the region's paths, placed by the
+    # frame, is inside the viewBox, and the region spans at least 85 % of one side of it.
+    points = [point for p in result.provinces for point in points_of(p.d)]
+    xs = [frame.dx + frame.k * x / 10 for x, _y in points]
+    ys = [frame.dy + frame.k * y / 10 for _x, y in points]
+    assert min(xs) >= 0 and max(xs) <= result.width and min(ys) >= 0 and max(ys) <= result.height
+    assert max((max(xs) - min(xs)) / result.width, (max(ys) - min(ys)) / result.height) >= 0.85
+    root = svg_of(render(result))
+    assert root.get("viewBox") == f"0 0 {result.width} {result.height}"
+    paths = root.findall(f".//{SVG}g[@class='map-provinces']/{SVG}a/{SVG}path")
+    assert len(paths) == len(codes) and {path.get("transform") for path in paths} == {frame.transform}
+    assert {path.get("transform") for path in root.findall(f".//{SVG}g[@class='map-outside']/{SVG}path")} == {
+        frame.transform
+    }
+    # Text is placed in the frame itself, not scaled with the geometry.
+    for text in root.iter(f"{SVG}text"):
+        if text.get("x") is not None and text.find("..") is None:
+            assert 0 <= float(text.get("x")) <= result.width
+    for label in result.provinces:
+        if label.show_label:
+            assert 0 <= label.label_x <= result.width and 0 <= label.label_y <= result.height
+
+
+def test_the_whole_country_is_not_zoomed():
+    result = chart(completion_rows(geometry.OLD))
+    assert not result.frame.zoomed and result.frame.transform == ""
+    assert (result.width, result.height) == (geometry.load().width, geometry.load().height)
+    root = svg_of(render(result))
+    assert not [path for path in root.iter(f"{SVG}path") if path.get("transform")]
+    assert [p.key for p in result.places] == ["china", "laos", "cambodia", "thailand", "east_sea"]
+
+
+def test_a_zoomed_region_names_only_what_its_frame_shows():
+    north = region_codes(geometry.NEW, "north")
+    result = chart([], era=geometry.NEW, only=north)
+    # The national map's names of Cambodia, Thailand, the sea and both archipelagos fall
+    # outside the north's frame: they are left out rather than drawn beyond it.
+    assert not {p.key for p in result.places} & {"cambodia", "thailand", "east_sea"}
+    assert result.archipelagos == ()
+    central = chart([], era=geometry.NEW, only=region_codes(geometry.NEW, "central_highlands"))
+    assert "east_sea" in {p.key for p in central.places}
+    for place in (*result.places, *central.places):
+        assert place.x >= 0 and place.y >= 0  # inside the frame it was chosen for
+    assert [a.key for a in central.archipelagos] == ["hoang_sa", "truong_sa"]  # Đà Nẵng and Khánh Hòa
+    for item in central.archipelagos:
+        assert 0 <= item.x <= central.width and 0 <= item.y <= central.height
+
+
+def test_a_zoom_frame_keeps_room_for_a_wide_region():
+    frame = ch.zoom_frame([(0.0, 0.0, 100.0, 10.0)], 600.0, 700.0)
+    assert frame.height == ch.MIN_ZOOM_HEIGHT and frame.width == 600
+    assert frame.x(50) == 300 and frame.y(5) == round(ch.MIN_ZOOM_HEIGHT / 2, 1)
+    assert ch.zoom_frame([], 600.0, 700.0) == ch.Frame(width=600.0, height=700.0)
+
+
+def test_the_figures_are_in_a_table_under_the_map():
+    rows = [
+        ch.MapRow(code="01", value=D(95), lines=("Hoàn thành: 95,00 %", "Kế hoạch: 1,00 tỷ đồng"), url="/p/01/"),
+        ch.MapRow(code="79", value=None, lines=("Hoàn thành: Chưa có số liệu",), url=None),
+    ]
+    html = render(chart(rows, only=["01", "79"]))
+    table = html[html.index('<details class="map-table"') : html.index("</details>")]
+    assert "Số liệu trên bản đồ của 2 tỉnh, thành phố" in table
+    body = ET.fromstring(table[table.index("<tbody>") : table.index("</tbody>") + len("</tbody>")])
+    cells = [
+        (
+            "".join(row.find("th").itertext()).strip(),
+            row.find("th/a").get("href") if row.find("th/a") is not None else None,
+            [span.text for span in row.findall("td/span")],
+        )
+        for row in body.findall("tr")
+    ]
+    assert cells == [
+        ("Hà Nội", "/p/01/", ["Hoàn thành: 95,00 %", "Kế hoạch: 1,00 tỷ đồng"]),
+        ("Thành phố Hồ Chí Minh", None, ["Hoàn thành: Chưa có số liệu"]),
+    ]
+
+
 def test_bad_rows_are_refused():
     with pytest.raises(ValueError, match="not a province"):
         chart([ch.MapRow(code="02", value=D(1))], era=geometry.NEW)  # Hà Giang is in Tuyên Quang since 2025

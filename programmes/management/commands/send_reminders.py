@@ -1,6 +1,8 @@
 """`manage.py send_reminders`: the reporting calendar's reminders of the day, from a daily timer.
 
-Safe to run as often as wanted: each item is reminded once (services.reminders).
+Safe to run as often as wanted, and from two timers at once: each item is reminded at most once
+per person and day (an overdue report every day, a due-soon item when its window opens and on
+its due date; services.reminders).
 """
 
 import datetime
@@ -11,7 +13,10 @@ from programmes.services.reminders import send_reminders
 
 
 class Command(BaseCommand):
-    help = "Send the deadline reminders due today (reports due soon or overdue, settlements due); each once."
+    help = (
+        "Send the deadline reminders due today (reports due soon or overdue, settlements due); "
+        "each at most once per item, person and day."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--date", help="Act as if today were this day (YYYY-MM-DD), e.g. to test a timer.")

@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0009_legal_basis_in_vietnamese'),
+        ('programmes', '0015_figures_rollup'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0010_establishments'),
+        ('programmes', '0017_establishments'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
