@@ -53,6 +53,8 @@ SECTIONS = (
             ("programmes", "productcertificate"),
         ),
     ),
+    # The five-year programmes that the yearly plans serve (issue 19, item 3).
+    (_("Five-year programmes"), (("programmes", "fiveyearprogramme"),)),
     (
         _("Regional conferences"),
         (
@@ -69,6 +71,7 @@ SECTIONS = (
         (
             ("programmes", "extensioncentre"),
             ("programmes", "activitycategory"),
+            ("programmes", "categorymapping"),
             ("programmes", "indicator"),
             ("programmes", "province"),
             ("programmes", "region"),

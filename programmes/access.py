@@ -42,11 +42,22 @@ PROVINCE_RECORDS = (
     "selectionround",
     "productentry",
     "productcertificate",
+    "fiveyearprogramme",
+    "programmetarget",
 )
 # Records of the rounds above the provinces (regional and national selections of typical
 # products), which the ministry's agency runs: the ministry enters them, as the conferences.
-NATIONAL_RECORDS = ("selectionround", "productentry", "productcertificate")
-REFERENCE_DATA = ("region", "province", "activitycategory", "indicator", "userprofile", "deadline")
+# The national five-year programmes and their targets are the ministry's too.
+NATIONAL_RECORDS = ("selectionround", "productentry", "productcertificate", "fiveyearprogramme", "programmetarget")
+REFERENCE_DATA = (
+    "region",
+    "province",
+    "activitycategory",
+    "categorymapping",
+    "indicator",
+    "userprofile",
+    "deadline",
+)
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     # "app_label.codename" patterns; "view_*" means every view permission of the portal's apps.

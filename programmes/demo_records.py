@@ -15,16 +15,21 @@ from decimal import Decimal
 from .models import (
     BeneficiaryKind,
     Establishment,
+    FiveYearProgramme,
+    Indicator,
     LegalForm,
     ProductCertificate,
     ProductEntry,
     ProductGroup,
+    ProgrammeLevel,
+    ProgrammeTarget,
     Project,
     ProjectBeneficiary,
     Province,
     Region,
     SelectionLevel,
     SelectionRound,
+    TargetKind,
 )
 from .rules import records
 from .services import beneficiaries_link_by_name
@@ -223,6 +228,83 @@ def _reported_rounds() -> list[SelectionRound]:
     return SelectionRound.objects.bulk_create(rounds)
 
 
+# The national programmes (docs/reference/domain.md): QĐ 1881/QĐ-TTg's targets as reported
+# (◐), linked to an output indicator where one measures the same thing; QĐ 2646/QĐ-BCT's
+# targets were not found, so the 2026–2030 programme has none. The provincial programme is an
+# illustration of the outcome targets local programmes add (revenue +20 %, material use −15 %).
+NATIONAL_2021_TARGETS = (
+    ("Lao động nông thôn được đào tạo nghề", 10_000, "trained_workers"),
+    ("Mô hình trình diễn kỹ thuật", 340, "demonstration_models"),
+    ("Máy móc thiết bị tiên tiến được hỗ trợ", 1_600, None),
+    ("Dây chuyền công nghệ được hỗ trợ", 300, None),
+    ("Nhãn hiệu sản phẩm được hỗ trợ", 350, None),
+    ("Cụm công nghiệp được hỗ trợ lập quy hoạch chi tiết", 50, None),
+)
+PROVINCE_OUTCOMES = (
+    ("Doanh thu của cơ sở được hỗ trợ tăng", Decimal(20)),
+    ("Tiêu hao nguyên vật liệu giảm", Decimal(-15)),
+)
+
+
+def _programmes() -> int:
+    """The demo's five-year programmes (marked by DEMO_NOTE); how many."""
+    FiveYearProgramme.objects.filter(notes=DEMO_NOTE).delete()
+    indicators = {indicator.code: indicator for indicator in Indicator.objects.all()}
+    national = FiveYearProgramme.objects.create(
+        level=ProgrammeLevel.NATIONAL,
+        start_year=2021,
+        end_year=2025,
+        title="Chương trình khuyến công quốc gia",
+        decision_number="1881/QĐ-TTg",
+        decided_on=datetime.date(2020, 11, 20),
+        decided_by="Thủ tướng Chính phủ",
+        notes=DEMO_NOTE,
+    )
+    for order, (name, value, code) in enumerate(NATIONAL_2021_TARGETS, start=1):
+        indicator = indicators.get(code) if code else None
+        ProgrammeTarget.objects.create(
+            programme=national,
+            order=order,
+            name=name,
+            value=Decimal(value),
+            unit=indicator.unit if indicator else "",
+            indicator=indicator,
+        )
+    FiveYearProgramme.objects.create(
+        level=ProgrammeLevel.NATIONAL,
+        start_year=2026,
+        end_year=2030,
+        title="Chương trình khuyến công quốc gia",
+        decision_number="2646/QĐ-BCT",
+        decided_on=datetime.date(2025, 9, 23),
+        decided_by="Bộ trưởng Bộ Công Thương",
+        notes=DEMO_NOTE,
+    )
+    province = Province.objects.filter(code="79", valid_to__isnull=True).first()
+    if province is not None:
+        local = FiveYearProgramme.objects.create(
+            level=ProgrammeLevel.PROVINCIAL,
+            province=province,
+            start_year=2026,
+            end_year=2030,
+            title=f"Chương trình khuyến công {province.name} (minh họa)",
+            decision_number="Minh họa/QĐ-UBND",
+            decided_on=datetime.date(2025, 12, 15),
+            decided_by=f"UBND {province.name}",
+            notes=DEMO_NOTE,
+        )
+        trained = indicators.get("trained_workers")
+        ProgrammeTarget.objects.create(
+            programme=local, order=1, name="Lao động nông thôn được đào tạo nghề", value=Decimal(1_500),
+            unit=trained.unit if trained else "", indicator=trained,
+        )  # fmt: skip
+        for order, (name, value) in enumerate(PROVINCE_OUTCOMES, start=2):
+            ProgrammeTarget.objects.create(
+                programme=local, order=order, kind=TargetKind.PERCENT, name=name, value=value, unit="%"
+            )
+    return FiveYearProgramme.objects.filter(notes=DEMO_NOTE).count()
+
+
 def load() -> dict[str, int]:
     """Write the demo's wider records (see the module); the counts written, by kind."""
     _clear()
@@ -237,4 +319,5 @@ def load() -> dict[str, int]:
         "product_rounds": SelectionRound.objects.filter(notes=DEMO_NOTE).count(),
         "product_entries": ProductEntry.objects.filter(round__notes=DEMO_NOTE).count(),
         "product_certificates": ProductCertificate.objects.filter(entry__round__notes=DEMO_NOTE).count(),
+        "five_year_programmes": _programmes(),
     }

@@ -22,6 +22,7 @@ from programmes.models import (
     Disbursement,
     Establishment,
     ExtensionCentre,
+    FiveYearProgramme,
     IndicatorTarget,
     ProductCertificate,
     ProductEntry,
@@ -55,6 +56,7 @@ MODELS = [
     SelectionRound,
     ProductEntry,
     ProductCertificate,
+    FiveYearProgramme,
 ]
 # Records whose deletion something else protects (money, supports, entries, certificates):
 # allowed cells answer with the protection (the admin's list of what protects it, a 400).
@@ -133,6 +135,16 @@ def world():
             )
         )
         records[side][SelectionRound] = round_
+        records[side][FiveYearProgramme] = services.programme_save(
+            programme=FiveYearProgramme(
+                level="provincial",
+                province=province,
+                start_year=YEAR,
+                title=f"Chương trình khuyến công {province.name}",
+                decision_number="1/QĐ-UBND",
+                decided_on=D(YEAR - 1, 12, 1),
+            )
+        )
         records[side][ProductEntry] = entry
         records[side][ProductCertificate] = services.certificate_save(
             certificate=ProductCertificate(entry=entry, number=f"X-{province.code}", issued_on=D(YEAR, 3, 20))
@@ -447,6 +459,19 @@ def _api_cases(world, side):
             {"entry": world["spare"][f"entry-{side}"].pk, "number": "Y-1", "issued_on": f"{YEAR}-03-25"},
             f"{API}/product-certificates/",
         ),
+        FiveYearProgramme: (
+            f"{API}/five-year-programmes/{records[FiveYearProgramme].pk}/",
+            {"notes": "Kiểm tra quyền"},
+            {
+                "level": "provincial",
+                "province": province.pk,
+                "start_year": YEAR + 5,
+                "title": "Chương trình giai đoạn sau",
+                "decision_number": "2/QĐ-UBND",
+                "decided_on": f"{YEAR}-06-01",
+            },
+            f"{API}/five-year-programmes/",
+        ),
         ProjectTransition: (
             f"{API}/projects/{project.pk}/transitions/",
             None,
@@ -475,6 +500,7 @@ API_MODELS = [
     SelectionRound,
     ProductEntry,
     ProductCertificate,
+    FiveYearProgramme,
 ]
 
 
@@ -647,3 +673,46 @@ def test_the_api_and_the_admin_ask_the_same_authority(world):
     response = client.delete(f"{API}/projects/{record.project_id}/disbursements/{record.pk}/")
     assert response.status_code == 403
     assert Disbursement.objects.filter(pk=record.pk).exists()
+
+
+# --- the reference data of the activity contents (issue 19, item 4) --------------------------------
+
+# Everybody with a role reads the contents and their mapping; only the administrators change
+# them (admin); the API reads them only. Viewers read through the reports and the API, not the admin.
+REFERENCE_READ_ADMIN = {"staff_a": True, "ministry": True, "viewer": False, "admin": True, "no_role": False}
+REFERENCE_READ_API = {"staff_a": True, "ministry": True, "viewer": True, "admin": True, "no_role": False}
+
+
+@pytest.mark.parametrize("model_name", ["activitycategory", "categorymapping"])
+@pytest.mark.parametrize("role", ROLES)
+def test_the_activity_contents_are_the_administrators_to_change(world, client, role, model_name):
+    from rest_framework.test import APIClient
+
+    from programmes.models import ActivityCategory, CategoryMapping
+
+    model = {"activitycategory": ActivityCategory, "categorymapping": CategoryMapping}[model_name]
+    record = model.objects.order_by("pk").last()
+    user = world["users"][role]
+    client.force_login(user)
+    prefix = f"admin:programmes_{model_name}"
+    listing = client.get(reverse(f"{prefix}_changelist"))
+    listed = listing.status_code == 200 and record in listing.context["cl"].result_list
+    assert listed == REFERENCE_READ_ADMIN[role], (role, listing.status_code)
+    change = client.get(reverse(f"{prefix}_change", args=[record.pk]))
+    if change.status_code == 200:
+        assert change.context["has_change_permission"] == (role == "admin"), role
+    assert (client.get(reverse(f"{prefix}_add")).status_code == 200) == (role == "admin"), role
+    model_admin = admin.site._registry[model]
+    request = _request(user)
+    assert model_admin.has_delete_permission(request, record) == (role == "admin"), role
+    api = APIClient()
+    api.force_login(user)
+    for url in ("/api/v1/activity-categories/", "/api/v1/category-figures/?year=2026"):
+        response = api.get(url)
+        assert (response.status_code == 200) == REFERENCE_READ_API[role], (role, url, response.status_code)
+    # No role writes them through the API.
+    assert api.post("/api/v1/activity-categories/", {"code": "x", "name": "x"}, format="json").status_code in (
+        403,
+        405,
+    )
+    assert ActivityCategory.objects.filter(code="x").count() == 0

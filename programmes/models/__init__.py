@@ -23,6 +23,9 @@ from .calendar import (
     Deadline,
     DeadlineCode,
 )
+from .categories import (
+    CategoryMapping,
+)
 from .centres import (
     CollaboratorNetwork,
     ExtensionCentre,
@@ -72,6 +75,13 @@ from .products import (
     SelectionLevel,
     SelectionRound,
 )
+from .programmes_5y import (
+    PROGRAMME_YEARS,
+    FiveYearProgramme,
+    ProgrammeLevel,
+    ProgrammeTarget,
+    TargetKind,
+)
 from .projects import (
     BeneficiaryKind,
     Project,
@@ -102,6 +112,11 @@ from .rollup import (
 from .sums import MONEY_SUM, DisbursementKind, signed_amount_vnd
 
 __all__ = [
+    "PROGRAMME_YEARS",
+    "FiveYearProgramme",
+    "ProgrammeLevel",
+    "ProgrammeTarget",
+    "TargetKind",
     "DisbursementRollup",
     "OutputRollup",
     "install_triggers",
@@ -110,6 +125,7 @@ __all__ = [
     "ApprovalStatus",
     "BeneficiaryKind",
     "BudgetPlan",
+    "CategoryMapping",
     "CollaboratorNetwork",
     "Deadline",
     "DeadlineCode",

@@ -49,3 +49,11 @@ def sum_by_key(pairs) -> dict:
     for key, amount in pairs:
         totals[key] = totals.get(key, 0) + amount
     return totals
+
+
+def in_force_in_year(valid_from: datetime.date | None, valid_to: datetime.date | None, year: int) -> bool:
+    """Whether a period from `valid_from` to `valid_to` (both days included; None: open on that
+    side) covers at least one day of `year`."""
+    if valid_from is not None and valid_from > datetime.date(year, 12, 31):
+        return False
+    return valid_to is None or valid_to >= datetime.date(year, 1, 1)

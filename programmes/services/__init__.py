@@ -9,6 +9,18 @@ as before the split.
 
 from ..models import disbursement_date_check, output_date_check
 from ..rules import lifecycle
+from .categories import (
+    CATEGORY_PERIOD_LEAVES_PROJECTS,
+    MAPPING_CHAIN,
+    MAPPING_NEEDS_START,
+    MAPPING_NOT_EARLIER,
+    MAPPING_TARGET_OF_OTHERS,
+    category_check,
+    category_mapping_delete,
+    category_mapping_save,
+    category_save,
+    mapping_check,
+)
 from .establishments import (
     DOUBLE_FUNDING,
     DOUBLE_FUNDING_CODE,
@@ -89,6 +101,15 @@ from .products import (
     round_delete,
     round_save,
 )
+from .programmes_5y import (
+    PROGRAMME_LEVEL_LOCKED,
+    TARGET_UNIT_OF_INDICATOR,
+    programme_delete,
+    programme_save,
+    target_check,
+    target_delete,
+    target_save,
+)
 from .projects import (
     LOCKED_FIELDS as LOCKED_PROJECT_FIELDS,
 )
@@ -112,6 +133,23 @@ DOCUMENT_REQUIRED = lifecycle.DOCUMENT_REQUIRED
 MONEY_STATUSES = lifecycle.MONEY_STATUSES
 
 __all__ = [
+    "PROGRAMME_LEVEL_LOCKED",
+    "TARGET_UNIT_OF_INDICATOR",
+    "programme_delete",
+    "programme_save",
+    "target_check",
+    "target_delete",
+    "target_save",
+    "CATEGORY_PERIOD_LEAVES_PROJECTS",
+    "MAPPING_CHAIN",
+    "MAPPING_NEEDS_START",
+    "MAPPING_NOT_EARLIER",
+    "MAPPING_TARGET_OF_OTHERS",
+    "category_check",
+    "category_mapping_delete",
+    "category_mapping_save",
+    "category_save",
+    "mapping_check",
     "CERTIFICATE_EXPIRED",
     "CERTIFICATE_OTHER_ESTABLISHMENT",
     "CERTIFICATE_REQUIRED",
