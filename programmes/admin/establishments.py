@@ -34,7 +34,10 @@ class BeneficiaryForm(forms.ModelForm):
     """An establishment attached to a project: the territory and double-funding checks of the
     service run on validation, so a warning shows on the row with a box to confirm it."""
 
-    confirm_double_funding = forms.BooleanField(label=CONFIRM_LABEL, required=False)
+    # The inline's column heading is the visible label; the box of each row names itself too.
+    confirm_double_funding = forms.BooleanField(
+        label=CONFIRM_LABEL, required=False, widget=forms.CheckboxInput(attrs={"aria-label": CONFIRM_LABEL})
+    )
     SERVICE_FIELDS = {"confirm": "confirm_double_funding", "establishment": "establishment"}
 
     class Meta:

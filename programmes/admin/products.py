@@ -179,15 +179,23 @@ class ProductEntryAdmin(NationalRecordsMixin, PortalAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not ProductCertificate:
             return super().save_formset(request, form, formset, change)
+        # What Django's change message reads of a saved formset (it did not save this one).
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for deleted in formset.deleted_forms:
             if deleted.instance.pk:
                 services.certificate_delete(certificate=deleted.instance, user=request.user)
+                formset.deleted_objects.append(deleted.instance)
         for certificate_form in formset.forms:
             if certificate_form in formset.deleted_forms or not certificate_form.has_changed():
                 continue
             certificate = certificate_form.instance
             certificate.entry = form.instance
+            adding = certificate.pk is None
             services.certificate_save(certificate=certificate, user=request.user)
+            if adding:
+                formset.new_objects.append(certificate)
+            else:
+                formset.changed_objects.append((certificate, certificate_form.changed_data))
         return None
 
     @staticmethod

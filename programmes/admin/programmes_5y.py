@@ -81,15 +81,23 @@ class FiveYearProgrammeAdmin(NationalRecordsMixin, PortalAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not ProgrammeTarget:
             return super().save_formset(request, form, formset, change)
+        # What Django's change message reads of a saved formset (it did not save this one).
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for deleted in formset.deleted_forms:
             if deleted.instance.pk:
                 services.target_delete(target=deleted.instance, user=request.user)
+                formset.deleted_objects.append(deleted.instance)
         for target_form in formset.forms:
             if target_form in formset.deleted_forms or not target_form.has_changed():
                 continue
             target = target_form.instance
             target.programme = form.instance
+            adding = target.pk is None
             services.target_save(target=target, user=request.user)
+            if adding:
+                formset.new_objects.append(target)
+            else:
+                formset.changed_objects.append((target, target_form.changed_data))
         return None
 
     @staticmethod
