@@ -30,6 +30,7 @@ from programmes.models import (
     ApprovalStatus,
     BudgetPlan,
     ExtensionCentre,
+    FiveYearProgramme,
     FundingSource,
     LegalForm,
     ProductCertificate,
@@ -184,6 +185,16 @@ class FormulaSafetyTests(TestCase):
         )
         services.certificate_save(
             certificate=ProductCertificate(entry=entry, number=tricky("=", "certificate"), issued_on=D(YEAR, 8, 15))
+        )
+        services.programme_save(
+            programme=FiveYearProgramme(
+                level="provincial",
+                province=cls.province,
+                start_year=YEAR,
+                title=tricky("=", "programme"),
+                decision_number=tricky("-", "programme decision"),
+                decided_on=D(YEAR - 1, 12, 1),
+            )
         )
 
     def assert_safe(self, book, name: str, *, carries_text: bool = True) -> None:
