@@ -42,6 +42,19 @@ SECTIONS = (
             ("programmes", "deadline"),
         ),
     ),
+    # The wider records (issue 19): the establishments supported and the typical-product selection.
+    (
+        _("Establishments and typical products"),
+        (
+            ("programmes", "establishment"),
+            ("programmes", "projectbeneficiary"),
+            ("programmes", "selectionround"),
+            ("programmes", "productentry"),
+            ("programmes", "productcertificate"),
+        ),
+    ),
+    # The five-year programmes that the yearly plans serve (issue 19, item 3).
+    (_("Five-year programmes"), (("programmes", "fiveyearprogramme"),)),
     (
         _("Regional conferences"),
         (
@@ -58,6 +71,7 @@ SECTIONS = (
         (
             ("programmes", "extensioncentre"),
             ("programmes", "activitycategory"),
+            ("programmes", "categorymapping"),
             ("programmes", "indicator"),
             ("programmes", "province"),
             ("programmes", "region"),

@@ -39,8 +39,27 @@ PROVINCE_RECORDS = (
     "projectoutput",
     "extensioncentre",
     "collaboratornetwork",
+    "establishment",
+    "projectbeneficiary",
+    "selectionround",
+    "productentry",
+    "productcertificate",
+    "fiveyearprogramme",
+    "programmetarget",
 )
-REFERENCE_DATA = ("region", "province", "activitycategory", "indicator", "userprofile", "deadline")
+# Records of the rounds above the provinces (regional and national selections of typical
+# products), which the ministry's agency runs: the ministry enters them, as the conferences.
+# The national five-year programmes and their targets are the ministry's too.
+NATIONAL_RECORDS = ("selectionround", "productentry", "productcertificate", "fiveyearprogramme", "programmetarget")
+REFERENCE_DATA = (
+    "region",
+    "province",
+    "activitycategory",
+    "categorymapping",
+    "indicator",
+    "userprofile",
+    "deadline",
+)
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     # "app_label.codename" patterns; "view_*" means every view permission of the portal's apps.
@@ -62,6 +81,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "programmes.approve_budgetplan",
         "programmes.approve_reportingperiod",
         "conferences.*",
+        *(f"programmes.{action}_{model}" for model in NATIONAL_RECORDS for action in ("add", "change", "delete")),
     ],
     Role.VIEWER: ["view_*"],
     Role.ADMIN: [
@@ -203,17 +223,31 @@ def can_edit_province(user, province: Province | int | None) -> bool:
     return ids is None or pk in ids
 
 
+def may_edit_record(user, province: Province | int | None) -> bool:
+    """Whether `user` may change a record of `province`; a record of no province (a regional or
+    national selection round) is the ministry's and the administrator's."""
+    if province is None:
+        return role_of(user) in (Role.MINISTRY, Role.ADMIN)
+    return can_edit_province(user, province)
+
+
 WRITE_ACTIONS = ("add", "change", "delete")
 
 
 def may_write(user, action: str, model: type[Model], province: Province | int | None) -> bool:
     """The one authority check of a write, for the admin, the pages and the API alike: the
     Django permission of `action` ("add", "change" or "delete") on `model`, which the user's
-    role grants, and a province the user enters records for. False for a `province` of None."""
+    role grants, and a province the user enters records for. A `province` of None is False,
+    except for the national records (NATIONAL_RECORDS: a regional or national selection round
+    and its entries and certificates), which the ministry and the administrator enter."""
     if action not in WRITE_ACTIONS:
         raise ValueError(f"unknown write action {action!r}")
     opts = model._meta
-    return user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}") and can_edit_province(user, province)
+    if not user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
+        return False
+    if province is None and opts.app_label == "programmes" and opts.model_name in NATIONAL_RECORDS:
+        return may_edit_record(user, None)
+    return can_edit_province(user, province)
 
 
 def require_write(user, action: str, model: type[Model], province: Province | int | None) -> None:

@@ -56,7 +56,7 @@ from django.db import connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import demo_records, services
 from .models import (
     ActivityCategory,
     ApprovalStatus,
@@ -1650,6 +1650,7 @@ def load(*, password: str = DEFAULT_PASSWORD) -> LoadResult:
         "outputs": len(outputs),
         "periods": len(periods),
     }
+    counts.update(demo_records.load())  # establishments and typical products (programmes/demo_records.py)
     return LoadResult(
         counts=counts,
         seconds=time.perf_counter() - started,

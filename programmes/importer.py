@@ -21,6 +21,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from openpyxl import Workbook, load_workbook
@@ -38,9 +40,11 @@ from .models import (
     BudgetPlan,
     Disbursement,
     DisbursementKind,
+    Establishment,
     FundingSource,
     Indicator,
     IndicatorTarget,
+    LegalForm,
     Project,
     ProjectOutput,
     ProjectStatus,
@@ -68,10 +72,13 @@ TARGET_SHEET = "Chỉ tiêu"
 PROJECT_SHEET = "Đề án"
 DISBURSEMENT_SHEET = "Giải ngân"
 OUTPUT_SHEET = "Kết quả"
+ESTABLISHMENT_SHEET = "Cơ sở CNNT"
+# Sheets a workbook may lack (templates made before they existed): no rows, no refusal.
+OPTIONAL_SHEETS = {ESTABLISHMENT_SHEET}
 META_ROWS = 20  # the _meta sheet's area: rows read, 2 columns
 # The _danh_muc sheet's area: its lists (fund, category, type, status, kind, indicator), each far
 # shorter than this.
-LISTS_ROWS, LISTS_COLUMNS = 1000, 6
+LISTS_ROWS, LISTS_COLUMNS = 1000, 7
 
 # Column headers are Vietnamese whatever the user's language: the workbook is a form of the
 # ministry. (key, header, width)
@@ -105,6 +112,20 @@ COLUMNS: dict[str, list[tuple[str, str, int]]] = {
         ("indicator", "Chỉ tiêu", 40),
         ("date", "Ngày", 14),
         ("value", "Giá trị", 14),
+    ],
+    # The province's establishments; "Mã đề án hỗ trợ" lists (separated by ";") the codes of
+    # the year's projects they benefit from; "x" under "Xác nhận hỗ trợ trùng" saves a link
+    # despite the double-funding warning (services.project_beneficiary_add).
+    ESTABLISHMENT_SHEET: [
+        ("name", "Tên cơ sở", 36),
+        ("tax_code", "Mã số DN/mã số thuế", 18),
+        ("legal_form", "Loại hình", 22),
+        ("commune", "Xã, phường", 20),
+        ("sector", "Ngành nghề", 20),
+        ("women", "Phụ nữ làm chủ (x)", 12),
+        ("ethnic", "Người DTTS làm chủ (x)", 12),
+        ("projects", "Mã đề án hỗ trợ", 30),
+        ("confirm", "Xác nhận hỗ trợ trùng (x)", 14),
     ],
 }
 DATA_SHEETS = list(COLUMNS)
@@ -298,6 +319,7 @@ def _template_lists() -> dict[str, dict[str, str]]:
             indicator.code: labelled(f"{indicator.name} ({indicator.unit})", indicator.code)
             for indicator in Indicator.objects.filter(is_active=True).order_by("order", "code")
         },
+        "legal_form": _choice_labels(LegalForm),
     }
 
 
@@ -357,11 +379,40 @@ def _guide_rows(province: Province, year: int, lists: dict[str, dict[str, str]])
         (OUTPUT_SHEET, "Chỉ tiêu", "Chọn trong danh sách.", first("indicator")),
         (OUTPUT_SHEET, "Ngày", "Ngày ghi nhận kết quả (ngày/tháng/năm).", f"01/10/{year}"),
         (OUTPUT_SHEET, "Giá trị", "Số đạt được, lớn hơn 0, theo đơn vị của chỉ tiêu.", "35"),
+        (
+            ESTABLISHMENT_SHEET,
+            "Tên cơ sở",
+            "Tên đầy đủ của cơ sở công nghiệp nông thôn.",
+            "Hợp tác xã mây tre đan Phú Vinh",
+        ),
+        (
+            ESTABLISHMENT_SHEET,
+            "Mã số DN/mã số thuế",
+            "Có thể để trống; nếu ghi thì mỗi cơ sở một mã, không trùng.",
+            "0101234567",
+        ),
+        (ESTABLISHMENT_SHEET, "Loại hình", "Chọn trong danh sách.", first("legal_form")),
+        (ESTABLISHMENT_SHEET, "Xã, phường", "Tên xã, phường nơi cơ sở hoạt động.", "Xã Phú Nghĩa"),
+        (ESTABLISHMENT_SHEET, "Ngành nghề", "Có thể để trống.", "Mây tre đan"),
+        (ESTABLISHMENT_SHEET, "Phụ nữ làm chủ (x)", "Ghi x nếu cơ sở do phụ nữ làm chủ.", "x"),
+        (ESTABLISHMENT_SHEET, "Người DTTS làm chủ (x)", "Ghi x nếu chủ cơ sở là người dân tộc thiểu số.", ""),
+        (
+            ESTABLISHMENT_SHEET,
+            "Mã đề án hỗ trợ",
+            "Mã các đề án của năm hỗ trợ cơ sở, cách nhau bằng dấu chấm phẩy.",
+            code,
+        ),
+        (
+            ESTABLISHMENT_SHEET,
+            "Xác nhận hỗ trợ trùng (x)",
+            "Ghi x để vẫn lưu khi cơ sở đã được hỗ trợ cùng nội dung trong năm nay hoặc năm trước.",
+            "",
+        ),
     ]
 
 
 GUIDE_STEPS = (
-    "Mỗi trang tính là một loại số liệu: Kế hoạch, Chỉ tiêu, Đề án, Giải ngân, Kết quả. Mẫu đã có "
+    "Mỗi trang tính là một loại số liệu: Kế hoạch, Chỉ tiêu, Đề án, Giải ngân, Kết quả, Cơ sở CNNT. Mẫu đã có "
     "sẵn số liệu hiện có của tỉnh trong năm: sửa, thêm dòng hoặc để nguyên.",
     "Ở các cột có danh sách, chọn một dòng trong danh sách. Phần trong ngoặc ở cuối (ví dụ "
     "vocational_training) là mã của cổng: có thể gõ riêng mã đó.",
@@ -509,6 +560,23 @@ def _build_template(province: Province, year: int) -> bytes:
         put(
             OUTPUT_SHEET, [output.project.code, _indicator_entry(lists_of, output.indicator), output.date, output.value]
         )
+    establishments = _territory_establishments(province).prefetch_related("supports__project").order_by("name", "id")
+    for establishment in establishments:
+        codes = sorted(link.project.code for link in establishment.supports.all() if link.project.year == year)
+        put(
+            ESTABLISHMENT_SHEET,
+            [
+                establishment.name,
+                establishment.tax_code,
+                entry("legal_form", establishment.legal_form),
+                establishment.commune,
+                establishment.sector,
+                "x" if establishment.women_owned else "",
+                "x" if establishment.ethnic_minority_owned else "",
+                "; ".join(codes),
+                "",
+            ],
+        )
     for name, date_col in ((PROJECT_SHEET, "G"), (PROJECT_SHEET, "L"), (DISBURSEMENT_SHEET, "B"), (OUTPUT_SHEET, "C")):
         for cell in sheets[name][date_col][1:]:
             cell.number_format = "DD/MM/YYYY"
@@ -607,6 +675,9 @@ def _read(wb) -> ParsedWorkbook:
     rows: dict[str, list[tuple[int, dict]]] = {}
     errors: list[CellError] = []
     for name, columns in COLUMNS.items():
+        if name not in wb.sheetnames and name in OPTIONAL_SHEETS:
+            rows[name] = []
+            continue
         if name not in wb.sheetnames:
             raise ImportRefused(_("The sheet “%(sheet)s” is missing. Download the template again.") % {"sheet": name})
         ws = wb[name]
@@ -893,6 +964,7 @@ class _Importer:
         self.project_rows()
         self.disbursements()
         self.outputs()
+        self.establishment_rows()
 
     # Kế hoạch -----------------------------------------------------------------------------
     def plans(self) -> None:
@@ -1163,6 +1235,9 @@ class _Importer:
                 out.created.append(label)
 
     # Kết quả -------------------------------------------------------------------------------
+    def establishment_rows(self) -> None:
+        _establishment_rows(self)
+
     def outputs(self) -> None:
         sheet = OUTPUT_SHEET
         out = self.report.sheets[sheet]
@@ -1205,6 +1280,99 @@ class _Importer:
                 ),
             ):
                 out.created.append(label)
+
+
+def _territory_establishments(province: Province):
+    """The establishments of `province` and of the provinces merged into it (a new province's
+    workbook lists its predecessors' establishments too)."""
+    return Establishment.objects.filter(Q(province=province) | Q(province__merged_into=province))
+
+
+def _flag(value) -> bool:
+    """A box ticked with "x" (or "có", "yes", "1"); empty is unticked."""
+    _check_formula(value)
+    return _text(value).lower() in ("x", "có", "co", "yes", "1", "true")
+
+
+def _registration_day(province: Province) -> datetime.date:
+    """Today, or the last day of a province merged away (an old-era workbook's establishments)."""
+    today = timezone.localdate()
+    return min(today, province.valid_to) if province.valid_to else today
+
+
+def _establishment_rows(importer: "_Importer") -> None:
+    """Cơ sở CNNT: create or update the province's establishments (matched by tax code, else by
+    name), and link them to the year's projects listed in "Mã đề án hỗ trợ"."""
+    sheet = ESTABLISHMENT_SHEET
+    out = importer.report.sheets[sheet]
+    stored = list(_territory_establishments(importer.province).prefetch_related("supports"))
+    by_code = {e.tax_code: e for e in stored if e.tax_code}
+    by_name = {" ".join(e.name.casefold().split()): e for e in stored}
+    for number, raw in importer.parsed.rows[sheet]:
+        row = _RowReader(sheet, number, raw, importer.report.errors)
+        fields = {
+            "name": row.get("name", _plain_text, required=True),
+            "tax_code": row.get("tax_code", _plain_text, max_length=14),
+            "legal_form": row.get("legal_form", _choice, LegalForm, _("legal form")),
+            "commune": row.get("commune", _plain_text),
+            "sector": row.get("sector", _plain_text),
+            "women_owned": row.get("women", _flag),
+            "ethnic_minority_owned": row.get("ethnic", _flag),
+        }
+        codes = [code.strip() for code in (row.get("projects", _plain_text, max_length=2000) or "").split(";")]
+        confirm = row.get("confirm", _flag)
+        if row.failed:
+            continue
+        projects = []
+        for code in filter(None, codes):
+            project = importer.projects.get(code)
+            if project is None:
+                importer.error(
+                    sheet,
+                    number,
+                    _("No project %(code)s of this province and year.") % {"code": code},
+                    _column(COLUMNS[sheet], 7),
+                )
+            else:
+                projects.append(project)
+        if len(projects) != len(list(filter(None, codes))):
+            continue
+        establishment = by_code.get(fields["tax_code"]) if fields["tax_code"] else None
+        establishment = establishment or by_name.get(" ".join(fields["name"].casefold().split()))
+        label = fields["name"]
+        saved = {}
+
+        def write(establishment=establishment, fields=fields, projects=projects, saved=saved, confirm=confirm):
+            if establishment is None:
+                saved["e"] = services.establishment_create(
+                    user=importer.user,
+                    province=importer.province,
+                    registered_on=_registration_day(importer.province),
+                    **fields,
+                )
+            else:
+                changed = {k: v for k, v in fields.items() if getattr(establishment, k) != v}
+                saved["changed"] = bool(changed)
+                saved["e"] = (
+                    services.establishment_update(establishment=establishment, user=importer.user, **changed)
+                    if changed
+                    else establishment
+                )
+            linked = set(saved["e"].supports.values_list("project_id", flat=True))
+            for project in projects:
+                if project.pk not in linked:
+                    services.project_beneficiary_add(
+                        project=project, establishment=saved["e"], confirm=confirm, user=importer.user
+                    )
+                    saved["changed"] = True
+
+        if importer.service(sheet, number, write):
+            if establishment is None:
+                out.created.append(label)
+            elif saved.get("changed"):
+                out.updated.append(label)
+            else:
+                out.unchanged.append(label)
 
 
 def _indicator_words(indicator: Indicator) -> str:

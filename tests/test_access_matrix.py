@@ -20,13 +20,20 @@ from programmes.models import (
     BudgetPlan,
     CollaboratorNetwork,
     Disbursement,
+    Establishment,
     ExtensionCentre,
+    FiveYearProgramme,
     IndicatorTarget,
+    ProductCertificate,
+    ProductEntry,
     Project,
+    ProjectBeneficiary,
     ProjectOutput,
     ProjectStatus,
     ProjectTransition,
     ReportingPeriod,
+    SelectionLevel,
+    SelectionRound,
 )
 from tests import factories, personas
 
@@ -44,7 +51,16 @@ MODELS = [
     ReportingPeriod,
     ExtensionCentre,
     CollaboratorNetwork,
+    Establishment,
+    ProjectBeneficiary,
+    SelectionRound,
+    ProductEntry,
+    ProductCertificate,
+    FiveYearProgramme,
 ]
+# Records whose deletion something else protects (money, supports, entries, certificates):
+# allowed cells answer with the protection (the admin's list of what protects it, a 400).
+PROTECTED = (Project, Establishment, SelectionRound, ProductEntry)
 ROLES = ["staff_a", "ministry", "viewer", "admin", "no_role"]
 ACTIONS = ["read", "create", "update", "delete"]
 
@@ -76,9 +92,17 @@ def world():
     a = factories.province("79", new_era=True)
     b = factories.province("01", new_era=True)
     records = {}
+    spare = {}
     for side, province in (("own", a), ("other", b)):
         centre = ExtensionCentre.objects.create(province=province, name=f"Trung tâm Khuyến công {province.name}")
         project = factories.project(province, YEAR, support_vnd=10**9, status=ProjectStatus.IN_PROGRESS)
+        establishment = services.establishment_create(
+            province=province, name=f"HTX {province.name}", legal_form="cooperative", registered_on=D(YEAR, 1, 5)
+        )
+        # Not yet anyone's beneficiary: what the API's create cells attach.
+        spare[side] = services.establishment_create(
+            province=province, name=f"Hộ {province.name}", legal_form="household", registered_on=D(YEAR, 1, 5)
+        )
         records[side] = {
             BudgetPlan: BudgetPlan.objects.create(
                 province=province, year=YEAR, funding_source="KCDP", planned_vnd=10**9
@@ -93,9 +117,49 @@ def world():
             ReportingPeriod: ReportingPeriod.objects.create(province=province, year=YEAR, period="H1"),
             ExtensionCentre: centre,
             CollaboratorNetwork: CollaboratorNetwork.objects.create(centre=centre, year=YEAR, district_collaborators=3),
+            Establishment: establishment,
+            ProjectBeneficiary: services.project_beneficiary_add(project=project, establishment=establishment).link,
         }
+        # A commune round of the province (no certificate of a level below needed), an entry
+        # with its certificate, and one entry still without (for the API's create cells).
+        round_ = services.round_save(
+            round=SelectionRound(level=SelectionLevel.COMMUNE, year=YEAR, province=province, held_on=D(YEAR, 3, 2))
+        )
+        entry = services.entry_save(
+            entry=ProductEntry(
+                round=round_,
+                establishment=establishment,
+                product_name="Giỏ mây",
+                group="handicrafts",
+                average_score=Decimal(80),
+            )
+        )
+        records[side][SelectionRound] = round_
+        records[side][FiveYearProgramme] = services.programme_save(
+            programme=FiveYearProgramme(
+                level="provincial",
+                province=province,
+                start_year=YEAR,
+                title=f"Chương trình khuyến công {province.name}",
+                decision_number="1/QĐ-UBND",
+                decided_on=D(YEAR - 1, 12, 1),
+            )
+        )
+        records[side][ProductEntry] = entry
+        records[side][ProductCertificate] = services.certificate_save(
+            certificate=ProductCertificate(entry=entry, number=f"X-{province.code}", issued_on=D(YEAR, 3, 20))
+        )
+        spare[f"entry-{side}"] = services.entry_save(
+            entry=ProductEntry(
+                round=round_,
+                establishment=establishment,
+                product_name="Chiếu cói",
+                group="other",
+                average_score=Decimal(75),
+            )
+        )
     users = personas.cast(a, b).by_name()
-    return {"a": a, "b": b, "records": records, "users": users}
+    return {"a": a, "b": b, "records": records, "users": users, "spare": spare}
 
 
 def _request(user):
@@ -180,12 +244,17 @@ def test_admin_pages_answer_as_the_matrix_says(world, client, role, model):
     # The other province's record first, then the own one.
     for side in ("other", "own"):
         record = world["records"][side][model]
-        if model is Project and expected_over_http(role, "delete", side, model):
-            # Allowed, but its disbursements and outputs protect it: services.project_delete_check
-            # refuses first, back to its change page with the reason, nothing deleted.
+        if model in PROTECTED and expected_over_http(role, "delete", side, model):
+            # Allowed, but what depends on it protects it (a project: its money and outputs,
+            # services.project_delete_check, back to its change page with the reason; an
+            # establishment: its supports; a round: its entries; an entry: its certificate,
+            # which Django's page or the service's refusal names): nothing deleted.
             response = client.post(reverse(f"{prefix}_delete", args=[record.pk]), {"post": "yes"})
-            assert response.status_code == 302 and response["Location"].endswith(f"/{record.pk}/change/"), (role, side)
-            assert Project.objects.filter(pk=record.pk).exists(), (role, side)
+            refused = (response.status_code == 200 and response.context["protected"]) or (
+                response.status_code == 302 and response["Location"].endswith(f"/{record.pk}/change/")
+            )
+            assert refused, (role, side, response.status_code)
+            assert model.objects.filter(pk=record.pk).exists(), (role, side)
             continue
         client.post(reverse(f"{prefix}_delete", args=[record.pk]), {"post": "yes"})
         deleted = not model.objects.filter(pk=record.pk).exists()
@@ -350,6 +419,59 @@ def _api_cases(world, side):
             {"indicator": "trained_workers", "date": f"{YEAR}-04-02", "value": 1},
             f"{API}/projects/{project.pk}/outputs/",
         ),
+        Establishment: (
+            f"{API}/establishments/{records[Establishment].pk}/",
+            {"notes": "Kiểm tra quyền"},
+            {
+                "province": province.pk,
+                "name": "Cơ sở mới",
+                "legal_form": "household",
+                "registered_on": f"{YEAR}-02-01",
+            },
+            f"{API}/establishments/",
+        ),
+        ProjectBeneficiary: (
+            f"{API}/projects/{project.pk}/beneficiaries/{records[ProjectBeneficiary].pk}/",
+            None,  # a link is attached or removed, not changed
+            {"establishment": world["spare"][side].pk},
+            f"{API}/projects/{project.pk}/beneficiaries/",
+        ),
+        SelectionRound: (
+            f"{API}/product-rounds/{records[SelectionRound].pk}/",
+            {"notes": "Kiểm tra quyền"},
+            {"level": "commune", "year": YEAR, "province": province.pk, "held_on": f"{YEAR}-04-02"},
+            f"{API}/product-rounds/",
+        ),
+        ProductEntry: (
+            f"{API}/product-entries/{records[ProductEntry].pk}/",
+            {"product_name": "Giỏ mây tre"},
+            {
+                "round": records[SelectionRound].pk,
+                "establishment": world["spare"][side].pk,
+                "product_name": "Nón lá",
+                "group": "handicrafts",
+            },
+            f"{API}/product-entries/",
+        ),
+        ProductCertificate: (
+            f"{API}/product-certificates/{records[ProductCertificate].pk}/",
+            {"number": "X-sửa"},
+            {"entry": world["spare"][f"entry-{side}"].pk, "number": "Y-1", "issued_on": f"{YEAR}-03-25"},
+            f"{API}/product-certificates/",
+        ),
+        FiveYearProgramme: (
+            f"{API}/five-year-programmes/{records[FiveYearProgramme].pk}/",
+            {"notes": "Kiểm tra quyền"},
+            {
+                "level": "provincial",
+                "province": province.pk,
+                "start_year": YEAR + 5,
+                "title": "Chương trình giai đoạn sau",
+                "decision_number": "2/QĐ-UBND",
+                "decided_on": f"{YEAR}-06-01",
+            },
+            f"{API}/five-year-programmes/",
+        ),
         ProjectTransition: (
             f"{API}/projects/{project.pk}/transitions/",
             None,
@@ -366,7 +488,20 @@ def _api_expected(role, action, side, model) -> bool:
     return expected(role, action, side, model)
 
 
-API_MODELS = [BudgetPlan, IndicatorTarget, Project, ProjectTransition, Disbursement, ProjectOutput]
+API_MODELS = [
+    BudgetPlan,
+    IndicatorTarget,
+    Project,
+    ProjectTransition,
+    Disbursement,
+    ProjectOutput,
+    Establishment,
+    ProjectBeneficiary,
+    SelectionRound,
+    ProductEntry,
+    ProductCertificate,
+    FiveYearProgramme,
+]
 
 
 @pytest.mark.parametrize("model", API_MODELS, ids=lambda m: m.__name__)
@@ -401,12 +536,13 @@ def test_api_follows_the_matrix(world, role, model):
                 updated.status_code,
             )
 
+        if model is not ProjectTransition:
             record = world["records"][side][model]
             deleted = client.delete(detail)
             gone = not model.objects.filter(pk=record.pk).exists()
             may_delete = _api_expected(role, "delete", side, model)
-            if model is Project and may_delete:
-                assert deleted.status_code == 400  # its money and outputs protect it
+            if model in PROTECTED and may_delete:
+                assert deleted.status_code == 400  # its money and outputs (its supports) protect it
             else:
                 assert gone == may_delete, (role, model.__name__, side, "delete", deleted.status_code)
                 if not may_delete:
@@ -537,3 +673,46 @@ def test_the_api_and_the_admin_ask_the_same_authority(world):
     response = client.delete(f"{API}/projects/{record.project_id}/disbursements/{record.pk}/")
     assert response.status_code == 403
     assert Disbursement.objects.filter(pk=record.pk).exists()
+
+
+# --- the reference data of the activity contents (issue 19, item 4) --------------------------------
+
+# Everybody with a role reads the contents and their mapping; only the administrators change
+# them (admin); the API reads them only. Viewers read through the reports and the API, not the admin.
+REFERENCE_READ_ADMIN = {"staff_a": True, "ministry": True, "viewer": False, "admin": True, "no_role": False}
+REFERENCE_READ_API = {"staff_a": True, "ministry": True, "viewer": True, "admin": True, "no_role": False}
+
+
+@pytest.mark.parametrize("model_name", ["activitycategory", "categorymapping"])
+@pytest.mark.parametrize("role", ROLES)
+def test_the_activity_contents_are_the_administrators_to_change(world, client, role, model_name):
+    from rest_framework.test import APIClient
+
+    from programmes.models import ActivityCategory, CategoryMapping
+
+    model = {"activitycategory": ActivityCategory, "categorymapping": CategoryMapping}[model_name]
+    record = model.objects.order_by("pk").last()
+    user = world["users"][role]
+    client.force_login(user)
+    prefix = f"admin:programmes_{model_name}"
+    listing = client.get(reverse(f"{prefix}_changelist"))
+    listed = listing.status_code == 200 and record in listing.context["cl"].result_list
+    assert listed == REFERENCE_READ_ADMIN[role], (role, listing.status_code)
+    change = client.get(reverse(f"{prefix}_change", args=[record.pk]))
+    if change.status_code == 200:
+        assert change.context["has_change_permission"] == (role == "admin"), role
+    assert (client.get(reverse(f"{prefix}_add")).status_code == 200) == (role == "admin"), role
+    model_admin = admin.site._registry[model]
+    request = _request(user)
+    assert model_admin.has_delete_permission(request, record) == (role == "admin"), role
+    api = APIClient()
+    api.force_login(user)
+    for url in ("/api/v1/activity-categories/", "/api/v1/category-figures/?year=2026"):
+        response = api.get(url)
+        assert (response.status_code == 200) == REFERENCE_READ_API[role], (role, url, response.status_code)
+    # No role writes them through the API.
+    assert api.post("/api/v1/activity-categories/", {"code": "x", "name": "x"}, format="json").status_code in (
+        403,
+        405,
+    )
+    assert ActivityCategory.objects.filter(code="x").count() == 0

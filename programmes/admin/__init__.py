@@ -7,7 +7,19 @@ one page query (`list_select_related`; the query counts are pinned in
 tests/programmes/test_admin.py). Importing this package registers every model admin.
 """
 
-from . import accounts, calendar, disbursements, plans, projects, reference, system
+from . import (
+    accounts,
+    calendar,
+    categories,
+    disbursements,
+    establishments,
+    plans,
+    products,
+    programmes_5y,
+    projects,
+    reference,
+    system,
+)
 from .base import (
     NumberInputsMixin,
     PortalAdmin,
@@ -25,10 +37,14 @@ __all__ = [
     "PortalTabularInline",
     "ScopedAdminMixin",
     "calendar",
+    "categories",
     "count",
     "disbursements",
+    "establishments",
     "fund",
     "plans",
+    "products",
+    "programmes_5y",
     "projects",
     "record_province",
     "reference",

@@ -29,6 +29,7 @@ from ..models import (
 )
 from .base import PortalAdmin, adopt, fund, money
 from .disbursements import DisbursementInline, ProjectOutputInline
+from .establishments import BeneficiaryInline
 
 
 class ProjectAdminForm(forms.ModelForm):
@@ -168,7 +169,7 @@ class ProjectAdmin(PortalAdmin):
         if obj is None:
             # Money and outputs need a contract; a new project is only proposed.
             return []
-        return [DisbursementInline, ProjectOutputInline, ProjectTransitionInline]
+        return [DisbursementInline, ProjectOutputInline, BeneficiaryInline, ProjectTransitionInline]
 
     def get_queryset(self, request):
         # The change page reads the province (scoping) and category: one query with the project.

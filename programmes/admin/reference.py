@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from common.admin import yes_no_icon
 from common.forms import CountFormField, GroupedNumberInput
 
-from .. import access
+from .. import access, services
 from ..models import (
     ActivityCategory,
     CollaboratorNetwork,
@@ -18,7 +18,7 @@ from ..models import (
     Province,
     Region,
 )
-from .base import NUMBER_INPUTS, PortalAdmin, PortalTabularInline
+from .base import NUMBER_INPUTS, PortalAdmin, PortalTabularInline, ServiceCheckedForm
 
 
 @admin.register(Region)
@@ -97,12 +97,26 @@ def in_use(obj) -> str:
     return yes_no_icon(obj.is_active)
 
 
+class ActivityCategoryForm(ServiceCheckedForm):
+    """A content's validity is checked against the projects that use it (services.category_check)."""
+
+    check = staticmethod(lambda category: services.category_check(category=category))
+
+    class Meta:
+        model = ActivityCategory
+        fields = ("code", "order", "name", "name_en", "legal_basis", "valid_from", "valid_to", "is_active")
+
+
 @admin.register(ActivityCategory)
 class ActivityCategoryAdmin(PortalAdmin):
-    list_display = ("order", "name", "code", "legal_basis", in_use)
+    form = ActivityCategoryForm
+    list_display = ("order", "name", "code", "legal_basis", "valid_from", "valid_to", in_use)
     list_display_links = ("order", "name")
     list_filter = ("is_active",)
     search_fields = ("name", "name_en", "code")
+
+    def save_model(self, request, obj, form, change):
+        services.category_save(category=obj, user=request.user)
 
 
 @admin.register(Indicator)

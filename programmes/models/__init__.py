@@ -23,9 +23,19 @@ from .calendar import (
     Deadline,
     DeadlineCode,
 )
+from .categories import (
+    CategoryMapping,
+)
 from .centres import (
     CollaboratorNetwork,
     ExtensionCentre,
+)
+from .establishments import (
+    TAX_CODE_FORMAT,
+    Establishment,
+    LegalForm,
+    ProjectBeneficiary,
+    province_in_force_on,
 )
 from .geography import (
     Province,
@@ -54,6 +64,23 @@ from .plans import (
     BudgetPlan,
     IndicatorTarget,
     PlanRevision,
+)
+from .products import (
+    DISTRICTS_ABOLISHED,
+    LEVEL_RANK,
+    PROVINCE_LEVELS,
+    ProductCertificate,
+    ProductEntry,
+    ProductGroup,
+    SelectionLevel,
+    SelectionRound,
+)
+from .programmes_5y import (
+    PROGRAMME_YEARS,
+    FiveYearProgramme,
+    ProgrammeLevel,
+    ProgrammeTarget,
+    TargetKind,
 )
 from .projects import (
     BeneficiaryKind,
@@ -88,6 +115,11 @@ from .versions import FigureVersion, install_version_triggers
 __all__ = [
     "FigureVersion",
     "install_version_triggers",
+    "PROGRAMME_YEARS",
+    "FiveYearProgramme",
+    "ProgrammeLevel",
+    "ProgrammeTarget",
+    "TargetKind",
     "DisbursementRollup",
     "OutputRollup",
     "install_triggers",
@@ -96,10 +128,24 @@ __all__ = [
     "ApprovalStatus",
     "BeneficiaryKind",
     "BudgetPlan",
+    "CategoryMapping",
     "CollaboratorNetwork",
     "Deadline",
     "DeadlineCode",
     "Disbursement",
+    "DISTRICTS_ABOLISHED",
+    "LEVEL_RANK",
+    "PROVINCE_LEVELS",
+    "ProductCertificate",
+    "ProductEntry",
+    "ProductGroup",
+    "SelectionLevel",
+    "SelectionRound",
+    "Establishment",
+    "LegalForm",
+    "ProjectBeneficiary",
+    "TAX_CODE_FORMAT",
+    "province_in_force_on",
     "DisbursementKind",
     "ExtensionCentre",
     "FUND_SHORT_LABELS",

@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -16,7 +17,7 @@ from ..fields import MoneyField
 from ..rules import lifecycle
 from .base import ScopedQuerySet, TimeStamped, whole_non_negative_vnd_check, year_range_check
 from .geography import Province, validate_province_year
-from .reference import ActivityCategory, FundingSource
+from .reference import ActivityCategory, FundingSource, category_not_in_force
 from .sums import MONEY_SUM, signed_amount_vnd
 
 
@@ -161,6 +162,9 @@ class Project(TimeStamped):
 
     def clean(self) -> None:
         validate_province_year(self.province if self.province_id else None, self.year)
+        # A year's figures use the contents in force that year (issue 19, item 4).
+        if self.category_id and self.year and not self.category.in_force_in(self.year):
+            raise ValidationError({"category": category_not_in_force(self.category, self.year)})
 
     def contract_date(self) -> datetime.date | None:
         """The date of the project's first contract step; None when none is recorded."""

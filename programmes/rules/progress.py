@@ -65,3 +65,14 @@ def difference(current: Amount, previous: Amount) -> Decimal | None:
     if current is None or previous is None:
         return None
     return Decimal(current) - Decimal(previous)
+
+
+def fold(values: dict, into: dict) -> dict:
+    """`values` by key with each key of `into` added to the key it maps to (a later activity
+    content folded into the earlier one it is comparable with), by `total`: a folded figure is
+    None only when every figure folded into it is None. Keys keep their first order; a key
+    mapped away disappears; a target missing from `values` appears when something folds into it."""
+    groups: dict = {}
+    for key, value in values.items():
+        groups.setdefault(into.get(key, key), []).append(value)
+    return {key: total(group) for key, group in groups.items()}

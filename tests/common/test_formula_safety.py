@@ -26,7 +26,21 @@ from openpyxl import load_workbook
 from common import xlsx
 from conferences.models import Award, Paper, RecipientKind, Recommendation, ReportedFigure
 from programmes import importer, services
-from programmes.models import ApprovalStatus, BudgetPlan, ExtensionCentre, FundingSource, Project, ProjectStatus
+from programmes.models import (
+    ApprovalStatus,
+    BudgetPlan,
+    ExtensionCentre,
+    FiveYearProgramme,
+    FundingSource,
+    LegalForm,
+    ProductCertificate,
+    ProductEntry,
+    ProductGroup,
+    Project,
+    ProjectStatus,
+    SelectionLevel,
+    SelectionRound,
+)
 from tests import factories
 from tests.conferences import helpers
 
@@ -137,6 +151,50 @@ class FormulaSafetyTests(TestCase):
             fund="total",
             value=Decimal(1),
             quoted_as=tricky("=", "as printed"),
+        )
+        # The wider records (issue 19): an establishment, its link to a project, a round, an
+        # entry and its certificate, each with typed text in its list's columns.
+        establishment = services.establishment_create(
+            province=cls.province,
+            name=tricky("=", "establishment"),
+            legal_form=LegalForm.COOPERATIVE,
+            sector=tricky("-", "sector"),
+            registered_on=D(YEAR, 1, 4),
+        )
+        services.project_beneficiary_add(
+            project=done, establishment=establishment, note=tricky("+", "beneficiary note"), user=cls.staff
+        )
+        selection = services.round_save(
+            round=SelectionRound(
+                level=SelectionLevel.COMMUNE,
+                year=YEAR,
+                province=cls.province,
+                commune=tricky("@", "commune"),
+                held_on=D(YEAR, 8, 1),
+                decision_number=tricky("=", "round decision"),
+            )
+        )
+        entry = services.entry_save(
+            entry=ProductEntry(
+                round=selection,
+                establishment=establishment,
+                product_name=tricky("-", "product"),
+                group=ProductGroup.values[0],
+                average_score=Decimal(80),
+            )
+        )
+        services.certificate_save(
+            certificate=ProductCertificate(entry=entry, number=tricky("=", "certificate"), issued_on=D(YEAR, 8, 15))
+        )
+        services.programme_save(
+            programme=FiveYearProgramme(
+                level="provincial",
+                province=cls.province,
+                start_year=YEAR,
+                title=tricky("=", "programme"),
+                decision_number=tricky("-", "programme decision"),
+                decided_on=D(YEAR - 1, 12, 1),
+            )
         )
 
     def assert_safe(self, book, name: str, *, carries_text: bool = True) -> None:

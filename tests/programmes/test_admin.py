@@ -25,18 +25,23 @@ from programmes.models import (
     Deadline,
     Disbursement,
     DisbursementKind,
+    Establishment,
     ExtensionCentre,
     FundingSource,
     Indicator,
     IndicatorTarget,
     Period,
+    ProductCertificate,
+    ProductEntry,
     Project,
+    ProjectBeneficiary,
     ProjectOutput,
     ProjectStatus,
     ProjectTransition,
     Province,
     Region,
     ReportingPeriod,
+    SelectionRound,
 )
 from tests import factories
 
@@ -55,6 +60,11 @@ ALL_MODELS = [
     Disbursement,
     ProjectOutput,
     ReportingPeriod,
+    Establishment,
+    ProjectBeneficiary,
+    SelectionRound,
+    ProductEntry,
+    ProductCertificate,
     Deadline,
 ]
 # Notifications have no admin: each is its recipient's own (their notifications page).
@@ -878,13 +888,13 @@ def test_project_change_page_query_count_does_not_grow_with_inline_rows(
     # The page looks up the project's content type once per process: not part of the page's cost.
     ContentType.objects.get_for_model(Project)
 
-    # Expect 11 queries: session, user, the project with its disbursed total, transitions with
-    # users, disbursement rows, output rows with indicators, the indicator choices shared by
-    # every output row, the province and the category shown by their autocomplete widgets; the
-    # project's locks (services.project_lock_reason): its year's FY report, its approved reports;
-    # the approved report covering the project's year, if any (the sections' lock note, once
-    # for both inlines).
-    with django_assert_num_queries(12):
+    # Expect 13 queries: session, user, the project with its disbursed total, beneficiary rows
+    # with their establishments, transitions with users, disbursement rows, output rows with
+    # indicators, the indicator choices shared by every output row, the province and the
+    # category shown by their autocomplete widgets; the project's locks
+    # (services.project_lock_reason): its year's FY report, its approved reports; the approved
+    # report covering the project's year, if any (the sections' lock note, once for both inlines).
+    with django_assert_num_queries(13):
         response = staff_client.get(admin_url(Project, "change", project.pk))
         response.render()
 

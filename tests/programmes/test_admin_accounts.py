@@ -382,7 +382,7 @@ def test_the_index_lists_the_tasks_in_order(admin_client):
         "IndicatorTarget",
         "ReportingPeriod",
     ]
-    assert names[-5:] == ["ExtensionCentre", "ActivityCategory", "Indicator", "Province", "Region"]
+    assert names[-6:] == ["ExtensionCentre", "ActivityCategory", "CategoryMapping", "Indicator", "Province", "Region"]
 
 
 def test_the_admin_login_page_is_the_portals(client):

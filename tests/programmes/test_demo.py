@@ -25,15 +25,20 @@ from programmes.models import (
     CollaboratorNetwork,
     Disbursement,
     DisbursementKind,
+    Establishment,
     ExtensionCentre,
     IndicatorTarget,
     PlanRevision,
+    ProductCertificate,
+    ProductEntry,
     Project,
+    ProjectBeneficiary,
     ProjectOutput,
     ProjectStatus,
     ProjectTransition,
     Province,
     ReportingPeriod,
+    SelectionRound,
 )
 from programmes.rules import lifecycle
 from programmes.selectors import report_figures
@@ -131,6 +136,10 @@ def snapshot() -> dict:
         "approved_figures": dict(ReportingPeriod.objects.values_list("pk", "approved_figures")),
         "users": get_user_model().objects.count(),
         "statuses": sorted(Project.objects.values("status").annotate(n=Count("id")).values_list("status", "n")),
+        "records": [
+            model.objects.count()
+            for model in (Establishment, ProjectBeneficiary, SelectionRound, ProductEntry, ProductCertificate)
+        ],
     }
     for kind in DisbursementKind.values:
         figures[kind] = Disbursement.objects.filter(kind=kind).aggregate(n=Count("id"), total=Sum("amount_vnd"))
@@ -714,3 +723,47 @@ class DemoDataTests(TestCase):
         self.assertEqual(mine.status, "in_progress")
         self.assertEqual(mine.disbursements.count(), 1)
         self.assertFalse(mine.code.startswith(demo.CODE_PREFIX))
+
+    # The wider records (programmes/demo_records.py) ------------------------------------------
+
+    def test_northern_regional_round_2024_has_218_entered_and_126_recognised(self):
+        from programmes.models import SelectionLevel, SelectionRound
+        from programmes.rules import records
+        from programmes.selectors.products import product_figures
+
+        north = SelectionRound.objects.get(level=SelectionLevel.REGION, year=2024, region__code="north")
+        figures = product_figures(SelectionRound.objects.filter(pk=north.pk), on=north.held_on)
+        self.assertEqual((figures.total.entered, figures.total.recognised), (218, 126))
+        # Every regional entry carries a provincial certificate valid on the day, and every
+        # provincial entry it came from a district one (the rule the services enforce).
+        for entry in north.entries.select_related(
+            "qualifying_certificate__entry__round",
+            "qualifying_certificate__entry__qualifying_certificate__entry__round",
+        ):
+            below = entry.qualifying_certificate
+            self.assertEqual(below.entry.round.level, SelectionLevel.PROVINCE)
+            self.assertEqual(below.entry.establishment_id, entry.establishment_id)
+            self.assertTrue(records.certificate_valid_on(below.issued_on, north.held_on))
+            district = below.entry.qualifying_certificate
+            self.assertEqual(district.entry.round.level, SelectionLevel.DISTRICT)
+            self.assertTrue(records.certificate_valid_on(district.issued_on, below.entry.round.held_on))
+
+    def test_all_regions_2024_as_published_give_889_and_439(self):
+        from programmes.models import SelectionLevel, SelectionRound
+        from programmes.selectors.products import product_figures
+
+        rounds = SelectionRound.objects.filter(level=SelectionLevel.REGION, year=2024)
+        figures = product_figures(rounds, on=D(2024, 12, 31))
+        self.assertEqual((figures.reported_entered, figures.reported_recognised), (889, 439))
+        south = next(row for row in figures.rounds if row.region_code == "south")
+        self.assertEqual((south.reported_entered, south.reported_recognised), (382, 189))
+
+    def test_demo_establishments_are_linked_to_the_projects_naming_them(self):
+        from programmes.models import Establishment, ProjectBeneficiary
+
+        links = ProjectBeneficiary.objects.select_related("project", "establishment")
+        self.assertGreater(links.count(), 100)
+        for link in links:
+            self.assertEqual(link.project.beneficiary_name.casefold(), link.establishment.name.casefold())
+        self.assertEqual(self.result.counts["beneficiaries"], links.count())
+        self.assertGreater(Establishment.objects.filter(supports__isnull=True).count(), 200)  # the products' own

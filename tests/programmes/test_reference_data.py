@@ -50,7 +50,9 @@ def test_provinces_in_force_by_day_and_by_year():
 
 
 def test_categories_and_indicators_are_seeded_with_units():
-    assert ActivityCategory.objects.count() == 9
+    # The nine contents of Decree 45/2012 Art. 4 and the three Decree 235/2025 added (from 15/10/2025).
+    assert ActivityCategory.objects.count() == 12
+    assert ActivityCategory.objects.filter(valid_from__isnull=True).count() == 9
     assert Indicator.objects.count() == 7
     trained = Indicator.objects.get(code="trained_workers")
     assert (trained.unit, trained.category.code) == ("lao động", "vocational_training")

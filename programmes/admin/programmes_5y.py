@@ -1,0 +1,105 @@
+"""Admin of the five-year programmes (issue 19, item 3): a programme and its targets on one
+page. A national programme (no province) is the ministry's and the administrators'; a
+province's programme its staff's. Writes go through services.programme_save / target_save /
+target_delete / programme_delete.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .. import access, services
+from ..models import FiveYearProgramme, ProgrammeTarget
+from .base import PortalAdmin, PortalTabularInline, adopt
+from .establishments import _add_service_error
+from .products import NationalRecordsMixin, UserFormMixin
+
+NATIONAL_PROGRAMMES_ONLY_MINISTRY = _("Choose your province: the national programmes are entered by the ministry.")
+
+
+class ProgrammeForm(UserFormMixin, forms.ModelForm):
+    def _post_clean(self):
+        super()._post_clean()
+        national = not self.instance.province_id and "province" in self.fields
+        if self.user is not None and national and not access.may_edit_record(self.user, None):
+            self.add_error("province", NATIONAL_PROGRAMMES_ONLY_MINISTRY)
+
+    class Meta:
+        model = FiveYearProgramme
+        fields = ("level", "province", "start_year", "title", "decision_number", "decided_on", "decided_by", "notes")
+
+
+class TargetForm(forms.ModelForm):
+    class Meta:
+        model = ProgrammeTarget
+        fields = ("order", "kind", "name", "value", "unit", "indicator")
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors:
+            return
+        try:
+            services.target_check(target=self.instance)
+        except ValidationError as error:
+            _add_service_error(self, error, {})
+
+
+class TargetInline(PortalTabularInline):
+    model = ProgrammeTarget
+    form = TargetForm
+    fields = ("order", "kind", "name", "value", "unit", "indicator")
+    extra = 1
+
+    def _parent_editable(self, request, obj) -> bool:
+        return obj is None or access.may_edit_record(request.user, obj.province)
+
+
+@admin.register(FiveYearProgramme)
+class FiveYearProgrammeAdmin(NationalRecordsMixin, PortalAdmin):
+    form = ProgrammeForm
+    list_display = ("title", "period", "level", "province", "decision_number", "decided_on", "page")
+    list_filter = ("level", "start_year")
+    search_fields = ("title", "decision_number", "province__name")
+    list_select_related = ("province",)
+    autocomplete_fields = ("province",)
+    inlines = (TargetInline,)
+
+    @admin.display(description=_("Period"), ordering="start_year")
+    def period(self, obj: FiveYearProgramme) -> str:
+        return f"{obj.start_year}–{obj.end_year}"
+
+    @admin.display(description=_("Progress"))
+    def page(self, obj: FiveYearProgramme) -> str:
+        return format_html('<a href="{}">{}</a>', reverse("programmes:programme", args=[obj.pk]), _("Progress"))
+
+    def save_model(self, request, obj, form, change):
+        adopt(obj, services.programme_save(programme=obj, user=request.user))
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ProgrammeTarget:
+            return super().save_formset(request, form, formset, change)
+        # What Django's change message reads of a saved formset (it did not save this one).
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for deleted in formset.deleted_forms:
+            if deleted.instance.pk:
+                services.target_delete(target=deleted.instance, user=request.user)
+                formset.deleted_objects.append(deleted.instance)
+        for target_form in formset.forms:
+            if target_form in formset.deleted_forms or not target_form.has_changed():
+                continue
+            target = target_form.instance
+            target.programme = form.instance
+            adding = target.pk is None
+            services.target_save(target=target, user=request.user)
+            if adding:
+                formset.new_objects.append(target)
+            else:
+                formset.changed_objects.append((target, target_form.changed_data))
+        return None
+
+    @staticmethod
+    def delete_service(obj: FiveYearProgramme, user) -> None:
+        services.programme_delete(programme=obj, user=user)
