@@ -73,7 +73,7 @@ class Job(models.Model):
         # Only the one permission the pages use (administrators see every job): no add/change
         # pages exist, and "view_*" of the role groups does not reach a job.
         default_permissions = ()
-        permissions = [("see_every_job", "Can see every user's jobs")]
+        permissions = [("see_every_job", _("Can see every user's jobs"))]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.title}"

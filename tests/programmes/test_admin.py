@@ -21,12 +21,14 @@ from programmes.models import (
     ActivityCategory,
     ApprovalStatus,
     BudgetPlan,
+    CategoryMapping,
     CollaboratorNetwork,
     Deadline,
     Disbursement,
     DisbursementKind,
     Establishment,
     ExtensionCentre,
+    FiveYearProgramme,
     FundingSource,
     Indicator,
     IndicatorTarget,
@@ -51,6 +53,7 @@ ALL_MODELS = [
     Region,
     Province,
     ExtensionCentre,
+    FiveYearProgramme,
     ActivityCategory,
     Indicator,
     BudgetPlan,
@@ -66,6 +69,8 @@ ALL_MODELS = [
     ProductEntry,
     ProductCertificate,
     Deadline,
+    CategoryMapping,
+    FiveYearProgramme,
 ]
 # Notifications have no admin: each is its recipient's own (their notifications page).
 # Old-era provinces of three regions; their records are dated 2025 or earlier. The factories

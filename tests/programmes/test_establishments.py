@@ -271,9 +271,9 @@ def test_establishment_changelist_query_count(client, hcm, rows, django_assert_n
         establishment(hcm, f"Cơ sở {index}")
     client.force_login(factories.member("province_staff", hcm, username="staff_hcm"))
     # Session, user, the user's and the groups' permissions, role (groups), territory, the
-    # regions of the region filter, the filtered count, the full count, the page of rows with
-    # their provinces and support counts.
-    with django_assert_num_queries(10):
+    # regions of the region filter, the filtered count (no full count: show_full_result_count
+    # is off), the page of rows with their provinces and support counts.
+    with django_assert_num_queries(9):
         response = client.get(reverse("admin:programmes_establishment_changelist"))
         response.render()
     assert response.context["cl"].result_count == rows
@@ -287,9 +287,9 @@ def test_beneficiary_changelist_query_count(client, hcm, rows, django_assert_num
         )
     client.force_login(factories.member("province_staff", hcm, username="staff_hcm"))
     # Session, user, the user's and the groups' permissions, role (groups), territory, the
-    # regions of the region filter, the filtered count, the full count, the page of rows with
+    # regions of the region filter, the filtered count (no full count), the page of rows with
     # their projects, provinces and establishments, the years of the year filter.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(reverse("admin:programmes_projectbeneficiary_changelist"))
         response.render()
     assert response.context["cl"].result_count == rows
