@@ -207,6 +207,33 @@ class SouthernExampleTests(TestCase):
         self.assertEqual(provinces["E8"].number_format, "#,##0")
         self.assertEqual(provinces["K8"].number_format, "0.00%")
 
+    def test_every_percentage_says_what_it_divides_by(self):
+        # Issue 13: "every percentage on a page or in a workbook says in a few words what it
+        # divides by". A percentage cell's words are its row's label (the summary's lines) or its
+        # column's heading (the tables); one of them names its divisor ("so với …") or the whole
+        # it is a share of ("Tỷ trọng trong …").
+        def says_its_basis(words) -> bool:
+            return isinstance(words, str) and (" so với " in words or words.startswith("Tỷ trọng trong "))
+
+        book = workbook(self.client.get(URL, {"year": 2016, "as_of": "2016-06-30", "region": "south"}))
+        checked = 0
+        for sheet in book.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if not isinstance(cell.value, int | float) or "%" not in cell.number_format:
+                        continue
+                    label = sheet.cell(row=cell.row, column=1).value
+                    heading = next(
+                        sheet.cell(row=r, column=cell.column).value
+                        for r in range(cell.row - 1, 0, -1)
+                        if isinstance(sheet.cell(row=r, column=cell.column).value, str)
+                    )
+                    self.assertTrue(
+                        says_its_basis(label) or says_its_basis(heading), (sheet.title, cell.coordinate, label)
+                    )
+                    checked += 1
+        self.assertGreater(checked, 40)  # the summary's six lines by fund, each province, each indicator
+
 
 class ContentTests(TestCase):
     @classmethod
