@@ -158,7 +158,8 @@ class CertificateInline(PortalTabularInline):
 @admin.register(ProductEntry)
 class ProductEntryAdmin(NationalRecordsMixin, PortalAdmin):
     form = EntryForm
-    list_display = ("product_name", "establishment", "round", "group", "average_score", "recognised_mark")
+    # The product group is a filter, not a column: at 1366 px the list fits without it.
+    list_display = ("product_name", "establishment", "round", "average_score", "recognised_mark")
     list_filter = ("round__level", "round__year", "group", "establishment__province__region")
     search_fields = ("product_name", "establishment__name", "=establishment__tax_code")
     list_select_related = ("establishment", "round__province", "round__region")

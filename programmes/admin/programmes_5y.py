@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import access, services
 from ..models import FiveYearProgramme, ProgrammeTarget
-from .base import PortalAdmin, PortalTabularInline, adopt
+from .base import LabelledFormSet, LabelledInlineMixin, NumberInputsMixin, PortalAdmin, adopt
 from .establishments import _add_service_error
 from .products import NationalRecordsMixin, UserFormMixin
 
@@ -47,7 +47,10 @@ class TargetForm(forms.ModelForm):
             _add_service_error(self, error, {})
 
 
-class TargetInline(PortalTabularInline):
+class TargetInline(LabelledInlineMixin, NumberInputsMixin, admin.StackedInline):
+    # Stacked, not a table: six fields with long indicator names did not fit 1366 px.
+    formset = LabelledFormSet
+    save_service = None
     model = ProgrammeTarget
     form = TargetForm
     fields = ("order", "kind", "name", "value", "unit", "indicator")
