@@ -141,10 +141,9 @@ class SupportInline(LabelledInlineMixin, admin.TabularInline):
 
 @admin.register(Establishment)
 class EstablishmentAdmin(PortalAdmin):
-    # The commune and the sector are searched and on the form, not columns: at 1366 px the list fits.
+    # The tax code, the commune and the sector are searched and on the form, not columns: at 1366 px the list fits.
     list_display = (
         "name",
-        "tax_code",
         "legal_form",
         "province",
         "women_owned",
