@@ -280,6 +280,29 @@ class PortalAdmin(BoundedChangeListMixin, NumberInputsMixin, ScopedAdminMixin, a
         return HttpResponseRedirect(reverse("reports:audit-record", args=[self.opts.model_name, pk]))
 
 
+def save_rows_one_by_one(formset, *, parent_field: str, parent: models.Model, save, delete) -> None:
+    """Save an inline's rows one by one through a record's services: `delete(row)` for each
+    deleted row, then `save(row)` for each new or changed one with `parent_field` set to
+    `parent`. Fills what Django's change message reads of a formset it did not save itself
+    (`new_objects`, `changed_objects`, `deleted_objects`)."""
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+    for deleted in formset.deleted_forms:
+        if deleted.instance.pk:
+            delete(deleted.instance)
+            formset.deleted_objects.append(deleted.instance)
+    for row_form in formset.forms:
+        if row_form in formset.deleted_forms or not row_form.has_changed():
+            continue
+        row = row_form.instance
+        setattr(row, parent_field, parent)
+        adding = row.pk is None
+        save(row)
+        if adding:
+            formset.new_objects.append(row)
+        else:
+            formset.changed_objects.append((row, row_form.changed_data))
+
+
 class ServiceCheckedForm(forms.ModelForm):
     """A form whose record a service checks before saving it: after the model's own checks, the
     service's `check` (totals, locks) runs on the unsaved record, and its ValidationError lands

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import access, services
 from ..models import ProductCertificate, ProductEntry, SelectionRound
-from .base import PortalAdmin, PortalTabularInline, adopt, record_province
+from .base import PortalAdmin, PortalTabularInline, adopt, record_province, save_rows_one_by_one
 from .establishments import _add_service_error
 
 
@@ -180,23 +180,13 @@ class ProductEntryAdmin(NationalRecordsMixin, PortalAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not ProductCertificate:
             return super().save_formset(request, form, formset, change)
-        # What Django's change message reads of a saved formset (it did not save this one).
-        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-        for deleted in formset.deleted_forms:
-            if deleted.instance.pk:
-                services.certificate_delete(certificate=deleted.instance, user=request.user)
-                formset.deleted_objects.append(deleted.instance)
-        for certificate_form in formset.forms:
-            if certificate_form in formset.deleted_forms or not certificate_form.has_changed():
-                continue
-            certificate = certificate_form.instance
-            certificate.entry = form.instance
-            adding = certificate.pk is None
-            services.certificate_save(certificate=certificate, user=request.user)
-            if adding:
-                formset.new_objects.append(certificate)
-            else:
-                formset.changed_objects.append((certificate, certificate_form.changed_data))
+        save_rows_one_by_one(
+            formset,
+            parent_field="entry",
+            parent=form.instance,
+            save=lambda row: services.certificate_save(certificate=row, user=request.user),
+            delete=lambda row: services.certificate_delete(certificate=row, user=request.user),
+        )
         return None
 
     @staticmethod

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import access, services
 from ..models import FiveYearProgramme, ProgrammeTarget
-from .base import LabelledFormSet, LabelledInlineMixin, NumberInputsMixin, PortalAdmin, adopt
+from .base import LabelledFormSet, LabelledInlineMixin, NumberInputsMixin, PortalAdmin, adopt, save_rows_one_by_one
 from .establishments import _add_service_error
 from .products import NationalRecordsMixin, UserFormMixin
 
@@ -84,23 +84,13 @@ class FiveYearProgrammeAdmin(NationalRecordsMixin, PortalAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not ProgrammeTarget:
             return super().save_formset(request, form, formset, change)
-        # What Django's change message reads of a saved formset (it did not save this one).
-        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-        for deleted in formset.deleted_forms:
-            if deleted.instance.pk:
-                services.target_delete(target=deleted.instance, user=request.user)
-                formset.deleted_objects.append(deleted.instance)
-        for target_form in formset.forms:
-            if target_form in formset.deleted_forms or not target_form.has_changed():
-                continue
-            target = target_form.instance
-            target.programme = form.instance
-            adding = target.pk is None
-            services.target_save(target=target, user=request.user)
-            if adding:
-                formset.new_objects.append(target)
-            else:
-                formset.changed_objects.append((target, target_form.changed_data))
+        save_rows_one_by_one(
+            formset,
+            parent_field="programme",
+            parent=form.instance,
+            save=lambda row: services.target_save(target=row, user=request.user),
+            delete=lambda row: services.target_delete(target=row, user=request.user),
+        )
         return None
 
     @staticmethod
