@@ -48,7 +48,7 @@ class TargetQuerySet(ScopedQuerySet):
 class FiveYearProgramme(TimeStamped):
     """A five-year khuyến công programme and the decision that approved it."""
 
-    level = models.CharField(_("level"), max_length=16, choices=ProgrammeLevel.choices)
+    level = models.CharField(_("programme level"), max_length=16, choices=ProgrammeLevel.choices)
     province = models.ForeignKey(
         Province,
         on_delete=models.PROTECT,
@@ -60,7 +60,7 @@ class FiveYearProgramme(TimeStamped):
     )
     start_year = models.PositiveSmallIntegerField(_("first year"))
     end_year = models.PositiveSmallIntegerField(_("last year"))
-    title = models.CharField(_("title"), max_length=255)
+    title = models.CharField(_("programme title"), max_length=255)
     decision_number = models.CharField(_("decision number"), max_length=128)
     decided_on = models.DateField(_("decided on"))
     decided_by = models.CharField(
