@@ -9,6 +9,7 @@ so a province's staff read their establishments' entries in the rounds above the
 """
 
 import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -238,7 +239,7 @@ class ProductCertificate(models.Model):
     def __str__(self) -> str:
         return f"{self.number} ({short_date(self.issued_on)})"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # One rule for the validity, whoever saves (rules.records.certificate_valid_to).
         if self.issued_on:
             self.valid_to = records.certificate_valid_to(self.issued_on)

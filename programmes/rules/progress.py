@@ -8,7 +8,7 @@ display and for the API.
 ratio that would need it. A ratio is also None when there is nothing to divide by (0).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from common.numbers import round_pct
@@ -67,12 +67,12 @@ def difference(current: Amount, previous: Amount) -> Decimal | None:
     return Decimal(current) - Decimal(previous)
 
 
-def fold(values: dict, into: dict) -> dict:
+def fold[K](values: Mapping[K, Amount], into: Mapping[K, K]) -> dict[K, Decimal | None]:
     """`values` by key with each key of `into` added to the key it maps to (a later activity
     content folded into the earlier one it is comparable with), by `total`: a folded figure is
     None only when every figure folded into it is None. Keys keep their first order; a key
     mapped away disappears; a target missing from `values` appears when something folds into it."""
-    groups: dict = {}
+    groups: dict[K, list[Amount]] = {}
     for key, value in values.items():
         groups.setdefault(into.get(key, key), []).append(value)
     return {key: total(group) for key, group in groups.items()}

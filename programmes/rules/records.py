@@ -4,6 +4,7 @@ long its certificate is valid.
 """
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 
 # Two supports of the same content for one establishment this many years apart or less are a
@@ -42,12 +43,12 @@ def certificate_valid_on(issued_on: datetime.date, day: datetime.date) -> bool:
     return issued_on <= day <= certificate_valid_to(issued_on)
 
 
-def sum_by_key(pairs) -> dict:
+def sum_by_key[K, N: (int, Decimal)](pairs: Iterable[tuple[K, N]]) -> dict[K, N]:
     """The sums of the `(key, amount)` pairs by key, in the order keys first appear; empty
     when there is no pair."""
-    totals: dict = {}
+    totals: dict[K, N] = {}
     for key, amount in pairs:
-        totals[key] = totals.get(key, 0) + amount
+        totals[key] = totals[key] + amount if key in totals else amount
     return totals
 
 

@@ -52,7 +52,7 @@ class EstablishmentSupports:
     disbursed_vnd: Decimal
 
 
-def _disbursed_subquery():
+def _disbursed_subquery() -> Coalesce:
     """Net đồng disbursed to the link's project (C7: a subquery, not a join)."""
     totals = (
         Disbursement.objects.filter(project=OuterRef("project"))
@@ -95,7 +95,7 @@ def establishment_supports(establishment: Establishment) -> EstablishmentSupport
     return EstablishmentSupports(
         rows=rows,
         support_by_fund_vnd=by_fund,
-        total_support_vnd=sum(by_fund.values(), Decimal(0)),
+        total_support_vnd=Decimal(sum(by_fund.values(), Decimal(0))),
         disbursed_vnd=sum((row.disbursed_vnd for row in counted), Decimal(0)),
     )
 

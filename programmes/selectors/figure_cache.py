@@ -40,6 +40,7 @@ import hashlib
 import logging
 from collections.abc import Callable, Iterable
 from functools import wraps
+from typing import cast
 
 from django.conf import settings
 from django.core.cache import caches
@@ -81,7 +82,8 @@ def data_versions(years: Iterable[int]) -> tuple[int, ...]:
 def in_transaction(using: str = DEFAULT_DB_ALIAS) -> bool:
     """True inside an `atomic()` block of the caller's (a test case's own blocks do not count,
     as for Django's `durable` check): rule 4 of the module's notes."""
-    return any(not block._from_testcase for block in connections[using].atomic_blocks)
+    # Django's Atomic marks a test case's own blocks (`_from_testcase`); the stubs do not name it.
+    return any(not getattr(block, "_from_testcase", False) for block in connections[using].atomic_blocks)
 
 
 def enabled() -> bool:
@@ -95,7 +97,7 @@ def cached[T](
     year: int,
     trend_years: int,
     today: datetime.date | None,
-    parts: tuple,
+    parts: tuple[object, ...],
     compute: Callable[[datetime.date], T],
 ) -> T:
     """`compute(today)` through the figures' cache, keyed on `kind`, `parts` (every argument that
@@ -117,7 +119,7 @@ def cached[T](
         logger.exception("The figures' cache could not be read; computing the figures.")
         return compute(today)
     if found is not None:
-        return found
+        return cast(T, found)
     result = compute(today)
     try:
         cache.set(key, result)
@@ -130,9 +132,10 @@ def scope_key(scope: Scope | None) -> str:
     """The part of a key that names a scope."""
     if scope is None or scope.kind == "nation":
         return "nation"
-    if scope.kind == "region":
-        return f"region:{scope.region.pk}"
-    return f"province:{scope.province.pk}"
+    if scope.province is not None:
+        return f"province:{scope.province.pk}"
+    assert scope.region is not None  # kind "region"
+    return f"region:{scope.region.pk}"
 
 
 def cached_summary(function: Callable[..., Summary]) -> Callable[..., Summary]:

@@ -6,15 +6,18 @@ None when the report gave none.
 """
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from ..models import (
     ProductEntry,
     ProductGroup,
     Project,
     ProjectOutput,
+    Province,
     SelectionLevel,
     SelectionRound,
 )
@@ -65,7 +68,7 @@ class ProductFigures:
     reported_recognised: int | None
 
 
-def _counts(prefix: str, on: datetime.date) -> dict:
+def _counts(prefix: str, on: datetime.date) -> dict[str, Count]:
     """Annotations counting the entries under `prefix` (`entries__` from a round, `` from an
     entry): entered, recognised, certificates valid on `on`. One join path (entry → its one
     certificate), so the counts do not multiply each other (C7)."""
@@ -79,7 +82,7 @@ def _counts(prefix: str, on: datetime.date) -> dict:
     }
 
 
-def _from(row) -> Counts:
+def _from(row: Mapping[str, Any]) -> Counts:
     return Counts(entered=row["n_entered"], recognised=row["n_recognised"], certified_valid=row["n_valid"])
 
 
@@ -88,12 +91,15 @@ def _sum_reported(values: list[int | None]) -> int | None:
     return sum(given) if given else None
 
 
-def product_figures(rounds, *, on: datetime.date, entries=None) -> ProductFigures:
+def product_figures(
+    rounds: QuerySet[SelectionRound], *, on: datetime.date, entries: QuerySet[ProductEntry] | None = None
+) -> ProductFigures:
     """The figures of `rounds` (a queryset, already scoped and filtered) with certificates
     valid on `on`; `entries` (scoped: the entries of those rounds the user reads) for the
     groups and provinces, the rounds' own entries when None. Four queries: the rounds with
     their counts, the counts by product group, by province, and by level."""
-    rows = list(
+    # Any: the stubs cannot see the counts `_counts` annotates (n_entered…).
+    rows: list[Any] = list(
         rounds.select_related("province", "region")
         .annotate(**_counts("entries__", on))
         .order_by("-year", "level", "region__order", "province__code", "id")
@@ -199,7 +205,7 @@ class IndicatorComparison:
     recognised: int
 
 
-def typical_products_comparison(province, year: int) -> IndicatorComparison:
+def typical_products_comparison(province: Province, year: int) -> IndicatorComparison:
     """For `province` (and the provinces of its territory) in `year`: the `typical_products`
     indicator's outputs and the products its provincial rounds recognised (the level the
     province's reports count). Two queries."""

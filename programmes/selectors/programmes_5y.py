@@ -73,9 +73,10 @@ class ProgrammeProgress:
 def programme_scope(programme: FiveYearProgramme) -> frozenset[int] | None:
     """The province ids whose records count for `programme` (None: every province; 1 query
     for a province's programme)."""
-    if programme.province_id is None:
+    province = programme.province
+    if province is None:
         return None
-    current = programme.province.merged_into_id or programme.province_id
+    current = province.merged_into_id or province.pk
     return frozenset(Province.objects.filter(Q(pk=current) | Q(merged_into_id=current)).values_list("pk", flat=True))
 
 

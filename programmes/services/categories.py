@@ -5,6 +5,7 @@ The contents are reference data (the administrators change them); the projects' 
 their content is in force in their year is Project.clean, which every project write runs.
 """
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -51,7 +52,7 @@ def category_check(*, category: ActivityCategory) -> None:
 
 
 @transaction.atomic
-def category_save(*, category: ActivityCategory, user=None) -> ActivityCategory:
+def category_save(*, category: ActivityCategory, user: User | None = None) -> ActivityCategory:
     """Create or change an activity content. Refused (ValidationError, nothing saved) when its
     own fields are invalid, or by `category_check`."""
     category.full_clean()
@@ -84,7 +85,7 @@ def mapping_check(*, mapping: CategoryMapping) -> None:
 
 
 @transaction.atomic
-def category_mapping_save(*, mapping: CategoryMapping, user=None) -> CategoryMapping:
+def category_mapping_save(*, mapping: CategoryMapping, user: User | None = None) -> CategoryMapping:
     """Create or change a mapping; ValidationError (nothing saved) on its own fields or on
     `mapping_check`."""
     mapping.full_clean()
@@ -94,6 +95,6 @@ def category_mapping_save(*, mapping: CategoryMapping, user=None) -> CategoryMap
 
 
 @transaction.atomic
-def category_mapping_delete(*, mapping: CategoryMapping, user=None) -> None:
+def category_mapping_delete(*, mapping: CategoryMapping, user: User | None = None) -> None:
     """Delete a mapping: the later content's figures then stand on their own in trends."""
     mapping.delete()

@@ -9,10 +9,12 @@ unless the body says `"confirm": true`.
 """
 
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
@@ -61,7 +63,7 @@ def double_funding_warnings(*, establishment: Establishment, project: Project) -
 
 
 @transaction.atomic
-def establishment_create(*, user=None, **fields) -> Establishment:
+def establishment_create(*, user: User | None = None, **fields: Any) -> Establishment:
     """Register an establishment. Raises ValidationError, saving nothing, on invalid data
     (a malformed or taken tax code, a province not in force on the registration day…)."""
     establishment = Establishment(**fields)
@@ -71,7 +73,7 @@ def establishment_create(*, user=None, **fields) -> Establishment:
 
 
 @transaction.atomic
-def establishment_update(*, establishment: Establishment, user=None, **fields) -> Establishment:
+def establishment_update(*, establishment: Establishment, user: User | None = None, **fields: Any) -> Establishment:
     """Change an establishment's fields. Its province cannot change once it is a project's
     beneficiary (the supports would move province). Raises ValidationError, saving nothing."""
     if "province" in fields and fields["province"] != establishment.province and establishment.supports.exists():
@@ -84,7 +86,7 @@ def establishment_update(*, establishment: Establishment, user=None, **fields) -
 
 
 @transaction.atomic
-def establishment_delete(*, establishment: Establishment, user=None) -> None:
+def establishment_delete(*, establishment: Establishment, user: User | None = None) -> None:
     """Delete an establishment that supports nothing; ValidationError when projects name it."""
     supports = establishment.supports.count()
     if supports:
@@ -125,7 +127,7 @@ def beneficiary_check(*, project: Project, establishment: Establishment, confirm
 
 @transaction.atomic
 def project_beneficiary_add(
-    *, project: Project, establishment: Establishment, confirm: bool = False, note: str = "", user=None
+    *, project: Project, establishment: Establishment, confirm: bool = False, note: str = "", user: User | None = None
 ) -> BeneficiaryResult:
     """Make `establishment` a beneficiary of `project`.
 
@@ -143,7 +145,7 @@ def project_beneficiary_add(
 
 
 @transaction.atomic
-def project_beneficiary_update(*, link: ProjectBeneficiary, note: str, user=None) -> ProjectBeneficiary:
+def project_beneficiary_update(*, link: ProjectBeneficiary, note: str, user: User | None = None) -> ProjectBeneficiary:
     """Change a link's note (another project or establishment is another link: remove this one
     and add that). Raises ValidationError, saving nothing, on an invalid note."""
     link.note = note
@@ -153,7 +155,7 @@ def project_beneficiary_update(*, link: ProjectBeneficiary, note: str, user=None
 
 
 @transaction.atomic
-def project_beneficiary_remove(*, link: ProjectBeneficiary, user=None) -> None:
+def project_beneficiary_remove(*, link: ProjectBeneficiary, user: User | None = None) -> None:
     """Detach an establishment from a project (the history keeps the link)."""
     authored(link, user).delete()
 
@@ -163,7 +165,7 @@ def _name_key(name: str) -> str:
 
 
 @transaction.atomic
-def beneficiaries_link_by_name(*, establishments, user=None) -> int:
+def beneficiaries_link_by_name(*, establishments: QuerySet[Establishment], user: User | None = None) -> int:
     """Link each of `establishments` to the projects whose free-text beneficiary is its name
     (case and spacing aside) in the same territory (`selectors.establishments.current_province_id`),
     where no link exists yet; the number of links made. The projects' texts are kept as written.
@@ -173,9 +175,9 @@ def beneficiaries_link_by_name(*, establishments, user=None) -> int:
     the link, as `project_beneficiary_add(confirm=True)` would. Queries: the establishments,
     the candidate projects, the existing links with their projects, then the writes.
     """
-    establishments = list(establishments.select_related("province"))
+    chosen = list(establishments.select_related("province"))
     by_key: dict[tuple[str, int], Establishment] = {}
-    for establishment in establishments:
+    for establishment in chosen:
         by_key.setdefault((_name_key(establishment.name), current_province_id(establishment.province)), establishment)
     if not by_key:
         return 0
@@ -188,7 +190,7 @@ def beneficiaries_link_by_name(*, establishments, user=None) -> int:
         .order_by("year", "code")
     )
     existing = list(
-        ProjectBeneficiary.objects.filter(establishment__in=establishments).values_list(
+        ProjectBeneficiary.objects.filter(establishment__in=chosen).values_list(
             "project_id", "establishment_id", "project__category_id", "project__year", "project__status"
         )
     )
@@ -200,13 +202,13 @@ def beneficiaries_link_by_name(*, establishments, user=None) -> int:
             supports.setdefault(establishment_id, []).append((project_id, category_id, year))
     new = []
     for project in projects:
-        establishment = by_key.get((_name_key(project.beneficiary_name), current_province_id(project.province)))
-        if establishment is None or (project.pk, establishment.pk) in linked:
+        match = by_key.get((_name_key(project.beneficiary_name), current_province_id(project.province)))
+        if match is None or (project.pk, match.pk) in linked:
             continue
-        linked.add((project.pk, establishment.pk))
-        new.append((project, establishment))
+        linked.add((project.pk, match.pk))
+        new.append((project, match))
         if project.status != ProjectStatus.CANCELLED:
-            supports.setdefault(establishment.pk, []).append((project.pk, project.category_id, project.year))
+            supports.setdefault(match.pk, []).append((project.pk, project.category_id, project.year))
     links = []
     for project, establishment in new:
         window = records.double_funding_years(project.year)

@@ -7,6 +7,7 @@ establishment, valid on the day of the round; a certificate is issued only to a 
 product (average score ≥ 70, rules.records).
 """
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import get_language
@@ -41,7 +42,7 @@ NOT_SCORED = _("Enter the product's average score before issuing its certificate
 ROUND_HAS_ENTRIES = _("The round has %(count)s entries: its level and place cannot change any more.")
 ROUND_NOT_EMPTY = _("The round has %(count)s entries: delete them before deleting the round.")
 
-LEVEL_BELOW = {
+LEVEL_BELOW: dict[str, tuple[str, ...]] = {
     SelectionLevel.PROVINCE: (SelectionLevel.COMMUNE, SelectionLevel.DISTRICT),
     SelectionLevel.REGION: (SelectionLevel.PROVINCE,),
     SelectionLevel.NATION: (SelectionLevel.REGION,),
@@ -53,7 +54,7 @@ def _label(level: str) -> str:
 
 
 @transaction.atomic
-def round_save(*, round: SelectionRound, user=None) -> SelectionRound:
+def round_save(*, round: SelectionRound, user: User | None = None) -> SelectionRound:
     """Create or change a round. Its level and place cannot change once products are entered.
     Raises ValidationError, saving nothing."""
     if round.pk:
@@ -72,7 +73,7 @@ def round_save(*, round: SelectionRound, user=None) -> SelectionRound:
 
 
 @transaction.atomic
-def round_delete(*, round: SelectionRound, user=None) -> None:
+def round_delete(*, round: SelectionRound, user: User | None = None) -> None:
     """Delete a round without entries; ValidationError (ROUND_NOT_EMPTY) when it has some."""
     count = round.entries.count()
     if count:
@@ -90,7 +91,8 @@ def entry_check(*, entry: ProductEntry) -> None:
     elif round_.level == SelectionLevel.NATION:
         inside = True
     else:
-        inside = current_province_id(province) == current_province_id(round_.province)
+        # A round below the region names its province (the model's check).
+        inside = round_.province is not None and current_province_id(province) == current_province_id(round_.province)
     if not inside:
         raise ValidationError(
             {
@@ -138,7 +140,7 @@ def entry_check(*, entry: ProductEntry) -> None:
 
 
 @transaction.atomic
-def entry_save(*, entry: ProductEntry, user=None) -> ProductEntry:
+def entry_save(*, entry: ProductEntry, user: User | None = None) -> ProductEntry:
     """Create or change an entry (its score too). Raises ValidationError, saving nothing."""
     entry.full_clean()
     entry_check(entry=entry)
@@ -152,7 +154,7 @@ def entry_save(*, entry: ProductEntry, user=None) -> ProductEntry:
 
 
 @transaction.atomic
-def entry_delete(*, entry: ProductEntry, user=None) -> None:
+def entry_delete(*, entry: ProductEntry, user: User | None = None) -> None:
     """Delete an entry without a certificate; ValidationError when it has one."""
     if ProductCertificate.objects.filter(entry=entry).exists():
         raise ValidationError(_("The product has a certificate: delete the certificate first."), code="protected")
@@ -173,7 +175,7 @@ def certificate_check(*, entry: ProductEntry) -> None:
 
 
 @transaction.atomic
-def certificate_save(*, certificate: ProductCertificate, user=None) -> ProductCertificate:
+def certificate_save(*, certificate: ProductCertificate, user: User | None = None) -> ProductCertificate:
     """Issue (or correct) the certificate of a recognised product; its validity follows from
     the day of issue. Raises ValidationError, saving nothing."""
     certificate_check(entry=certificate.entry)
@@ -185,7 +187,7 @@ def certificate_save(*, certificate: ProductCertificate, user=None) -> ProductCe
 
 
 @transaction.atomic
-def certificate_delete(*, certificate: ProductCertificate, user=None) -> None:
+def certificate_delete(*, certificate: ProductCertificate, user: User | None = None) -> None:
     """Withdraw a certificate no entry of a higher round relies on (PROTECT refuses otherwise)."""
     if certificate.qualified_entries.exists():
         raise ValidationError(

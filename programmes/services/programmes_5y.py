@@ -2,6 +2,7 @@
 them with their history. Refusals are ValidationErrors with the messages below; nothing is
 saved on a refusal."""
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +17,7 @@ TARGET_UNIT_OF_INDICATOR = _(
 
 
 @transaction.atomic
-def programme_save(*, programme: FiveYearProgramme, user=None) -> FiveYearProgramme:
+def programme_save(*, programme: FiveYearProgramme, user: User | None = None) -> FiveYearProgramme:
     """Create or change a programme (its last year follows from the first). Its level and
     province cannot change once it has targets. Raises ValidationError, saving nothing."""
     if programme.start_year:
@@ -33,7 +34,7 @@ def programme_save(*, programme: FiveYearProgramme, user=None) -> FiveYearProgra
 
 
 @transaction.atomic
-def programme_delete(*, programme: FiveYearProgramme, user=None) -> None:
+def programme_delete(*, programme: FiveYearProgramme, user: User | None = None) -> None:
     """Delete a programme and its targets (the history keeps both)."""
     for target in programme.targets.all():
         authored(target, user).delete()
@@ -50,11 +51,11 @@ def target_check(*, target: ProgrammeTarget) -> None:
 
 
 @transaction.atomic
-def target_save(*, target: ProgrammeTarget, user=None) -> ProgrammeTarget:
+def target_save(*, target: ProgrammeTarget, user: User | None = None) -> ProgrammeTarget:
     """Create or change a target; a count followed by an indicator takes the indicator's unit,
     an outcome percentage the unit "%". Raises ValidationError, saving nothing."""
     target_check(target=target)
-    if target.kind == TargetKind.COUNT and target.indicator_id and not target.unit:
+    if target.kind == TargetKind.COUNT and target.indicator is not None and not target.unit:
         target.unit = target.indicator.unit
     if target.kind == TargetKind.PERCENT:
         target.unit = "%"
@@ -64,5 +65,5 @@ def target_save(*, target: ProgrammeTarget, user=None) -> ProgrammeTarget:
 
 
 @transaction.atomic
-def target_delete(*, target: ProgrammeTarget, user=None) -> None:
+def target_delete(*, target: ProgrammeTarget, user: User | None = None) -> None:
     authored(target, user).delete()

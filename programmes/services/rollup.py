@@ -34,7 +34,7 @@ def rebuild_figures() -> dict[str, int]:
     }
 
 
-def forget_cached_figures(using=None) -> None:
+def forget_cached_figures(using: str | None = None) -> None:
     """Make every cached figure unreachable: the reference version (which every key holds) jumps
     to the current time in milliseconds, a value it never had before.
 
