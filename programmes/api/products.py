@@ -30,6 +30,7 @@ from ..models import (
 )
 from ..selectors.products import product_figures
 from .permissions import ReadOnlyForAll
+from .serializers import CodeField
 
 ROUND_NOT_YOURS = _("You may not enter records of this round.")
 
@@ -60,9 +61,7 @@ class NationalWrites:
 
 
 class RoundSerializer(serializers.ModelSerializer):
-    region = serializers.SlugRelatedField(
-        slug_field="code", queryset=Region.objects.all(), required=False, allow_null=True
-    )
+    region = CodeField(slug_field="code", queryset=Region.objects.all(), required=False, allow_null=True)
     entered = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -253,7 +252,7 @@ class FiguresSerializer(serializers.Serializer):
 class FiguresQuery(serializers.Serializer):
     year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
     level = serializers.ChoiceField(choices=SelectionLevel.choices, required=False)
-    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all(), required=False)
+    region = CodeField(slug_field="code", queryset=Region.objects.all(), required=False)
     province = serializers.PrimaryKeyRelatedField(queryset=Province.objects.all(), required=False)
     on = serializers.DateField(required=False, help_text="Certificates valid on this day (default today).")
 

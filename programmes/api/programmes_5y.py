@@ -17,12 +17,11 @@ from .. import access, services
 from ..models import FiveYearProgramme, Indicator, ProgrammeTarget
 from ..selectors.programmes_5y import programme_progress
 from .products import NationalWrites
+from .serializers import CodeField
 
 
 class TargetSerializer(serializers.ModelSerializer):
-    indicator = serializers.SlugRelatedField(
-        slug_field="code", queryset=Indicator.objects.all(), required=False, allow_null=True
-    )
+    indicator = CodeField(slug_field="code", queryset=Indicator.objects.all(), required=False, allow_null=True)
 
     class Meta:
         model = ProgrammeTarget

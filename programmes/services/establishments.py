@@ -39,6 +39,9 @@ DOUBLE_FUNDING = _(
 ESTABLISHMENT_HAS_SUPPORTS = _(
     "%(establishment)s is a beneficiary of %(count)s project(s); remove it from them before deleting it."
 )
+ESTABLISHMENT_HAS_ENTRIES = _(
+    "%(establishment)s has %(count)s product entry(ies) in typical-product rounds; delete them before deleting it."
+)
 ESTABLISHMENT_PROVINCE_LOCKED = _(
     "%(establishment)s is a beneficiary of projects; its province cannot change any more."
 )
@@ -87,11 +90,18 @@ def establishment_update(*, establishment: Establishment, user: User | None = No
 
 @transaction.atomic
 def establishment_delete(*, establishment: Establishment, user: User | None = None) -> None:
-    """Delete an establishment that supports nothing; ValidationError when projects name it."""
+    """Delete an establishment that supports nothing; ValidationError when projects name it or
+    when typical-product rounds hold its entries (both keep it: PROTECT)."""
     supports = establishment.supports.count()
     if supports:
         raise ValidationError(
             str(ESTABLISHMENT_HAS_SUPPORTS) % {"establishment": establishment.name, "count": supports},
+            code="protected",
+        )
+    entries = establishment.product_entries.count()
+    if entries:
+        raise ValidationError(
+            str(ESTABLISHMENT_HAS_ENTRIES) % {"establishment": establishment.name, "count": entries},
             code="protected",
         )
     authored(establishment, user).delete()

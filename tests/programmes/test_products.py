@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 
 from programmes import services
 from programmes.models import (
+    Establishment,
     LegalForm,
     ProductCertificate,
     ProductEntry,
@@ -320,3 +321,30 @@ def test_api_entry_list_query_count(world, rows, django_assert_num_queries):
     with django_assert_num_queries(4):
         response = api.get("/api/v1/product-entries/")
     assert response.json()["count"] == rows
+
+
+def test_an_establishment_entered_in_a_round_cannot_be_deleted_by_any_door(world):
+    """The entries keep their establishment (PROTECT): the service refuses with a message, so
+    the API and the admin answer in Vietnamese instead of failing on the database's refusal
+    (found by the API fuzzing: DELETE /api/v1/establishments/{id}/ answered 500)."""
+    enter(world["district"], world["coop"], score=Decimal(80))
+    with translation.override("vi"), pytest.raises(ValidationError) as error:
+        services.establishment_delete(establishment=world["coop"])
+    assert error.value.messages == [
+        str(services.establishments.ESTABLISHMENT_HAS_ENTRIES) % {"establishment": "HTX Gốm Bát Tràng", "count": 1}
+    ]
+    assert "HTX Gốm Bát Tràng" in error.value.messages[0]
+    assert Establishment.objects.filter(pk=world["coop"].pk).exists()
+
+
+@pytest.mark.parametrize("field", ["region", "indicator"])
+def test_a_code_with_a_nul_byte_is_refused_not_a_server_error(world, field, django_assert_num_queries):
+    """PostgreSQL refuses a NUL byte in a query: the codes of the records' API are refused before
+    the database is asked (found by the API fuzzing on /api/v1/five-year-programmes/)."""
+    from programmes.api.products import RoundSerializer
+    from programmes.api.programmes_5y import TargetSerializer
+
+    serializer = (RoundSerializer if field == "region" else TargetSerializer)(data={field: "no\x00rth"}, partial=True)
+    with django_assert_num_queries(0):  # refused before any query
+        assert not serializer.is_valid()
+    assert field in serializer.errors
