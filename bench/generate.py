@@ -318,7 +318,10 @@ class Generator:
         """Rows of programmes_project and programmes_projecttransition."""
         rng = self.rng("projects")
         counts = apportion(self.scale.projects, [planned for *_rest, planned in self.plan_keys], minimum=1)
-        categories = list(self.categories)
+        # The nine contents of the 2012 list, in force in every generated year: the contents added by
+        # Decree 235/2025 (migration 0020) are left out, so that the national-scale data stays the
+        # one earlier runs measured (same draws) and no project is of a content not yet in force.
+        categories = [code for code in self.categories if code in TITLES]
         numbers: dict[tuple, int] = defaultdict(int)
         projects, steps = [], []
         for (province, year, fund, planned), count in zip(self.plan_keys, counts, strict=True):
