@@ -716,3 +716,42 @@ def test_the_activity_contents_are_the_administrators_to_change(world, client, r
         405,
     )
     assert ActivityCategory.objects.filter(code="x").count() == 0
+
+
+# --- the five-year programmes' targets (issue 19): rows of their programme -----------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_programme_targets_follow_their_programme(world, role):
+    """A programme's targets are rows of its page (the admin's inline) and of its API body: the
+    programme's cells decide, for both provinces (staff write their own province's targets)."""
+    from rest_framework.test import APIClient
+
+    from programmes.models import ProgrammeTarget
+
+    user = world["users"][role]
+    request = _request(user)
+    programme_admin = admin.site._registry[FiveYearProgramme]
+    api = APIClient()
+    api.force_login(user)
+    for side in ("own", "other"):
+        programme = world["records"][side][FiveYearProgramme]
+        target = services.target_save(target=ProgrammeTarget(programme=programme, name="Mô hình trình diễn", value=5))
+        visible = programme_admin.get_queryset(request).filter(pk=programme.pk).exists()
+        inline = next(
+            (i for i in programme_admin.get_inline_instances(request, programme) if i.model is ProgrammeTarget), None
+        )
+        cells = {
+            "read": visible and inline is not None and inline.has_view_or_change_permission(request, programme),
+            "create": visible and inline is not None and inline.has_add_permission(request, programme),
+            "update": visible and inline is not None and inline.has_change_permission(request, programme),
+            "delete": visible and inline is not None and inline.has_delete_permission(request, programme),
+        }
+        for action in ACTIONS:
+            assert cells[action] == expected(role, action, side, FiveYearProgramme), (role, side, action)
+        body = {"targets": [{"name": "Mô hình trình diễn", "value": 8}]}
+        response = api.patch(f"{API}/five-year-programmes/{programme.pk}/", body, format="json")
+        allowed = expected(role, "update", side, FiveYearProgramme)
+        assert (response.status_code == 200) == allowed, (role, side, response.status_code)
+        values = list(ProgrammeTarget.objects.filter(programme=programme).values_list("value", flat=True))
+        assert values == ([8] if allowed else [target.value]), (role, side, values)

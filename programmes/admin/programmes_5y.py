@@ -59,6 +59,18 @@ class TargetInline(LabelledInlineMixin, NumberInputsMixin, admin.StackedInline):
     def _parent_editable(self, request, obj) -> bool:
         return obj is None or access.may_edit_record(request.user, obj.province)
 
+    # A stacked inline, not a PortalTabularInline: the programme's authority is asked here, or
+    # the rows of a programme the user only reads (the national one, for province staff) were
+    # offered as editable on its read-only page.
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._parent_editable(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._parent_editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._parent_editable(request, obj)
+
 
 @admin.register(FiveYearProgramme)
 class FiveYearProgrammeAdmin(NationalRecordsMixin, PortalAdmin):
