@@ -56,7 +56,11 @@ test-postgres: install
 e2e: install
 	@command -v chromium >/dev/null 2>&1 || { echo "Installing Chromium (apt-get)"; \
 		apt-get update -qq && apt-get install -y -qq -o DPkg::Lock::Timeout=300 chromium >/dev/null; }
-	$(BIN)/pytest -m e2e tests/e2e
+	$(BIN)/pytest -m e2e tests/e2e --deselect tests/e2e/test_ministry_journey.py
+	# In a process of its own: after the other journeys in the same process its 6-month southern
+	# output figure of 2016 reads 0 (alone, and after any one of the admin files, it passes).
+	# An isolation leak between journeys, not yet found: see the closing note of 3 December 2026.
+	$(BIN)/pytest -m e2e tests/e2e/test_ministry_journey.py
 
 # Schemathesis against a live portal with the demo data, on a throwaway PostgreSQL:
 # no 5xx, every response as the OpenAPI schema says.
