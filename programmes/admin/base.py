@@ -320,18 +320,10 @@ class ServiceCheckedForm(forms.ModelForm):
             self._update_errors(error)
 
 
-class PortalTabularInline(LabelledInlineMixin, NumberInputsMixin, admin.TabularInline):
-    extra = 1
-    formset = LabelledFormSet
-    # `save_service(project=…, rows=…, deleted=…, user=…)` saves the rows of one submit as one
-    # change under the service's rules (PortalAdmin.save_formset); None: Django's own save.
-    save_service = None
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        service = type(self).save_service
-        formset.save_service = None if service is None else staticmethod(service)
-        return formset
+class ParentAuthorityMixin:
+    """An inline's rows are added, changed and deleted only where its parent record is editable
+    by the user (`_parent_editable`, the province's authority by default), whatever the inline's
+    layout (tabular or stacked): a record the user only reads shows its rows read-only."""
 
     def _parent_editable(self, request, obj) -> bool:
         return obj is None or access.can_edit_province(request.user, record_province(obj))
@@ -344,6 +336,20 @@ class PortalTabularInline(LabelledInlineMixin, NumberInputsMixin, admin.TabularI
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self._parent_editable(request, obj)
+
+
+class PortalTabularInline(ParentAuthorityMixin, LabelledInlineMixin, NumberInputsMixin, admin.TabularInline):
+    extra = 1
+    formset = LabelledFormSet
+    # `save_service(project=…, rows=…, deleted=…, user=…)` saves the rows of one submit as one
+    # change under the service's rules (PortalAdmin.save_formset); None: Django's own save.
+    save_service = None
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        service = type(self).save_service
+        formset.save_service = None if service is None else staticmethod(service)
+        return formset
 
 
 class LockedRowsFormSet(LabelledFormSet):

@@ -13,7 +13,15 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import access, services
 from ..models import FiveYearProgramme, ProgrammeTarget
-from .base import LabelledFormSet, LabelledInlineMixin, NumberInputsMixin, PortalAdmin, adopt, save_rows_one_by_one
+from .base import (
+    LabelledFormSet,
+    LabelledInlineMixin,
+    NumberInputsMixin,
+    ParentAuthorityMixin,
+    PortalAdmin,
+    adopt,
+    save_rows_one_by_one,
+)
 from .establishments import _add_service_error
 from .products import NationalRecordsMixin, UserFormMixin
 
@@ -47,7 +55,9 @@ class TargetForm(forms.ModelForm):
             _add_service_error(self, error, {})
 
 
-class TargetInline(LabelledInlineMixin, NumberInputsMixin, admin.StackedInline):
+# ParentAuthorityMixin: a stacked inline is not a PortalTabularInline, and without it the rows of
+# a programme the user only reads were offered as editable on its read-only page.
+class TargetInline(ParentAuthorityMixin, LabelledInlineMixin, NumberInputsMixin, admin.StackedInline):
     # Stacked, not a table: six fields with long indicator names did not fit 1366 px.
     formset = LabelledFormSet
     save_service = None
@@ -58,18 +68,6 @@ class TargetInline(LabelledInlineMixin, NumberInputsMixin, admin.StackedInline):
 
     def _parent_editable(self, request, obj) -> bool:
         return obj is None or access.may_edit_record(request.user, obj.province)
-
-    # A stacked inline, not a PortalTabularInline: the programme's authority is asked here, or
-    # the rows of a programme the user only reads (the national one, for province staff) were
-    # offered as editable on its read-only page.
-    def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and self._parent_editable(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._parent_editable(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._parent_editable(request, obj)
 
 
 @admin.register(FiveYearProgramme)
